@@ -1,0 +1,82 @@
+"""Load a data package into typed pandas DataFrames.
+
+Only call `load_package` on a package that `validate` accepted: typing here is strict and assumes
+the Table Schema constraints hold.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+DESCRIPTOR = "datapackage.json"
+POLICY = "policy.yaml"
+
+
+@dataclass(frozen=True)
+class Package:
+    root: Path
+    descriptor: dict
+    frames: dict[str, pd.DataFrame]
+    policy: dict
+
+    def fields(self, resource: str) -> list[dict]:
+        """The Table Schema fields of `resource`, in order."""
+        return resource_by_name(self.descriptor, resource)["schema"]["fields"]
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.descriptor.get("illustrative"))
+
+
+def package_root(path: str | Path) -> Path:
+    """The folder holding datapackage.json, for a folder or a descriptor path."""
+    path = Path(path)
+    return path.parent if path.name == DESCRIPTOR else path
+
+
+def read_descriptor(root: Path) -> dict:
+    return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def read_policy(root: Path) -> dict:
+    return yaml.safe_load((root / POLICY).read_text(encoding="utf-8"))
+
+
+def resource_by_name(descriptor: dict, name: str) -> dict:
+    for resource in descriptor["resources"]:
+        if resource["name"] == name:
+            return resource
+    raise KeyError(name)
+
+
+def typed_frame(csv_path: Path, fields: list[dict]) -> pd.DataFrame:
+    """Read one CSV with dtypes taken from its Table Schema fields."""
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for field in fields:
+        name, kind = field["name"], field["type"]
+        column = frame[name].replace("", None)
+        if kind == "integer":
+            frame[name] = pd.to_numeric(column).astype("Int64")
+        elif kind == "number":
+            frame[name] = pd.to_numeric(column).astype("float64")
+        elif kind == "date":
+            frame[name] = pd.to_datetime(column, format="%Y-%m-%d")
+        else:
+            frame[name] = column.astype("string")
+    return frame
+
+
+def load_package(path: str | Path) -> Package:
+    """Read the descriptor, every resource and the policy file of a validated package."""
+    root = package_root(path)
+    descriptor = read_descriptor(root)
+    frames = {
+        r["name"]: typed_frame(root / r["path"], r["schema"]["fields"])
+        for r in descriptor["resources"]
+    }
+    return Package(root=root, descriptor=descriptor, frames=frames, policy=read_policy(root))

@@ -1,0 +1,19 @@
+"""统一社会信用代码 (GB 32100-2015) check character."""
+
+from __future__ import annotations
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def check_char(first17: str) -> str:
+    """Return the check character for the first 17 characters of a USCC."""
+    total = sum(CHARSET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return CHARSET[(31 - total % 31) % 31]
+
+
+def is_valid(code: str) -> bool:
+    """True when `code` has 18 characters of the GB 32100 set and a correct check character."""
+    if len(code) != 18 or any(c not in CHARSET for c in code):
+        return False
+    return check_char(code[:17]) == code[17]
