@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+BROWSER_TOOLS := tools/browser
 
 .PHONY: site test lint serve clean
 
@@ -26,8 +27,15 @@ serve: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check generator tests scripts
 
-test: lint
-	$(BIN)/python -m pytest -n 2
+# axe-core for the browser tests, from the npm registry as pinned by package-lock.json.
+$(BROWSER_TOOLS)/node_modules/.installed: $(BROWSER_TOOLS)/package.json $(BROWSER_TOOLS)/package-lock.json
+	cd $(BROWSER_TOOLS) && npm ci --no-audit --no-fund
+	touch $@
+
+# The browser suite runs on its own: one site build, one Chromium, and its report printed at the end.
+test: lint $(BROWSER_TOOLS)/node_modules/.installed
+	$(BIN)/python -m pytest -n 2 --ignore=tests/e2e/browser
+	$(BIN)/python -m pytest tests/e2e/browser
 
 clean:
 	rm -rf site .build docs/generated
