@@ -35,6 +35,81 @@ def cmd_serve(args: argparse.Namespace) -> int:
     raise NotImplementedError("azx serve")
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """发布已生成的网站到自建服务器目录(原子切换,可回滚)。 Publish a built site to DEST/current."""
+    from generator import publish
+
+    if args.keep < 1:
+        raise UsageError("--keep 至少为 1")
+    try:
+        if args.rollback:
+            outcome = publish.rollback(Path(args.dest))
+        else:
+            outcome = publish.publish(Path(args.site), Path(args.data), Path(args.dest), args.keep)
+    except publish.UsageProblem as exc:
+        raise UsageError(str(exc)) from exc
+    except publish.PublishError as exc:
+        print(f"azx publish: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(outcome.lines()))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """从 Excel 或 CSV 导入一张表,校验通过后写入 data/。 Import an .xlsx/.csv into a resource."""
+    from generator import intake
+
+    source, root = Path(args.file), Path(args.data)
+    if not source.is_file():
+        raise UsageError(f"找不到文件 {source}")
+    names = _resource_names(root)
+    if args.resource not in names:
+        raise UsageError(f"没有名为 {args.resource} 的数据表(可选:{'、'.join(names)})")
+    try:
+        result = intake.import_file(source, args.resource, root, args.sheet)
+    except intake.IntakeUsageError as exc:
+        raise UsageError(str(exc)) from None
+    except intake.IntakeError as exc:
+        print(f"导入失败:{exc}", file=sys.stderr)
+        return 1
+    print("\n".join(intake.report_lines(result, source, args.data.rstrip("/"))))
+    return 1 if result.errors else 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """生成一张表的 Excel 填报模板。 Write an Excel template for a resource."""
+    from generator import xlsx_template
+
+    root = Path(args.data)
+    names = _resource_names(root)
+    if args.name not in names:
+        raise UsageError(f"没有名为 {args.name} 的数据表(可选:{'、'.join(names)})")
+    out = xlsx_template.write_template(root, args.name, Path(args.xlsx))
+    print(f"已生成模板 {out}")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    """列出自某次提交以来 data/ 的变化。 Show what changed in data/ since REF."""
+    from generator import changes
+
+    try:
+        lines = changes.changes_lines(Path(args.data), args.ref)
+    except changes.GitError as exc:
+        raise UsageError(str(exc)) from None
+    print("\n".join(lines))
+    return 0
+
+
+def _resource_names(root: Path) -> list[str]:
+    from generator.load import read_descriptor
+
+    try:
+        return [r["name"] for r in read_descriptor(root)["resources"]]
+    except FileNotFoundError:
+        raise UsageError(f"{root} 下没有 datapackage.json") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="azx", description="驻马店市安责险信息公开网站生成工具 (publisher for 安责险 disclosure data)"
@@ -61,6 +136,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve)
     p.add_argument("--data", default=str(DEFAULT_DATA))
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
+
+    p = add("publish", cmd_publish)
+    p.add_argument("--dest", required=True, help="发布目录(网站服务器的根目录)")
+    p.add_argument("--site", "--site-dir", dest="site", default="site",
+                   help="azx build 生成的网站目录(默认 site/)")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="生成网站所用的数据目录(默认 data/)")
+    p.add_argument("--keep", type=int, default=5, help="保留的版本数(默认 5)")
+    p.add_argument("--rollback", action="store_true", help="切换回上一个版本")
+
+    p = add("import", cmd_import)
+    p.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
+    p.add_argument("--resource", required=True, help="数据表名,如 coverage")
+    p.add_argument("--sheet", help="工作表名称(默认第一个可见工作表)")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
+
+    p = add("template", cmd_template)
+    p.add_argument("name", help="数据表名,如 coverage")
+    p.add_argument("--xlsx", required=True, help="输出的 .xlsx 文件")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
+
+    p = add("changes", cmd_changes)
+    p.add_argument("ref", nargs="?", help="比较的起点提交(默认上一次数据发布)")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
 
     return parser
 
