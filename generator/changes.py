@@ -118,6 +118,7 @@ class Diff:
     resources: list[ResourceDiff]
     files: list[str]  # descriptor / policy changes, by file name
     headlines: list[tuple[str, str, str]]  # (label, old, new) of the figures that moved
+    initial: bool = False  # there was no package before: the first release
 
     @property
     def empty(self) -> bool:
@@ -207,7 +208,7 @@ def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
         for label in dict.fromkeys([*before, *after])
         if before.get(label) != after.get(label)
     ]
-    return Diff(resources, files, headlines)
+    return Diff(resources, files, headlines, initial=not any(old.values()))
 
 
 # ---------------------------------------------------------------- text
@@ -236,8 +237,11 @@ def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
         for r in descriptor["resources"]
     }
     lines: list[str] = []
+    if diff.initial:
+        counts = ",".join(f"{r.name}({r.title}){len(r.added)} 行" for r in diff.resources)
+        lines.append(f"首次发布数据包:{counts}")
     for r in diff.resources:
-        if r.empty:
+        if r.empty or diff.initial:
             continue
         rows_changed = len({k for k, *_ in r.changed})
         lines.append(
@@ -251,7 +255,7 @@ def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
             title = titles[r.name].get(name, name)
             cells.setdefault(k, []).append(f"{title} {old or '(空)'} → {new or '(空)'}")
         lines += [f"  ~ {key_text(k)}:{';'.join(texts)}" for k, texts in cells.items()]
-    for name in diff.files:
+    for name in [] if diff.initial else diff.files:
         lines.append(f"{name}:已修改")
     if diff.headlines:
         lines.append("主要指标:")
