@@ -673,9 +673,9 @@ def import_file(
     path: Path, resource_name: str, root: Path, sheet: str | None = None
 ) -> ImportResult:
     """Read, normalise, merge, validate in a staging copy, and replace the CSV only if valid."""
-    from generator.validate import validate_package
-
     intake = read_intake(path, resource_name, root, sheet)
+    from generator.validate import validate_package  # the validator imports the whole rule set
+
     resource = resource_by_name(read_descriptor(root), resource_name)
     target = root / resource["path"]
     _, existing = read_table(target)

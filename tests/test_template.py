@@ -1,0 +1,79 @@
+"""`azx template`: an Excel template a person fills in imports without errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "intake_package"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def test_template_layout(data, tmp_path, capsys):
+    out = tmp_path / "模板.xlsx"
+
+    assert main(["template", "coverage", "--xlsx", str(out), "--data", str(data)]) == 0
+
+    assert capsys.readouterr().out == f"已生成模板 {out}\n"
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["投保进展", "代码表", "填写说明"]
+    ws, lists, notes = book["投保进展"], book["代码表"], book["填写说明"]
+    assert [c.value for c in ws[1]] == [
+        "统计月份", "单位代码", "行业代码", "应投保企业数", "已投保企业数", "覆盖从业人员数",
+        "本年累计保费(元)", "最低每人死亡伤残限额(元)",
+    ]
+    assert ws.freeze_panes == "A2"
+    assert lists.sheet_state == "hidden"
+    assert [c.value for c in lists["A"]] == ["region_code", "411702 驿城区", "411721 西平县",
+                                            "4117KF 经济开发区"]
+    dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert dropdowns["B2:B1001"] == "='代码表'!$A$2:$A$4"
+    assert dropdowns["C2:C1001"] == "='代码表'!$B$2:$B$4"
+    assert ws["A2"].number_format == "@"
+    assert ws["D2"].number_format == "0"
+    assert ws["G2"].number_format == "#,##0.00"
+    assert [c.value for c in notes[7]] == [
+        "A", "统计月份", "period", "统计截至的月份,格式 YYYY-MM", "文本", "是",
+        "格式(正则表达式):^20[0-9]{2}-(0[1-9]|1[0-2])$",
+    ]
+
+
+def test_filled_template_imports_without_errors(data, tmp_path, capsys):
+    out = tmp_path / "模板.xlsx"
+    main(["template", "coverage", "--xlsx", str(out), "--data", str(data)])
+    book = openpyxl.load_workbook(out)
+    ws = book["投保进展"]
+    lists = book["代码表"]
+    regions = [c.value for c in lists["A"][1:]]
+    industries = [c.value for c in lists["B"][1:]]
+    row = 2
+    for region in regions:
+        for industry in industries:
+            required = 0 if region.startswith("4117KF") and industry.startswith("coal") else 10
+            values = ["2025-07", region, industry, required, required, required * 25,
+                      required * 60000, 400000 if required else None]
+            for col, value in enumerate(values, start=1):
+                ws.cell(row, col, value)
+            row += 1
+    book.save(out)
+
+    code = main(["import", str(out), "--resource", "coverage", "--data", str(data)])
+
+    report = capsys.readouterr().out
+    assert code == 0, report
+    assert "  投保进展!B2  411702 驿城区 → 411702  (“代码 名称”取代码)" in report
+    assert "  投保进展!C2  coal 煤矿 → coal  (“代码 名称”取代码)" in report
+    lines = (data / "coverage.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 36
+    assert lines[-1] == "2025-07,4117KF,metallurgy,10,10,250,600000,400000"
