@@ -16,23 +16,52 @@ class UsageError(Exception):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """校验数据包:表结构(Frictionless)和业务规则。 Validate the data package."""
-    raise NotImplementedError("azx validate")
+    """校验数据包:表结构(Frictionless)和业务规则。 Validate the data package.
+
+    退出码:0 没有错误(可以有警告);1 有错误;2 路径或政策参数文件有问题。
+    Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage or configuration problem.
+    """
+    from generator.load import package_root
+    from generator.report import ConfigurationError, format_github, format_human, format_json
+    from generator.validate import validate_package
+
+    try:
+        report = validate_package(args.path)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.format == "json":
+        sys.stdout.write(format_json(report))
+    elif args.format == "github":
+        sys.stdout.write(format_github(report, package_root(args.path)))
+    else:
+        sys.stdout.write(format_human(report))
+    return 0 if report.ok else 1
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """列出全部业务规则。 List every business rule with its severity and source."""
-    raise NotImplementedError("azx rules")
+    """列出全部校验规则:编号、级别、名称和依据。 List every rule with severity and source."""
+    from generator.report import SEVERITY_ZH
+    from generator.rules import RULES
+
+    width = max(len(rule.id) for rule in RULES)
+    print(f"{'编号 id':<{width}}  级别  名称 — 依据")
+    for rule in RULES:
+        print(f"{rule.id:<{width}}  {SEVERITY_ZH[rule.severity]}  {rule.title} — {rule.source}")
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """校验数据并生成网站到 site/。 Validate, compute, draw, render and build the site."""
-    raise NotImplementedError("azx build")
+    from generator import build
+
+    return build.main(args.data, args.site_dir, args.work_dir)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """本地预览网站,数据或文档变化时重新生成。 Preview the site locally with rebuild on change."""
-    raise NotImplementedError("azx serve")
+    from generator import serve
+
+    return serve.serve(Path(args.data), args.dev_addr)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -132,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build)
     p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
     p.add_argument("--site-dir", default="site", help="输出目录(默认 site/)")
+    p.add_argument("--work-dir", default=None,
+                   help="生成的页面和缓存存放目录(默认仓库内 .build/)")
 
     p = add("serve", cmd_serve)
     p.add_argument("--data", default=str(DEFAULT_DATA))

@@ -1,0 +1,55 @@
+"""Typed DataFrames for the business rules, with every cell the schema stage rejected left empty.
+
+A rule therefore never sees a value that was already reported, so a defect is reported once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from generator.report import Problem
+from generator.rules.base import make_problem
+from generator.rules.hints import TYPE_ZH, type_hint
+from generator.rules.schema import SchemaOutcome
+
+NUMERIC = ("integer", "number")
+
+
+def _numeric(raw: pd.Series, spec: dict, table) -> tuple[pd.Series, list[Problem]]:
+    """Parse a numeric column; cells Python's int() accepts but a plain number is not (full-width
+    digits, underscores) are type errors that Frictionless lets through."""
+    values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+    rejected = raw[(raw != "") & values.isna()]
+    problems = []
+    for position, cell in rejected.items():
+        hint, hint_en = type_hint(cell, spec["type"])
+        problems.append(make_problem(
+            "type-error", table.path, f"{spec.get('title', spec['name'])}“{cell}”不是"
+            f"{TYPE_ZH[spec['type']]}:{hint}。", f"{cell!r} is not a {spec['type']}: {hint_en}",
+            row=int(position) + 2, column=spec["name"], fields=table.fields))
+    return values.astype("float64"), problems
+
+
+def typed_frame(table, outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Problem]]:
+    """The table's rows without rejected rows, its values typed, rejected cells empty."""
+    frame = table.frame
+    rows = outcome.bad_rows.get(table.name)
+    if rows:
+        frame = frame.drop(index=[r for r in rows if r in frame.index])
+    cells = outcome.bad_cells.get(table.name)
+    if cells:
+        frame = frame.copy()
+        for position, name in cells:
+            if position in frame.index and name in frame.columns:
+                frame.at[position, name] = ""
+    typed, problems = {}, []
+    for spec in table.fields:
+        raw = frame[spec["name"]]
+        if spec.get("type") in NUMERIC:
+            typed[spec["name"]], found = _numeric(raw, spec, table)
+            problems.extend(found)
+        elif spec.get("type") == "date":
+            typed[spec["name"]] = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+        else:
+            typed[spec["name"]] = raw.where(raw != "").astype("string")
+    return pd.DataFrame(typed, index=frame.index), problems
