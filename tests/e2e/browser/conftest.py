@@ -1,12 +1,14 @@
 """Browser checks of the built site: one build, one HTTP server and one Chromium for the session.
 
-The site is built once with `azx build` (or taken from AZX_BROWSER_SITE, a site already built, for a
-quick re-run), served from 127.0.0.1 on a free port, and driven with Playwright through Debian's
-Chromium: Playwright never downloads a browser of its own here.
+The site is built once with `azx build` from data/ (AZX_BROWSER_DATA names another package, and
+AZX_BROWSER_SITE a site already built from it, for a quick re-run). It is served from 127.0.0.1
+on a free port and driven with Playwright through Debian's Chromium: Playwright never downloads a
+browser of its own here.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import os
 import subprocess
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA_DIR = REPO_ROOT / "data"
+DATA_DIR = Path(os.environ.get("AZX_BROWSER_DATA", REPO_ROOT / "data")).resolve()
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = REPO_ROOT / "tools" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = REPO_ROOT / "screenshots"
@@ -39,17 +41,51 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 
-# The page of each page type, as a path under the site root, and what its page is about.
-PAGE_TYPES = {
+# The page types every check covers. A fixed page for the sections; for the pages generated per
+# industry, region and insurer, the page of one row of the data (see `subjects`).
+PAGE_TYPES = (
+    "home", "industry", "region", "insurer", "coverage", "downloads", "validation", "dictionary",
+)
+SECTION_PAGES = {
     "home": "",
-    "industry": "industries/hazchem/",
-    "region": "regions/411702/",
-    "insurer": "insurers/picc/",
     "coverage": "coverage/",
     "downloads": "downloads/",
     "validation": "validation/",
     "dictionary": "dictionary/",
 }
+ENTITY_PAGES = {
+    "industry": "industries/{code}/",
+    "region": "regions/{code}/",
+    "insurer": "insurers/{code}/",
+}
+
+
+def read_resource(name: str) -> list[dict[str, str]]:
+    """Rows of one CSV resource of the data package the site is built from, in display order."""
+    with open(DATA_DIR / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return sorted(rows, key=lambda row: int(row.get("display_order") or 0))
+
+
+@pytest.fixture(scope="session")
+def subjects() -> dict[str, dict[str, str]]:
+    """The data row behind each per-entity page type: 危险化学品, the first region and insurer."""
+    industries = [row for row in read_resource("industries") if row["name"] == "危险化学品"]
+    assert industries, f"{DATA_DIR / 'industries.csv'} 中没有 危险化学品"
+    return {
+        "industry": industries[0],
+        "region": read_resource("regions")[0],
+        "insurer": read_resource("insurers")[0],
+    }
+
+
+@pytest.fixture(scope="session")
+def page_paths(subjects) -> dict[str, str]:
+    """The URL path (under the site root) of the page checked for each page type."""
+    paths = dict(SECTION_PAGES)
+    for kind, pattern in ENTITY_PAGES.items():
+        paths[kind] = pattern.format(code=subjects[kind]["code"])
+    return {name: paths[name] for name in PAGE_TYPES}
 
 
 # --- the site and its server ---------------------------------------------------------------------
@@ -63,7 +99,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(prebuilt).resolve()
     target = tmp_path_factory.mktemp("browser") / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--site-dir", str(target)],
+        [sys.executable, "-m", "generator", "build", "--data", str(DATA_DIR),
+         "--site-dir", str(target)],
         cwd=REPO_ROOT, capture_output=True, text=True, encoding="utf-8",
     )
     if result.returncode != 0:

@@ -1,0 +1,39 @@
+"""The site's search box finds an industry, an insurer by its short name and a region by name."""
+
+from __future__ import annotations
+
+from urllib.parse import urldefrag
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TOP = 3
+RESULT_ITEMS = ".md-search-result__list > .md-search-result__item"
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into the Material search box; the pages of the results, best first."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup
+    page.locator(RESULT_ITEMS).first.wait_for()
+    hrefs = page.locator(f"{RESULT_ITEMS} > a.md-search-result__link").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    return [urldefrag(href)[0] for href in hrefs]
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [("industry", "name"), ("insurer", "short_name"), ("region", "name")],
+    ids=["industry-name", "insurer-short-name", "region-name"],
+)
+def test_search_finds_the_page(kind, field, desktop, base_url, subjects, page_paths):
+    query = subjects[kind][field]
+    desktop.goto(base_url, wait_until="networkidle")
+    results = search(desktop, query)
+    expected = base_url + page_paths[kind]
+    top = results[:TOP]
+    assert expected in top, f"搜索 {query!r}:前 {TOP} 个结果 {top} 中没有 {expected}"
