@@ -289,6 +289,10 @@ def changes_lines(root: Path, ref: str | None = None) -> list[str]:
     """What `azx changes` prints: the data in `root` now compared with `ref` (or the default)."""
     names = package_names(root)
     descriptor = read_descriptor(root)
+    try:
+        git(root, "rev-parse", "--show-toplevel")
+    except GitError:
+        raise GitError(f"{root} 不在 git 仓库中,无法比较历史版本") from None
     base = ref or default_base(root, names)
     if base is not None:
         try:

@@ -1,0 +1,86 @@
+"""`azx changes`: what changed in data/ since a revision, in a throwaway git repository."""
+
+from __future__ import annotations
+
+import shutil
+
+from release_history import FIXTURE, git, make_history
+
+from generator.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["changes", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_default_shows_what_the_last_release_changed(tmp_path, capsys):
+    data = make_history(tmp_path)
+    june = git(data, "log", "-1", "--format=%h", "HEAD~2")
+
+    code, out, _ = run(capsys, "--data", str(data))
+
+    assert code == 0
+    assert out.splitlines() == [
+        f"数据变化:{june}(2025-07-05) → 当前 {data}/",
+        "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
+        "  ~ 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "主要指标:",
+        "  总体投保率:88.0% → 89.0%",
+        "  已投保企业数:88 → 89",
+        "  覆盖从业人员数:2,200 → 2,225",
+    ]
+
+
+def test_since_a_ref_lists_added_rows_and_moved_figures(tmp_path, capsys):
+    data = make_history(tmp_path)
+    may = git(data, "log", "-1", "--format=%h", "HEAD~3")
+
+    code, out, _ = run(capsys, "HEAD~3", "--data", str(data))
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:3] == [
+        f"数据变化:{may}(2025-05-10) → 当前 {data}/",
+        "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
+        "  + 2025-06 / 411702 / coal",
+    ]
+    assert lines[11:] == [
+        "主要指标:",
+        "  最新统计月份:2025-05 → 2025-06",
+        "  总体投保率:73.0% → 89.0%",
+        "  已投保企业数:73 → 89",
+        "  覆盖从业人员数:1,825 → 2,225",
+        "  本年累计保费:109.50 万元 → 158.40 万元",
+    ]
+
+
+def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
+    data = make_history(tmp_path)
+    last = git(data, "log", "-1", "--format=%h", "HEAD~1")
+    coverage = data / "coverage.csv"
+    text = coverage.read_text(encoding="utf-8")
+    coverage.write_text(text.replace("2025-04,411702,coal,10,6,", "2025-04,411702,coal,11,6,"),
+                        encoding="utf-8")
+    (data / "policy.yaml").write_text("# 改动\n" + (FIXTURE / "policy.yaml").read_text("utf-8"),
+                                      encoding="utf-8")
+
+    code, out, _ = run(capsys, "--data", str(data))
+
+    assert code == 0
+    assert out.splitlines() == [
+        f"数据变化:{last}(2025-07-08) → 当前 {data}/",
+        "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
+        "  ~ 2025-04 / 411702 / coal:应投保企业数 10 → 11",
+        "policy.yaml:已修改",
+    ]
+
+
+def test_unknown_ref_and_no_repository_are_usage_errors(tmp_path, capsys):
+    data = make_history(tmp_path)
+    assert run(capsys, "nope", "--data", str(data)) == (2, "", "azx changes: 找不到提交 nope\n")
+    loose = tmp_path / "loose"
+    shutil.copytree(FIXTURE, loose)
+    code, _, err = run(capsys, "--data", str(loose))
+    assert (code, err) == (2, f"azx changes: {loose} 不在 git 仓库中,无法比较历史版本\n")

@@ -1,0 +1,105 @@
+"""The release record from git history: releases, per-file dates and the Atom feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import xml.etree.ElementTree as ET
+
+from release_history import FIXTURE, RELEASES, git, make_history
+
+from generator import releases
+
+A = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_bytes(data) -> bytes:
+    return releases.atom_feed(
+        releases.data_releases(data), title="驻马店市安责险数据更新记录", author="驻马店市安委办",
+        page_url="https://example.org/updates/", feed_url="https://example.org/feed.xml",
+        feed_key="zhumadian-ajx",
+    )
+
+
+def test_every_data_commit_is_a_release_newest_first(tmp_path):
+    data = make_history(tmp_path)
+
+    found = releases.data_releases(data)
+
+    assert [(r.commit.subject, r.commit.date) for r in found] == [
+        ("更正驿城区煤矿六月数据", dt.date(2025, 7, 8)),
+        ("六月投保进展", dt.date(2025, 7, 5)),
+        ("首批数据", dt.date(2025, 5, 10)),
+    ]
+    assert found[0].commit.sha == git(data, "rev-parse", "HEAD~1")
+    assert found[0].lines[:2] == (
+        "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
+        "  ~ 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+    )
+    assert found[1].lines[:2] == (
+        "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
+        "  + 2025-06 / 411702 / coal",
+    )
+    assert found[2].lines[0] == (
+        "首次发布数据包:regions(报送单位)3 行,industries(行业领域)3 行,insurers(保险机构)2 行,"
+        "assessors(第三方评估机构)1 行,milestones(工作进度)3 行,coverage(投保进展)18 行,"
+        "assessments(保险机构评估结果)4 行,assessment_scores(评估维度得分)12 行,"
+        "prevention(事故预防服务)2 行,claims(理赔情况)4 行"
+    )
+
+
+def test_last_changed_is_the_date_of_the_release_that_last_touched_the_files(tmp_path):
+    data = make_history(tmp_path)
+
+    assert releases.last_changed(data, ["coverage.csv"]) == dt.date(2025, 7, 8)
+    assert releases.last_changed(data, ["regions.csv", "claims.csv"]) == dt.date(2025, 5, 10)
+    assert releases.last_changed(data, ["regions.csv", "coverage.csv"]) == dt.date(2025, 7, 8)
+    assert releases.last_changed(data, ["missing.csv"]) is None
+    assert releases.file_dates(data)["policy.yaml"] == dt.date(2025, 5, 10)
+
+
+def test_outside_git_there_is_no_history(tmp_path):
+    loose = tmp_path / "loose"
+    shutil.copytree(FIXTURE, loose)
+    assert releases.last_changed(loose, ["coverage.csv"]) is None
+    assert releases.data_releases(loose) == []
+
+
+def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
+    data = make_history(tmp_path)
+
+    body = feed_bytes(data)
+
+    root = ET.fromstring(body)
+    assert root.tag == f"{A}feed"
+    assert root.findtext(f"{A}title") == "驻马店市安责险数据更新记录"
+    assert root.findtext(f"{A}id").startswith("urn:uuid:")
+    assert root.findtext(f"{A}updated") == "2025-07-08T08:30:00Z"
+    assert root.findtext(f"{A}author/{A}name") == "驻马店市安委办"
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{A}link")}
+    assert links == {"self": "https://example.org/feed.xml",
+                     "alternate": "https://example.org/updates/"}
+    entries = root.findall(f"{A}entry")
+    assert [e.findtext(f"{A}updated") for e in entries] == [
+        "2025-07-08T08:30:00Z", "2025-07-05T02:00:00Z", "2025-05-10T01:00:00Z",
+    ]
+    assert [e.findtext(f"{A}title") for e in entries] == [
+        f"{date[:10]} 数据更新:{subject}" for subject, date in reversed(RELEASES)
+    ]
+    head = git(data, "rev-parse", "HEAD~1")
+    assert entries[0].findtext(f"{A}id") == releases.entry_id(releases.history(data)[0])
+    assert entries[0].find(f"{A}link").get("href") == (
+        f"https://example.org/updates/#release-{head[:7]}"
+    )
+    assert len({e.findtext(f"{A}id") for e in entries}) == 3
+    for entry in entries:
+        assert entry.findtext(f"{A}summary")
+        assert entry.find(f"{A}content").get("type") == "text"
+
+
+def test_feed_bytes_are_reproducible(tmp_path):
+    data = make_history(tmp_path)
+    first = feed_bytes(data)
+    releases._history.cache_clear()
+    assert feed_bytes(data) == first
+    assert first.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns=')
