@@ -18,9 +18,11 @@ DASH = "—"
 QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
 HALVES = {"1": "上", "2": "下"}
 
-# Characters that start Markdown syntax (emphasis, links, code, tables, headings, lists) or
-# HTML. Each becomes a numeric character reference: inert for Markdown, shown as itself in HTML.
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>&\"'$=:]")
+# Characters that start inline Markdown syntax (emphasis, links, code, table cells, attribute
+# lists) or HTML. Each becomes a numeric character reference: inert for Markdown, shown as itself
+# in HTML (text and attribute values alike). Templates never start a line with a data value, so
+# block syntax (headings, lists) needs no escaping.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>&|~^\"'#]")
 
 
 def _missing(value) -> bool:
@@ -112,6 +114,31 @@ def signed_points(value, digits: int = 1) -> str:
     return f"{float(value) * 100:+.{digits}f} 个百分点"
 
 
+def text(value) -> str:
+    """Free text from data, or a dash when empty."""
+    return DASH if _missing(value) or str(value) == "" else str(value)
+
+
+FIELD_TYPES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期",
+               "boolean": "是/否", "year": "年份"}
+SEVERITIES = {"error": "错误", "warning": "警告"}
+
+
+def field_type(value: str) -> str:
+    """A Table Schema type in Chinese: integer → 整数."""
+    return FIELD_TYPES.get(value, value)
+
+
+def severity_zh(value: str) -> str:
+    """error → 错误, warning → 警告."""
+    return SEVERITIES.get(str(value), str(value))
+
+
+def join_keys(value) -> str:
+    """A primary key (a field or a list) as text: ["period", "region"] → period + region."""
+    return " + ".join(value) if isinstance(value, list) else str(value)
+
+
 FILTERS = {
     "number": number,
     "wan": wan,
@@ -121,5 +148,8 @@ FILTERS = {
     "month_zh": month_zh,
     "period_zh": period_zh,
     "signed_points": signed_points,
-    "md": md_escape,
+    "text": text,
+    "field_type": field_type,
+    "severity_zh": severity_zh,
+    "join_keys": join_keys,
 }

@@ -1,0 +1,58 @@
+"""`azx serve`: build the site, serve it on a local port, rebuild when data or templates change."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from generator import build, site
+
+WATCHED = [Path(__file__).parent / "templates", Path(__file__).parent / "assets",
+           site.CONFIG.parent / "docs", site.CONFIG]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - base class signature
+        pass
+
+
+def snapshot(paths: list[Path]) -> dict[str, float]:
+    """Modification time of every file under `paths`, to notice a change by polling."""
+    files = {}
+    for root in paths:
+        for path in [root] if root.is_file() else sorted(root.rglob("*")):
+            if path.is_file():
+                files[str(path)] = path.stat().st_mtime
+    return files
+
+
+def serve(data_root: Path, dev_addr: str, interval: float = 1.0) -> int:
+    """Serve a preview build at `dev_addr` until interrupted; rebuild on every change."""
+    work_dir = build.DEFAULT_WORK_DIR
+    site_dir = work_dir / "serve-site"
+    if build.build(data_root, site_dir, work_dir) != 0:
+        print("数据有错误,改正后将自动重新生成。")
+    host, _, port = dev_addr.rpartition(":")
+    handler = functools.partial(_Quiet, directory=str(site_dir))
+    server = ThreadingHTTPServer((host or "127.0.0.1", int(port)), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"预览地址:http://{host or '127.0.0.1'}:{port}/ (Ctrl+C 结束)")
+    watched = [*WATCHED, data_root]
+    seen = snapshot(watched)
+    try:
+        while True:
+            time.sleep(interval)
+            now = snapshot(watched)
+            if now != seen:
+                seen = now
+                print("检测到修改,重新生成……")
+                try:
+                    build.build(data_root, site_dir, work_dir)
+                except site.SiteBuildError as exc:
+                    print(f"MkDocs 构建失败:{exc}")
+    finally:
+        server.shutdown()
+        server.server_close()
