@@ -700,16 +700,23 @@ def import_file(
 # ---------------------------------------------------------------- report
 
 
+def problem_origin(problem, result: ImportResult) -> int | None:
+    """The sheet row a problem's CSV line came from, None when it is not an imported row."""
+    row = problem.row
+    if Path(str(problem.file or "")).name != result.target.name or not isinstance(row, int):
+        return None
+    if 2 <= row < len(result.merge.origins) + 2:
+        return result.merge.origins[row - 2]
+    return None
+
+
 def problem_place(problem, result: ImportResult) -> str:
     """Where to fix a problem: the sheet cell of a row from the file, else the CSV row."""
     name = Path(str(problem.file or "")).name
     row = problem.row
-    imported = isinstance(row, int) and 2 <= row < len(result.merge.origins) + 2
-    if name == result.target.name and imported:
-        origin = result.merge.origins[row - 2]
-        if origin is not None:
-            column = str(problem.column or "")
-            return f"{result.intake.sheet}!{result.intake.cell(column, origin)}"
+    origin = problem_origin(problem, result)
+    if origin is not None:
+        return f"{result.intake.sheet}!{result.intake.cell(str(problem.column or ''), origin)}"
     place = name or "数据包"
     if row:
         place += f" 第 {row} 行"
@@ -746,8 +753,11 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
         lines.append(f"校验未通过:{len(errors)} 个错误。{data_label}/ 下的文件没有任何改动。")
         lines.append("请在原文件中改正以下单元格后重新导入:")
         lines += [f"  错误 {problem_place(p, result)}:{p.message}" for p in errors]
-    for p in warnings:
-        lines.append(f"  提醒 {problem_place(p, result)}:{p.message}")
+    mine = [p for p in warnings if problem_origin(p, result) is not None]
+    lines += [f"  提醒 {problem_place(p, result)}:{p.message}" for p in mine]
+    if len(warnings) > len(mine):
+        lines.append(f"  另有 {len(warnings) - len(mine)} 条提醒与本次导入的行无关"
+                     f"(azx validate {data_label} 可查看)")
     if not errors:
         if result.unchanged:
             lines.append(f"校验通过;{data_label}/{result.target.name} 内容没有变化。")

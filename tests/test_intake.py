@@ -120,7 +120,7 @@ def test_gb18030_csv_adds_a_year(data, tmp_path, capsys):
     assert (data / "prevention.csv").read_text(encoding="utf-8").splitlines() == [
         "year,insurer_code,premium_collected,prevention_budget,prevention_spending,units_served,"
         "services_delivered,hazards_found,hazards_rectified",
-        "2024,CPIC,600000,120000,130000,25,35,80,50",
+        "2024,CPIC,600000,120000,120000,25,35,80,50",
         "2024,PICC,1000000,200000,180000,40,60,120,100",
         "2025,CPIC,700000,140000,120000,30,40,90,88",
         "2025,PICC,1200000,240000,205000,45,70,130,120",
