@@ -206,14 +206,19 @@ class Client(threading.Thread):
         if status != 200 or headers.get("cache-control") != "no-cache":
             self.failures.append(f"{page}: {status} {headers.get('cache-control')}")
             return
-        release, href = PAGE_MARKER.search(body).group(1), ASSET_HREF.search(body).group(1)
+        release, href = PAGE_MARKER.search(body), ASSET_HREF.search(body)
+        if not (release and href):
+            self.failures.append(f"{page}: not a page of any release: {body[:80]!r}")
+            return
+        release, href = release.group(1), href.group(1)
         self.seen.add(release)
         status, headers, css = self.get(conn, href)
-        if status != 200 or "immutable" not in headers.get("cache-control", ""):
-            self.failures.append(f"{href} (page of release {release}): {status}")
-            return
-        if ASSET_MARKER.match(css).group(1) != release:
-            self.mixed.append((release, ASSET_MARKER.match(css).group(1)))
+        asset_release = ASSET_MARKER.match(css)
+        immutable = "immutable" in headers.get("cache-control", "")
+        if status != 200 or not immutable or not asset_release:
+            self.failures.append(f"{href} (page of release {release}): {status} {css[:40]!r}")
+        elif asset_release.group(1) != release:
+            self.mixed.append((release, asset_release.group(1)))
 
 
 def test_publish_and_rollback_under_load(nginx, tmp_path, capsys):
