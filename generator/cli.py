@@ -141,7 +141,8 @@ def _resource_names(root: Path) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="azx", description="驻马店市安责险信息公开网站生成工具 (publisher for 安责险 disclosure data)"
+        prog="azx",
+        description="驻马店市安责险信息公开网站生成工具 (publisher for 安责险 disclosure data)",
     )
     parser.add_argument("--version", action="version", version=f"azx {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
