@@ -278,3 +278,23 @@ def pytest_terminal_summary(terminalreporter) -> None:
 def report(record_property):
     """Record a line for the browser report printed at the end of the run."""
     return lambda line: record_property(REPORT_KEY, line)
+
+
+@pytest.fixture(scope="session")
+def phone(browser):
+    """A phone-sized page (375×812, touch, mobile viewport meta honoured) with JavaScript on."""
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def no_js(browser):
+    """A desktop-sized page with JavaScript disabled."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
