@@ -72,6 +72,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     figures = pages.compute(package)
     updated = last_updated(data_root, figures["as_of"])
     site_data = pages.SiteData(package, report.warnings, list(RULES), figures=figures)
+    site_data.releases = releases.data_releases(data_root)
     done(f"计算指标:数据截至 {figures['period']}")
 
     # 4. downloads: every resource as CSV, JSON and XLSX, and the package as a zip
@@ -89,6 +90,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     # 6. render: Markdown pages from the templates, plus the stylesheets
     pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package)
     shutil.copytree(ASSETS, docs_dir / "assets")
+    releases.write_feed(site_data.releases, docs_dir, package.descriptor)
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)

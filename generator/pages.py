@@ -18,7 +18,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from generator import charts, filters, metrics
+from generator import charts, filters, metrics, releases
 from generator.load import POLICY, Package
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -45,6 +45,7 @@ class SiteData:
     rules: list = field(default_factory=list)
     downloads: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    releases: list = field(default_factory=list)
 
 
 def compute(package: Package) -> dict:
@@ -284,6 +285,17 @@ def data_pages(site: SiteData) -> Iterable[Page]:
                (POLICY,))
 
 
+def updates_page(site: SiteData) -> Iterable[Page]:
+    found = [
+        {"commit": r.commit, "anchor": Markup(releases.release_anchor(r.commit)),
+         "outline": releases.outline(r.lines)}
+        for r in site.releases
+    ]
+    descriptor = site.package.descriptor
+    yield Page(releases.PAGE, "updates.md.j2", {"releases": found, "feed": releases.FEED},
+               (*(r["name"] for r in descriptor["resources"]), POLICY))
+
+
 def policy_source(item: dict) -> str:
     """The source of a policy value, or of each of its dated steps."""
     if "source" in item:
@@ -294,7 +306,7 @@ def policy_source(item: dict) -> str:
 
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
-    claims_page, milestones_page, data_pages,
+    claims_page, milestones_page, data_pages, updates_page,
 ]
 
 

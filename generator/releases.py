@@ -170,3 +170,51 @@ def atom_feed(
 def release_anchor(commit: Commit) -> str:
     """The anchor of a release on the 更新记录 page."""
     return f"release-{commit.short}"
+
+
+# ---------------------------------------------------------------- the 更新记录 page and feed
+
+FEED = "feed.xml"
+PAGE = "updates.md"
+PAGE_ITEMS = 30  # lines listed under one heading on the page; the rest are counted
+SIGNS = {"+": "新增", "-": "删除", "~": "修改"}
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One release's changes as headings (a resource, the headline figures) and their items."""
+
+    heading: str
+    items: tuple[str, ...]
+    more: int  # items not listed
+
+
+def outline(lines: tuple[str, ...]) -> list[Outline]:
+    """The `azx changes` lines of a release, grouped for a page: signs become words."""
+    groups: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if not line.startswith("  ") or not groups:
+            groups.append((line.rstrip(":"), []))
+            continue
+        text = line.strip()
+        sign, _, rest = text.partition(" ")
+        groups[-1][1].append(f"{SIGNS[sign]} {rest}" if sign in SIGNS else text)
+    return [Outline(h, tuple(items[:PAGE_ITEMS]), max(0, len(items) - PAGE_ITEMS))
+            for h, items in groups]
+
+
+def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url: str = "") -> Path:
+    """Write feed.xml at the site root; links are relative unless the site's URL is known."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    body = atom_feed(
+        found,
+        title=f"{descriptor.get('title', descriptor['name'])} · 数据更新记录",
+        author="驻马店市安全生产委员会办公室",
+        page_url=f"{base}{PAGE.removesuffix('.md')}/",
+        feed_url=f"{base}{FEED}",
+        feed_key=descriptor["name"],
+    )
+    target = docs_dir / FEED
+    if not target.is_file() or target.read_bytes() != body:
+        target.write_bytes(body)
+    return target

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import shutil
 import xml.etree.ElementTree as ET
 
 from release_history import FIXTURE, RELEASES, git, make_history
 
-from generator import releases
+from generator import pages, releases
+from generator.load import load_package
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -103,3 +105,36 @@ def test_feed_bytes_are_reproducible(tmp_path):
     releases._history.cache_clear()
     assert feed_bytes(data) == first
     assert first.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns=')
+
+
+def test_updates_page_lists_each_release_with_its_changes(tmp_path):
+    data = make_history(tmp_path)
+    package = load_package(data)
+    site = pages.SiteData(package, releases=releases.data_releases(data))
+    docs = tmp_path / "docs"
+
+    [page] = pages.updates_page(site)
+    pages.render([page], {}, docs, lambda files: releases.last_changed(data, files), package)
+    feed = releases.write_feed(site.releases, docs, package.descriptor)
+
+    text = html.unescape((docs / "updates.md").read_text(encoding="utf-8"))
+    head = git(data, "rev-parse", "--short=7", "HEAD~1")
+    assert "<p class=\"azx-updated\">数据更新于 2025年7月8日</p>" in text
+    assert "订阅更新:[Atom 订阅源](feed.xml)(可用 RSS 阅读器订阅)。" in text
+    assert "共 3 次数据发布。" in text
+    block = text.split(f"## 2025年7月8日:更正驿城区煤矿六月数据 {{ #release-{head} }}\n")[1]
+    assert block.split("\n## ")[0].strip().splitlines() == [
+        f"提交 `{head}`,2025年7月8日。",
+        "",
+        "- coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
+        "    - 修改 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "- 主要指标",
+        "    - 总体投保率:88.0% → 89.0%",
+        "    - 已投保企业数:88 → 89",
+        "    - 覆盖从业人员数:2,200 → 2,225",
+    ]
+    order = [text.index(subject) for subject, _ in reversed(RELEASES)]
+    assert order == sorted(order)
+    root = ET.parse(feed).getroot()
+    assert root.find(f"{A}link").get("href") == "feed.xml"
+    assert len(root.findall(f"{A}entry")) == 3
