@@ -101,8 +101,12 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
         return 0
     staging = site.staging_dir(site_dir)
     shutil.rmtree(staging, ignore_errors=True)
-    with source_date_epoch(updated([])):
-        site.mkdocs_build_strict(docs_dir, staging)
+    try:
+        with source_date_epoch(updated([])):
+            site.mkdocs_build_strict(docs_dir, staging)
+    except site.SiteBuildError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     done("MkDocs 构建(--strict)")
 
     # 8. manifest: proof for `azx publish` that this site came from valid data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from markupsafe import Markup
@@ -30,6 +31,13 @@ def _missing(value) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
+def _fixed(value: float, digits: int) -> str:
+    """`value` to `digits` decimals, halves rounded up as people do by hand (87.65 → 87.7), with
+    thousands separators; binary noise (0.8765 × 100 = 87.64999…) is removed first."""
+    exact = Decimal(repr(round(float(value), 9)))
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,}"
+
+
 def md_escape(value) -> Markup:
     """Text from data made inert in Markdown and HTML: `<script>` shows as `<script>`."""
     if isinstance(value, Markup):
@@ -44,14 +52,14 @@ def number(value, digits: int = 0) -> str:
     """12345 → 12,345; 1234.5 with digits=1 → 1,234.5; missing → —."""
     if _missing(value):
         return DASH
-    return f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,}"
+    return _fixed(value, digits)
 
 
 def wan(value, digits: int = 2) -> str:
     """An amount in 元 shown in 万元 with separators: 1234567 → 123.46 (unit in the header)."""
     if _missing(value):
         return DASH
-    return f"{float(value) / 10_000:,.{digits}f}"
+    return _fixed(float(value) / 10_000, digits)
 
 
 def wan_yuan(value, digits: int = 2) -> str:
@@ -64,7 +72,7 @@ def percent(value, digits: int = 1) -> str:
     """A ratio shown as a percentage to one decimal: 0.8765 → 87.7%."""
     if _missing(value) or (isinstance(value, float) and math.isinf(value)):
         return DASH
-    return f"{float(value) * 100:.{digits}f}%"
+    return f"{_fixed(float(value) * 100, digits)}%"
 
 
 def _as_date(value) -> dt.date | None:
@@ -111,7 +119,8 @@ def signed_points(value, digits: int = 1) -> str:
     """A change in percentage points: 0.052 → +5.2 个百分点."""
     if _missing(value):
         return DASH
-    return f"{float(value) * 100:+.{digits}f} 个百分点"
+    sign = "+" if float(value) >= 0 else ""
+    return f"{sign}{_fixed(float(value) * 100, digits)} 个百分点"
 
 
 def text(value) -> str:
