@@ -593,6 +593,34 @@ def sort_key(resource: dict) -> Callable[[dict[str, str]], tuple]:
     return order
 
 
+def column_decimals(resource: dict, rows: list[dict[str, str]]) -> dict[str, int]:
+    """Number columns whose existing values all have the same count of decimals (60810.30)."""
+    places: dict[str, int] = {}
+    for f in resource["schema"]["fields"]:
+        if f["type"] != "number":
+            continue
+        found = {
+            len(m.group(1))
+            for row in rows if row.get(f["name"])
+            for m in [re.fullmatch(r"-?\d+\.(\d+)", row[f["name"]])] if m
+        }
+        filled = [row[f["name"]] for row in rows if row.get(f["name"])]
+        if len(found) == 1 and all("." in v for v in filled):
+            places[f["name"]] = found.pop()
+    return places
+
+
+def in_file_style(row: dict[str, str], places: dict[str, int]) -> dict[str, str]:
+    """`row` with its numbers written with as many decimals as the file already uses."""
+    styled = dict(row)
+    for name, n in places.items():
+        try:
+            styled[name] = format(Decimal(row[name]), f".{n}f") if row.get(name) else ""
+        except InvalidOperation:
+            pass  # not a number: left for the validator to report
+    return styled
+
+
 @dataclass
 class Merge:
     """The merged table and where each of its rows came from (sheet row, or None when kept)."""
@@ -627,7 +655,9 @@ def merge_rows(resource: dict, existing: list[dict[str, str]], incoming: list[So
     else:
         keys = {row.values[scope] for row in incoming}
         kept = [row for row in existing if row.get(scope, "") not in keys]
-    tagged = [(row, None) for row in kept] + [(row.values, row.sheet_row) for row in incoming]
+    places = column_decimals(resource, existing)
+    tagged = [(row, None) for row in kept]
+    tagged += [(in_file_style(row.values, places), row.sheet_row) for row in incoming]
     order = sort_key(resource)
     tagged.sort(key=lambda pair: order(pair[0]))
     return Merge(

@@ -202,3 +202,13 @@ def test_percent_and_wan_numbers():
     wan = (intake.Decimal("125000.0"), ["数值带“万”,×10000 换算为元"])
     assert intake.parse_number("12.5万") == wan
     assert intake.parse_number("十二") is None
+
+
+def test_numbers_follow_the_decimals_the_file_already_uses():
+    resource = {"schema": {"fields": [{"name": "paid", "type": "number"},
+                                      {"name": "limit", "type": "number"}]}}
+    existing = [{"paid": "60810.30", "limit": "300000"}, {"paid": "0.00", "limit": ""}]
+    places = intake.column_decimals(resource, existing)
+    assert places == {"paid": 2}
+    assert intake.in_file_style({"paid": "170000", "limit": "400000"}, places) == {
+        "paid": "170000.00", "limit": "400000"}
