@@ -630,6 +630,7 @@ class Merge:
     origins: list[int | None]
     replaced_scope: list[str]
     kept: int
+    replaced: int  # existing rows the import replaced
 
 
 def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -666,6 +667,7 @@ def merge_rows(resource: dict, existing: list[dict[str, str]], incoming: list[So
         origins=[origin for _, origin in tagged],
         replaced_scope=sorted({row.values[scope] for row in incoming}) if len(key) > 1 else [],
         kept=len(kept),
+        replaced=len(existing) - len(kept),
     )
 
 
@@ -774,7 +776,8 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
     merge = result.merge
     scope = "、".join(merge.replaced_scope)
     lines.append(
-        f"合并:{'替换 ' + scope + ' 的数据,' if scope else ''}保留原有 {merge.kept} 行,"
+        f"合并:{'替换 ' + scope + ' 的数据,' if scope else ''}原有 {merge.replaced} 行被"
+        f"本次导入的 {len(intake.rows)} 行取代,保留其他 {merge.kept} 行,"
         f"合并后共 {len(merge.rows)} 行"
     )
     errors = [p for p in result.problems if p.severity == "error"]

@@ -89,7 +89,7 @@ def test_messy_excel_is_converted_merged_and_reported(data, tmp_path, capsys):
         "  进展!H12  400,000 → 400000  (去掉千位分隔符)",
         "  跳过 进展!A14:合计行,不导入(合计由网站计算)",
         "  跳过 进展!A15:表格下方的说明文字,不导入",
-        "合并:替换 2025-06 的数据,保留原有 18 行,合并后共 27 行",
+        "合并:替换 2025-06 的数据,原有 9 行被本次导入的 9 行取代,保留其他 18 行,合并后共 27 行",
         f"校验通过,已写入 {data}/coverage.csv。",
     ]:
         assert line in lines
