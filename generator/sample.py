@@ -530,7 +530,31 @@ def dimension_scores(rng, market: Market, rounds: list[str]) -> np.ndarray:
         failed = market.insurers["code"].to_numpy() == CITY_WEAK_INSURER
         scores[rounds.index(CITY_FAILED_ROUND), failed] -= 16
     scores = scores + rng.normal(0, 2.5, scores.shape)
-    return np.rint(np.clip(scores, 30, 100) * 10).astype(np.int64)
+    return clear_of_half(np.rint(np.clip(scores, 30, 100) * 10).astype(np.int64))
+
+
+def clear_of_half(scores: np.ndarray) -> np.ndarray:
+    """Nudge one score by 0.1 where the weighted sum ends near x.x5, so that the total rounded to
+    one decimal differs from the weighted sum by less than 0.04, never by a borderline 0.05."""
+    weights = np.array([w for _, _, w in DIMENSIONS])
+    heaviest = int(np.argmax(weights))
+    remainder = (scores * weights).sum(axis=-1) % 100  # thousandths of a point
+    near_half = (remainder >= 40) & (remainder <= 60)
+    step = np.where(scores[..., heaviest] < 1000, 1, -1)
+    scores[..., heaviest] += np.where(near_half, step, 0)
+    return scores
+
+
+def delivery_ratio(rng: np.random.Generator, market: Market) -> np.ndarray:
+    """Share of the contracted services delivered in one round. At city scale the weak insurer
+    delivers 60–75% and a few others 85–99%; the benchmark scales deliver everything, so that
+    only the city data carries warnings."""
+    n = len(market.insurers)
+    if market.scale.name != "city":
+        return np.ones(n)
+    short = rng.random(n) < 0.05
+    ratio = np.where(short, rng.uniform(0.85, 0.99, n), 1.0)
+    return np.where(market.weak, rng.uniform(0.60, 0.75, n), ratio)
 
 
 def half_year_units(market: Market, round_name: str) -> float:
@@ -555,8 +579,7 @@ def assessment_tables(market: Market, n_assessors: int, policy: dict):
     for r, round_name in enumerate(rounds):
         units = half_year_units(market, round_name) * market.shares
         contracted = np.maximum(10, np.rint(units * rng.uniform(0.9, 1.3, n))).astype(np.int64)
-        ratio = np.where(market.weak, rng.uniform(0.60, 0.75, n), rng.uniform(0.85, 1.0, n))
-        delivered = np.floor(contracted * ratio).astype(np.int64)
+        delivered = np.floor(contracted * delivery_ratio(rng, market)).astype(np.int64)
         delivered_all[r] = delivered
         grades = grade_of(totals[r], policy)
         assessed, reported, published = round_dates(rng, round_name, n)
