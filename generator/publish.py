@@ -36,9 +36,9 @@ LOCK = ".publish.lock"
 DEFAULT_KEEP = 5
 
 RELEASE_ID = re.compile(r"^(\d{4,})-([0-9a-f]{12})$")
-# `name.<8+ hex>.ext` or `name.<hex>.min.ext`: MkDocs Material's assets and our charts. Such a
-# path always holds the same bytes, so every release can share it and browsers may keep it.
-HASHED_ASSET = r"\.[0-9a-f]{8,64}(\.min)?\.(css|js|svg|png|jpg|webp|woff2?|json)$"
+# `name.<8+ hex>.ext`, `name.<hex>.min.ext` (MkDocs Material's assets) or `name-<hex>.ext` (our
+# charts). Such a path always holds the same bytes: every release can share it, browsers keep it.
+HASHED_ASSET = r"[.-][0-9a-f]{8,64}(\.min)?\.(css|js|svg|png|jpg|webp|woff2?)$"
 _HASHED = re.compile(HASHED_ASSET)
 
 NGINX_SERVER_BLOCK = """\

@@ -242,7 +242,8 @@ def test_failed_copy_leaves_live_release_alone(tmp_path, data, monkeypatch, caps
 @pytest.mark.parametrize(("path", "hashed"), [
     ("assets/stylesheets/main.57a0d79d.min.css", True),
     ("assets/javascripts/bundle.a5f9d56c.min.js", True),
-    ("charts/coverage.3fa9c1d2e4b5.svg", True),
+    ("charts/region-411722-industries-bce057db5c.svg", True),
+    ("charts/region-4117A3-trend.svg", False),
     ("assets/javascripts/lunr/min/lunr.zh.min.js", False),
     ("index.html", False),
     ("search/search_index.json", False),
