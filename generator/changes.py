@@ -188,10 +188,14 @@ def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
         figures["最新评估轮次"] = metrics.latest_round(assessments)
     prevention = frames.get("prevention")
     if prevention is not None and len(prevention):
-        figures["事故预防费用支出合计"] = filters.wan_yuan(prevention["prevention_spending"].sum())
+        year = int(prevention["year"].max())
+        spent = prevention.loc[prevention["year"] == year, "prevention_spending"].sum()
+        figures["最新年度事故预防费用支出"] = f"{filters.wan_yuan(spent)}({year} 年)"
     claims = frames.get("claims")
     if claims is not None and len(claims):
-        figures["赔付金额合计"] = filters.wan_yuan(claims["amount_paid"].sum())
+        year = str(claims["period"].max())[:4]
+        paid = claims.loc[claims["period"].str.startswith(year), "amount_paid"].sum()
+        figures["最新年度赔付金额"] = f"{filters.wan_yuan(paid)}({year} 年)"
     return figures
 
 
