@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -113,6 +114,18 @@ def _inside(root: Path, file: Path) -> bool:
     return True
 
 
+def _looks_chinese(data: bytes) -> bool:
+    """True when `data` reads cleanly as GB18030 and then holds Chinese characters.
+
+    Checked before charset-normalizer, whose guess on a short Excel CSV is often Korean (cp949).
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return re.search("[\u4e00-\u9fff]", text) is not None
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """The CSV text of `data`, or None and one problem saying how to re-save the file."""
     def refuse(rule: str, message: str, en: str) -> tuple[None, list[Problem]]:
@@ -136,8 +149,10 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
-    guess = charset_normalizer.from_bytes(data[:65536]).best()
-    encoding = guess.encoding.lower() if guess else ""
+    encoding = "gb18030" if _looks_chinese(data) else ""
+    if not encoding:
+        guess = charset_normalizer.from_bytes(data[:65536]).best()
+        encoding = guess.encoding.lower() if guess else ""
     if encoding in CHINESE_ENCODINGS or not encoding:
         name = "GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)"
     else:
@@ -192,8 +207,12 @@ def check_header(labels: list[str], fields: list[dict], file: str) -> list[Probl
 def parse_rows(text: str, names: list[str]) -> pd.DataFrame | None:
     """Every data row as text, one per CSV row (blank rows kept so positions match lines)."""
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, header=0, names=names)
+        with warnings.catch_warnings():
+            # rows with extra cells are cut to the header's width; Frictionless reports them
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, header=0, names=names,
+                                index_col=False)
     except (pd.errors.ParserError, ValueError):
         return None
     return frame.fillna("")
