@@ -112,6 +112,7 @@ class Intake:
     rows: list[SourceRow]
     conversions: list[Conversion] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[tuple[str, str, str]] = field(default_factory=list)  # address, value, field
 
     def cell(self, field_name: str, sheet_row: int) -> str:
         """The cell address (C12) of `field_name` in `sheet_row`, or the row alone ("第 12 行")."""
@@ -523,6 +524,7 @@ def read_rows(grid: Grid, top: int, depth: int, columns: list[Column], normalise
     rows: list[SourceRow] = []
     conversions: list[Conversion] = []
     skipped: list[tuple[str, str]] = []
+    unknown: list[tuple[str, str, str]] = []
     names = list(normaliser.fields)
     for r in range(top + depth, len(grid.values)):
         texts = [plain(grid.value(r, c.index)).strip() for c in columns]
@@ -538,11 +540,14 @@ def read_rows(grid: Grid, top: int, depth: int, columns: list[Column], normalise
             raw = grid.value(r, c.index)
             new, why = normaliser.convert(c.field, raw, c.unit, grid.number_format(r, c.index))
             values[c.field] = new
+            codes = normaliser.codes.get(c.field)
+            if codes and new and new not in codes.values():
+                unknown.append((f"{c.letter}{r + 1}", new, c.field))
             if why:
                 address = f"{c.letter}{r + 1}"
                 conversions.append(Conversion(grid.name, address, plain(raw), new, why))
         rows.append(SourceRow(values, r + 1))
-    return rows, conversions, skipped
+    return rows, conversions, skipped, unknown
 
 
 def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = None) -> Intake:
@@ -563,8 +568,9 @@ def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = 
             "请补上这些列(表头写中文名称即可)"
         )
     normaliser = Normaliser(descriptor, resource, root)
-    rows, conversions, skipped = read_rows(grid, top, depth, columns, normaliser)
-    return Intake(grid.name, (top + 1, top + depth), columns, ignored, rows, conversions, skipped)
+    rows, conversions, skipped, unknown = read_rows(grid, top, depth, columns, normaliser)
+    return Intake(grid.name, (top + 1, top + depth), columns, ignored, rows, conversions, skipped,
+                  unknown)
 
 
 # ---------------------------------------------------------------- merge and write
@@ -773,6 +779,9 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
         lines.append(f"  {c.sheet}!{c.address}  {c.old} → {c.new}  ({c.why})")
     for address, why in intake.skipped:
         lines.append(f"  跳过 {intake.sheet}!{address}:{why}")
+    for address, value, name in intake.unknown:
+        lines.append(f"  未识别 {intake.sheet}!{address}:“{value}”不是已有的代码、名称或简称"
+                     f"({name}),请从模板的下拉列表中选择")
     merge = result.merge
     scope = "、".join(merge.replaced_scope)
     lines.append(

@@ -140,6 +140,10 @@ def test_failing_import_changes_nothing_and_names_the_cells(data, tmp_path, caps
     errors = [line for line in out.splitlines() if line.startswith("  错误 ")]
     assert [e.split(":")[0] for e in errors] == ["  错误 进展!E5", "  错误 进展!B11"]
     assert "开发区" in errors[1]
+    assert (
+        "  未识别 进展!B11:“开发区”不是已有的代码、名称或简称(region_code),"
+        "请从模板的下拉列表中选择"
+    ) in out.splitlines()
 
 
 def test_missing_required_column_is_a_data_problem(data, tmp_path, capsys):
