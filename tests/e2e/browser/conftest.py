@@ -53,6 +53,7 @@ SECTION_PAGES = {
     "validation": "validation/",
     "dictionary": "dictionary/",
 }
+# The generator writes these pages under the code in lower case.
 ENTITY_PAGES = {
     "industry": "industries/{code}/",
     "region": "regions/{code}/",
@@ -84,7 +85,7 @@ def page_paths(subjects) -> dict[str, str]:
     """The URL path (under the site root) of the page checked for each page type."""
     paths = dict(SECTION_PAGES)
     for kind, pattern in ENTITY_PAGES.items():
-        paths[kind] = pattern.format(code=subjects[kind]["code"])
+        paths[kind] = pattern.format(code=subjects[kind]["code"].lower())
     return {name: paths[name] for name in PAGE_TYPES}
 
 
@@ -209,6 +210,11 @@ COLLECT_JS = """() => ({
 })"""
 
 
+def aborted(request) -> bool:
+    """A request the browser cancelled itself, as when the crawl moves on to the next page."""
+    return request.failure == "net::ERR_ABORTED"
+
+
 @pytest.fixture(scope="session")
 def crawl(browser, base_url: str, site_pages: list[str]) -> dict[str, PageVisit]:
     """Visit every page once at desktop size and record every request and every link."""
@@ -217,7 +223,7 @@ def crawl(browser, base_url: str, site_pages: list[str]) -> dict[str, PageVisit]
     visits: dict[str, PageVisit] = {}
     current: list[PageVisit] = []
     context.on("request", lambda request: current[-1].requests.append(request.url))
-    context.on("requestfailed", lambda request: current[-1].failed.append(
+    context.on("requestfailed", lambda request: aborted(request) or current[-1].failed.append(
         f"{request.url} ({request.failure})"))
     context.on("response", lambda response: response.status >= 400 and current[-1].failed.append(
         f"{response.url} (HTTP {response.status})"))
