@@ -11,6 +11,7 @@ scale is the bundled data; province (河南, 157 units) and national (2,844 unit
 from __future__ import annotations
 
 import argparse
+import csv
 import shutil
 import sys
 import time
@@ -29,7 +30,6 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SEED = 20240531
 LAST_YEAR = 2025
 PLAN = "驻马店市推进安全生产责任保险实施方案"
-MONEY_FORMAT = "%.2f"  # the only float columns are amounts in 元; scores and days are text
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,7 @@ ASSESSOR_BRANDS = [("澄衡", "CH"), ("启砺", "QL"), ("笃安", "DA"), ("恒�
                    ("善砺", "SL"), ("泓岳", "HY")]
 BRANCH_SUFFIX = {"city": "驻马店市分公司", "province": "河南分公司", "national": ""}
 PLACE_PREFIX = {"city": "驻马店", "province": "河南", "national": ""}
+CITY_EXTENSION_FROM = date(2025, 1, 1)  # the city reports extension industries from this month
 CITY_WEAK_INSURER = "CZCX"  # delivers less and fails one round
 CITY_FAILED_ROUND = "2024H2"
 CITY_NEAR_CAP = ("RHCX", 2025, 0.206)  # prevention spending close to the 21% cap
@@ -176,7 +177,7 @@ MILESTONES = [  # code, name, start date, policy due-date key, description
     ("consolidation", "巩固提升推广", date(2025, 1, 1), "extension",
      "将本行业领域企业参保安责险情况和开展事故预防服务情况纳入监督检查计划,"
      "对安责险阶段性工作情况进行评估并完成问题整改,总结安责险推进工作经验。"),
-    ("extension", "拓展到其他高风险行业", date(2025, 1, 1), "extension",
+    ("extension", "拓展到其他高风险行业", CITY_EXTENSION_FROM, "extension",
      "逐步拓展到其他具有较高生产安全风险的行业领域,进一步健全安责险制度体系和事故预防服务体系。"),
 ]
 
@@ -200,7 +201,7 @@ def tenths(scaled) -> np.ndarray:
 
 
 def yuan(cents) -> np.ndarray:
-    """Amounts in cents as 元; written with two decimals (MONEY_FORMAT), exact below 10**13."""
+    """Amounts in cents as 元 (float columns are written with two decimals, exact below 10**13)."""
     return np.asarray(cents, dtype=np.int64) / 100
 
 
@@ -366,7 +367,7 @@ def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: dict) -> Cells:
         "首批": month_index(first_year, policy["due_dates"]["first_batch"]),
         "拓展": month_index(first_year, policy["due_dates"]["extension"]),
     }
-    extension_start = month_index(first_year, date(2025, 1, 1)) if city else 0
+    extension_start = month_index(first_year, CITY_EXTENSION_FROM) if city else 0
     batch = [INDUSTRIES[position[i]].batch for _, i in pairs]
     late = {cell: month_index(first_year, date.fromisoformat(m + "-01")) for cell, m in
             (CITY_LATE.items() if city else [])}
@@ -746,6 +747,27 @@ def generate(scale_name: str, policy: dict) -> dict[str, pd.DataFrame]:
     }
 
 
+def csv_values(column: pd.Series) -> list:
+    """One column as the values the csv module writes: floats (amounts in 元) with two decimals,
+    missing integers as empty cells."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = np.asarray(column.cat.categories, dtype=object)
+        return categories[column.cat.codes.to_numpy()].tolist()
+    if column.dtype == "float64":
+        return [f"{v:.2f}" for v in column.to_numpy().tolist()]
+    if isinstance(column.dtype, pd.Int64Dtype):
+        return column.to_numpy(dtype=object, na_value=None).tolist()
+    return column.tolist()
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8 without BOM, "\n" line ends, quotes only where needed; faster than DataFrame.to_csv."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(frame.columns)
+        writer.writerows(zip(*(csv_values(frame[name]) for name in frame.columns), strict=True))
+
+
 def write_package(tables: dict[str, pd.DataFrame], out: Path) -> None:
     """Write each resource to the CSV its descriptor names, columns in schema order."""
     out.mkdir(parents=True, exist_ok=True)
@@ -754,8 +776,7 @@ def write_package(tables: dict[str, pd.DataFrame], out: Path) -> None:
         names = [f["name"] for f in resource["schema"]["fields"]]
         if list(frame.columns) != names:
             raise AssertionError(f"{resource['name']}: columns {list(frame.columns)} != {names}")
-        frame.to_csv(out / resource["path"], index=False, lineterminator="\n", encoding="utf-8",
-                     float_format=MONEY_FORMAT)
+        write_csv(frame, out / resource["path"])
     if out.resolve() != DATA_DIR.resolve():
         for name in (DESCRIPTOR, POLICY):
             shutil.copyfile(DATA_DIR / name, out / name)
