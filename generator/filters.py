@@ -8,6 +8,8 @@ Markdown and HTML at the moment it is written into a page.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -148,6 +150,19 @@ def join_keys(value) -> str:
     return " + ".join(value) if isinstance(value, list) else str(value)
 
 
+_TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def title_meta(value) -> Markup:
+    """A page title for the YAML front matter: plain text with no character HTML could act on.
+
+    The theme writes the title into `<title>` after `striptags`, which turns character references
+    back into markup, so `<`, `>`, `&` and quotes become their full-width forms instead.
+    """
+    plain = html.unescape(str(value)).strip().translate(_TITLE_SAFE)
+    return Markup(json.dumps(plain, ensure_ascii=False))
+
+
 FILTERS = {
     "number": number,
     "wan": wan,
@@ -161,4 +176,5 @@ FILTERS = {
     "field_type": field_type,
     "severity_zh": severity_zh,
     "join_keys": join_keys,
+    "title_meta": title_meta,
 }

@@ -71,3 +71,7 @@ def test_text_and_schema_words():
     assert filters.field_type("integer") == "整数"
     assert filters.severity_zh("warning") == "警告"
     assert filters.join_keys(["period", "region_code"]) == "period + region_code"
+
+
+def test_title_meta_is_yaml_with_nothing_html_can_act_on():
+    assert filters.title_meta("&#60;script&#62;a&#38;b") == '"＜script＞a＆b"'

@@ -1,0 +1,167 @@
+"""One real `azx build` of the bundled data, checked against figures computed here from the CSVs.
+
+Also: two builds are byte-identical, bad data leaves an existing site untouched, and text from the
+data is escaped in the HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data"
+FIXTURES = REPO / "tests" / "fixtures"
+HALVES = {"1": "上", "2": "下"}
+
+
+def azx_build(data: Path, site: Path, work: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--data", str(data), "--site-dir", str(site),
+         "--work-dir", str(work)],
+        cwd=REPO, capture_output=True, text=True, encoding="utf-8",
+    )
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def rows(name: str, root: Path = DATA) -> list[dict]:
+    with (root / f"{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def pct(numerator: int, denominator: int) -> str:
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("build")
+    result = azx_build(DATA, root / "site", root / "work")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[9/9] 替换" in result.stdout
+    return root / "site"
+
+
+def latest_coverage() -> tuple[str, list[dict]]:
+    coverage = rows("coverage")
+    period = max(r["period"] for r in coverage)
+    return period, [r for r in coverage if r["period"] == period]
+
+
+def test_every_expected_page_exists(built):
+    coverage = rows("coverage")
+    expected = ["", "coverage", "industries", "regions", "insurers", "prevention", "claims",
+                "milestones", "downloads", "dictionary", "validation", "about"]
+    expected += [f"industries/{c}" for c in sorted({r["industry_code"] for r in coverage})]
+    expected += [f"regions/{c.lower()}" for c in sorted({r["region_code"] for r in coverage})]
+    expected += [f"insurers/{r['code'].lower()}" for r in rows("insurers")]
+    missing = [p for p in expected if not (built / p / "index.html").is_file()]
+    assert missing == []
+    for resource in ("coverage", "assessments", "claims"):
+        for suffix in ("csv", "json", "xlsx"):
+            assert (built / "downloads" / f"{resource}.{suffix}").is_file()
+    assert (built / "build-manifest.json").is_file()
+
+
+def test_home_shows_the_overall_coverage_rate(built):
+    _, latest = latest_coverage()
+    required = sum(int(r["units_required"]) for r in latest)
+    insured = sum(int(r["units_insured"]) for r in latest)
+    page = html(built, "")
+    assert re.search(rf"<td>投保覆盖率</td>\s*<td[^>]*>{re.escape(pct(insured, required))}</td>",
+                     page)
+    assert "本站数据为示例数据" in page
+    assert "fonts.googleapis.com" not in page
+
+
+def test_industry_page_shows_its_rate(built):
+    _, latest = latest_coverage()
+    code = "hazardous_chemicals"
+    required = sum(int(r["units_required"]) for r in latest if r["industry_code"] == code)
+    insured = sum(int(r["units_insured"]) for r in latest if r["industry_code"] == code)
+    page = html(built, f"industries/{code}")
+    assert "<title>危险化学品 - " in page
+    assert re.search(rf"<td>投保覆盖率</td>\s*<td>{re.escape(pct(insured, required))}</td>", page)
+
+
+def test_insurer_page_shows_its_latest_total_score(built):
+    insurer = min(rows("insurers"), key=lambda r: int(r["display_order"]))
+    assessments = [r for r in rows("assessments") if r["insurer_code"] == insurer["code"]]
+    latest = max(assessments, key=lambda r: r["round"])
+    score = Decimal(latest["total_score"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    year, half = latest["round"].split("H")
+    page = html(built, f"insurers/{insurer['code'].lower()}")
+    assert f"{year}年{HALVES[half]}半年:{score} 分,{latest['grade']}" in page
+
+
+def test_chart_alt_text_matches_its_data(built):
+    period, latest = latest_coverage()
+    totals = defaultdict(lambda: [0, 0])
+    for r in latest:
+        totals[r["industry_code"]][0] += int(r["units_insured"])
+        totals[r["industry_code"]][1] += int(r["units_required"])
+    rated = {c: Decimal(i) / Decimal(n) for c, (i, n) in totals.items() if n}
+    order = sorted(rows("industries"), key=lambda r: int(r["display_order"]))
+    best = next(r["code"] for r in order if rated.get(r["code"]) == max(rated.values()))
+    names = {r["code"]: r["name"] for r in order}
+    alts = re.findall(r'<img src="charts/industry-coverage-[0-9a-f]+\.svg" alt="([^"]+)"',
+                      html(built, ""))
+    assert len(alts) == 1
+    year, month = period.split("-")
+    assert alts[0].startswith(f"截至{year}年{int(month)}月,{len(rated)}个行业中")
+    assert f"覆盖率最高的是{names[best]}({pct(*totals[best])})" in alts[0]
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    result = azx_build(DATA, tmp_path / "site", tmp_path / "work")
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, second = tree(built), tree(tmp_path / "site")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_invalid_data_leaves_the_site_untouched(built, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built, site)
+    before = tree(site)
+    result = azx_build(FIXTURES / "site_invalid", site, tmp_path / "work")
+    assert result.returncode == 1
+    assert ("prevention.csv:3 prevention_spending(事故预防费用支出) — 错误:事故预防费用支出 "
+            "130000 元超过上限 126000 元") in result.stdout
+    assert f"数据有 1 个错误,未生成网站;{site}/ 保持不变。" in result.stdout
+    assert tree(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging left behind
+
+
+def test_text_from_data_is_escaped(tmp_path):
+    result = azx_build(FIXTURES / "xss", tmp_path / "site", tmp_path / "work")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = {name: data.decode("utf-8") for name, data in tree(tmp_path / "site").items()
+             if name.endswith(".html")}
+    for name, text in pages.items():
+        assert "<script>x</script>" not in text, name
+        assert '<script>alert("name")' not in text, name
+        assert "<img src=x" not in text, name
+    page = pages["insurers/cpic/index.html"]
+    assert "<title>＜script＞x＜/script＞ - " in page
+    # Escaped as character references: the browser shows the characters, runs nothing.
+    assert "<h1 id=\"x\">&#60;script&#62;x&#60;/script&#62;" in page
+    assert "中国&#60;script&#62;alert(&#34;name&#34;)&#60;/script&#62;财产保险" in page
+    assert "&#60;img src=x onerror=alert(1)&#62; &#42;&#42;粗体&#42;&#42; &#124; 竖线" in page
