@@ -98,10 +98,11 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     prebuilt = os.environ.get("AZX_BROWSER_SITE")
     if prebuilt:
         return Path(prebuilt).resolve()
-    target = tmp_path_factory.mktemp("browser") / "site"
+    root = tmp_path_factory.mktemp("browser")
+    target = root / "site"
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--data", str(DATA_DIR),
-         "--site-dir", str(target)],
+         "--site-dir", str(target), "--work-dir", str(root / "work")],
         cwd=REPO_ROOT, capture_output=True, text=True, encoding="utf-8",
     )
     if result.returncode != 0:

@@ -28,15 +28,13 @@ CHART_NAMES_JS = """() => [...document.querySelectorAll('img')]
     const labelled = (img.getAttribute('aria-labelledby') || '').split(/\\s+/)
       .map(id => document.getElementById(id)).filter(Boolean)
       .map(el => el.textContent).join(' ');
-    const name = img.getAttribute('aria-label') || labelled || img.getAttribute('alt') || '';
+    const name = labelled || img.getAttribute('aria-label') || img.getAttribute('alt') || '';
     return {src: img.getAttribute('src'), name: name.trim()};
   })"""
 
 TABLES_JS = """() => [...document.querySelectorAll('article table')].map((table, index) => ({
   index,
   headers: table.querySelectorAll('th').length,
-  scoped: table.querySelectorAll('thead th, th[scope]').length,
-  caption: (table.caption && table.caption.textContent.trim()) || '',
 }))"""
 
 
@@ -67,11 +65,15 @@ def test_html_lang_is_chinese(page_type, desktop):
     assert lang.lower().startswith("zh"), f"{desktop.url}: <html lang={lang!r}>"
 
 
-def test_every_chart_has_an_accessible_name(page_type, desktop):
-    unnamed = [chart["src"] for chart in desktop.evaluate(CHART_NAMES_JS) if not chart["name"]]
+def test_every_chart_has_an_accessible_name(page_type, desktop, report):
+    charts = desktop.evaluate(CHART_NAMES_JS)
+    unnamed = [chart["src"] for chart in charts if not chart["name"]]
+    report(f"charts {page_type}: {len(charts)} charts, {len(unnamed)} without a name")
     assert not unnamed, f"{desktop.url}: 图表没有替代文字 (alt): {unnamed}"
 
 
-def test_tables_have_headers(page_type, desktop):
-    headless = [t["index"] for t in desktop.evaluate(TABLES_JS) if not t["headers"]]
-    assert not headless, f"{desktop.url}: 表格没有表头 (th),序号 {headless}"
+def test_tables_have_headers(page_type, desktop, report):
+    tables = desktop.evaluate(TABLES_JS)
+    headless = [t["index"] + 1 for t in tables if not t["headers"]]
+    report(f"tables {page_type}: {len(tables)} tables, {len(headless)} without headers")
+    assert not headless, f"{desktop.url}: 表格没有表头 (th),第 {headless} 个"
