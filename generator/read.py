@@ -204,18 +204,34 @@ def check_header(labels: list[str], fields: list[dict], file: str) -> list[Probl
     return problems
 
 
-def parse_rows(text: str, names: list[str]) -> pd.DataFrame | None:
-    """Every data row as text, one per CSV row (blank rows kept so positions match lines)."""
+def _read_csv(text: str, names: list[str], numeric: list[str]) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        # rows with extra cells are cut to the header's width; Frictionless reports them
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(io.StringIO(text), header=0, names=names, index_col=False,
+                           dtype={n: ("float64" if n in numeric else str) for n in names},
+                           keep_default_na=False, na_values={n: [""] for n in numeric},
+                           skip_blank_lines=False)
+
+
+def parse_rows(text: str, fields: list[dict]) -> pd.DataFrame | None:
+    """Every data row, one per CSV row (blank rows kept so positions match lines).
+
+    Numeric columns are parsed by pandas when every cell is a plain number; otherwise every
+    column stays text and the rules' typing reports what pandas cannot read.
+    """
+    names = [f["name"] for f in fields]
+    numeric = [f["name"] for f in fields if f.get("type") in ("integer", "number")]
     try:
-        with warnings.catch_warnings():
-            # rows with extra cells are cut to the header's width; Frictionless reports them
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, header=0, names=names,
-                                index_col=False)
+        try:
+            frame = _read_csv(text, names, numeric)
+        except ValueError:
+            frame = _read_csv(text, names, [])
     except (pd.errors.ParserError, ValueError):
         return None
-    return frame.fillna("")
+    text_columns = [n for n in names if n not in numeric or frame[n].dtype == object]
+    frame[text_columns] = frame[text_columns].fillna("")
+    return frame
 
 
 def safe_resources(root: Path, descriptor: dict) -> tuple[list[dict], list[Problem]]:
@@ -257,7 +273,7 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
         if header:
             problems.extend(header)
             continue
-        frame = parse_rows(text, [f["name"] for f in fields])
+        frame = parse_rows(text, fields)
         key = resource["schema"].get("primaryKey") or []
         tables.append(Table(resource["name"], path, fields, [key] if isinstance(key, str) else key,
                             frame))

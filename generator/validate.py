@@ -33,9 +33,6 @@ def validate_package(path: str | Path) -> Report:
         return finish(problems)
     resources, refused = safe_resources(root, descriptor)
     problems += refused
-    metadata = metadata_problems({**descriptor, "resources": resources})
-    if metadata:
-        return finish(problems + metadata)
     # files: encoding and header
     tables, found = read_tables(root, resources)
     problems += found
@@ -55,17 +52,20 @@ def validate_package(path: str | Path) -> Report:
     return finish(problems)
 
 
-def metadata_problems(descriptor: dict) -> list[Problem]:
-    """Frictionless's own descriptor checks (profiles, field types, keys), one problem each."""
-    report = frictionless.Package.validate_descriptor(descriptor)
+def metadata_problems(exc: frictionless.FrictionlessException) -> list[Problem]:
+    """Frictionless's descriptor errors (profiles, field types, keys), one problem each."""
+    errors = exc.reasons or [exc.error]
     return [make_problem("descriptor-invalid", DESCRIPTOR,
                          f"{DESCRIPTOR} 不符合数据包规范:{error.message}。"
                          "请从仓库恢复该文件或改正这一处。",
-                         error.message) for error in report.errors]
+                         error.message) for error in errors]
 
 
 def schema_problems(root: Path, descriptor: dict, tables: list[Table]) -> SchemaOutcome:
-    """Validate the readable tables with Frictionless (keys to unreadable tables skipped)."""
+    """Validate the readable tables with Frictionless (keys to unreadable tables skipped).
+
+    A descriptor Frictionless rejects yields its errors and no table is checked further.
+    """
     outcome = SchemaOutcome()
     if not tables:
         return outcome
@@ -79,7 +79,14 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table]) -> Schema
             key for key in schema.get("foreignKeys", [])
             if key.get("reference", {}).get("resource") in names | {""}]
         resources.append({**resource, "schema": schema})
-    package = frictionless.Package({**descriptor, "resources": resources}, basepath=str(root))
+    try:
+        # building the Package checks the descriptor's metadata (profiles, types, keys)
+        package = frictionless.Package({**descriptor, "resources": resources},
+                                       basepath=str(root))
+    except frictionless.FrictionlessException as exc:
+        outcome.problems.extend(metadata_problems(exc))
+        outcome.skipped.update(names)
+        return outcome
     report = package.validate(limit_errors=ERROR_LIMIT)
     titles = {r["name"]: r.get("title", r["name"]) for r in descriptor["resources"]}
     by_name = {t.name: t for t in tables}

@@ -9,7 +9,7 @@ from generator.rules.base import Hits, business
 from generator.rules.engine import frame_with
 
 PLAN = "驻马店市推进安全生产责任保险实施方案(第三方评估并向社会公示)"
-TOLERANCE = 0.05  # rounding of scores typed with one or two decimals, not a policy figure
+TOLERANCE = 0.05 + 1e-9  # rounding of scores typed with one decimal (float error allowed)
 
 
 def expected_grade(score: pd.Series, bands) -> pd.Series:
@@ -91,7 +91,7 @@ def _score_groups(scores: pd.DataFrame) -> pd.DataFrame:
     """Per round × insurer: first row position, weight sum, weighted total, any value missing."""
     data = scores.assign(position=scores.index, product=scores["weight"] * scores["score"] / 100,
                          missing=scores[["weight", "score"]].isna().any(axis=1))
-    return data.groupby(["round", "insurer_code"], sort=False).agg(
+    return data.groupby(["round", "insurer_code"], sort=False, observed=True).agg(
         position=("position", "min"), weight_sum=("weight", "sum"),
         weighted=("product", "sum"), missing=("missing", "any")).reset_index()
 
@@ -129,7 +129,6 @@ def weighted_total(frames, policy):
     groups = groups[~groups["missing"] & ((groups["weight_sum"] - 100).abs() <= TOLERANCE)]
     data = assessments.assign(position=assessments.index).merge(
         groups[["round", "insurer_code", "weighted"]], on=["round", "insurer_code"])
-    data = data.assign(weighted=data["weighted"].round(2))
     bad = data[(data["total_score"] - data["weighted"]).abs() > TOLERANCE]
     yield Hits("assessments", "total_score",
                bad.set_index("position")[["total_score", "weighted"]].sort_index())

@@ -23,11 +23,12 @@ def settled_exceeds_reported(frames, policy):
         return
     data = claims.dropna(subset=["period", "insurer_code", "industry_code", "claims_reported",
                                  "claims_settled"]).sort_values("period", kind="stable")
-    groups = data.groupby(["insurer_code", "industry_code"], sort=False)
+    groups = data.groupby(["insurer_code", "industry_code"], sort=False, observed=True)
     data = data.assign(reported_total=groups["claims_reported"].cumsum(),
                        settled_total=groups["claims_settled"].cumsum())
     over = data["settled_total"] > data["reported_total"]
-    first = over & (over.groupby([data["insurer_code"], data["industry_code"]]).cumsum() == 1)
+    keys = [data["insurer_code"], data["industry_code"]]
+    first = over & (over.groupby(keys, observed=True).cumsum() == 1)
     rows = data[first].sort_index()
     yield Hits("claims", "claims_settled", rows[["settled_total", "reported_total"]])
 

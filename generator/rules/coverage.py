@@ -40,18 +40,23 @@ def premium_decreasing(frames, policy):
     if coverage is None:
         return
     data = coverage[["period", "region_code", "industry_code", "premium_ytd"]].dropna()
-    data = data.assign(year=data["period"].str[:4]).sort_values("period", kind="stable")
-    groups = data.groupby(["region_code", "industry_code", "year"], sort=False)
+    data = data.assign(year=period_start(data["period"]).dt.year).sort_values("period",
+                                                                             kind="stable")
+    groups = data.groupby(["region_code", "industry_code", "year"], sort=False, observed=True)
     data = data.assign(previous=groups["premium_ytd"].shift(),
                        previous_period=groups["period"].shift())
     rows = data[data["premium_ytd"] < data["previous"]].sort_index()
     yield Hits("coverage", "premium_ytd", rows[["premium_ytd", "previous", "previous_period"]])
 
 
-def month_end(period: pd.Series) -> pd.Series:
-    """The last day of each YYYY-MM period (NaT for a missing period)."""
-    start = pd.to_datetime(period + "-01", format="%Y-%m-%d", errors="coerce")
-    return start + pd.offsets.MonthEnd(0)
+def period_start(period: pd.Series) -> pd.Series:
+    """The first day of each YYYY-MM period (NaT when missing), parsed once per distinct value."""
+    codes, uniques = pd.factorize(period)
+    starts = pd.to_datetime(pd.Series(uniques, dtype="string") + "-01", format="%Y-%m-%d",
+                            errors="coerce")
+    values = starts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
+    values = np.append(values, np.datetime64("NaT"))[codes]  # code -1 (missing) picks the NaT
+    return pd.Series(values, index=period.index)
 
 
 @business(
@@ -72,20 +77,23 @@ def short_after_due(frames, policy):
     data = coverage.dropna(subset=["period", "region_code", "industry_code"])
     data = data.sort_values("period", kind="stable")
     latest = data[~data.duplicated(["region_code", "industry_code"], keep="last")]
-    due = industries.drop_duplicates("code").set_index("code")
+    due = industries.drop_duplicates("code").astype({"code": "string"}).set_index("code")
     regions = frame_with(frames, "regions", "code", "name")
-    names = regions.drop_duplicates("code").set_index("code")["name"] if regions is not None \
+    names = regions.drop_duplicates("code").astype({"code": "string"}).set_index("code")["name"] \
+        if regions is not None \
         else pd.Series(dtype="string")
+    industry_code = latest["industry_code"].astype("string")
+    region_code = latest["region_code"].astype("string")
     latest = latest.assign(
-        due_date=latest["industry_code"].map(due["due_date"]),
-        industry=latest["industry_code"].map(due["name"]),
-        region=latest["region_code"].map(names).fillna(latest["region_code"]),
+        due_date=industry_code.map(due["due_date"]),
+        industry=industry_code.map(due["name"]),
+        region=region_code.map(names).fillna(region_code),
         rate=(latest["units_insured"] / latest["units_required"] * 100).round(1),
         target=policy.coverage_target * 100,
     )
     short = (latest["units_required"] > 0) & (
         latest["units_insured"] < policy.coverage_target * latest["units_required"]) & (
-        month_end(latest["period"]) >= latest["due_date"])
+        period_start(latest["period"]) + pd.offsets.MonthEnd(0) >= latest["due_date"])
     rows = latest[short].sort_index()
     yield Hits("coverage", "units_insured", rows[[
         "period", "region", "industry", "units_insured", "units_required", "rate", "target",
@@ -106,9 +114,10 @@ def death_limit_low(frames, policy):
     if coverage is None:
         return
     data = coverage[["period", "min_death_limit"]].dropna()
-    start = pd.to_datetime(data["period"] + "-01", format="%Y-%m-%d", errors="coerce")
-    steps = [pd.Timestamp(day) for day, _ in policy.death_limit_steps]
+    start = period_start(data["period"])
+    steps = np.array([np.datetime64(day, "ns") for day, _ in policy.death_limit_steps])
     values = np.array([np.nan] + [value for _, value in policy.death_limit_steps])
-    data = data.assign(required=values[np.searchsorted(steps, start, side="right")])
+    index = np.searchsorted(steps, start.to_numpy(dtype="datetime64[ns]"), side="right")
+    data = data.assign(required=values[index])
     rows = data[data["min_death_limit"] < data["required"]]
     yield Hits("coverage", "min_death_limit", rows[["min_death_limit", "period", "required"]])

@@ -5,6 +5,7 @@ A rule therefore never sees a value that was already reported, so a defect is re
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from generator.report import Problem
@@ -18,6 +19,8 @@ NUMERIC = ("integer", "number")
 def _numeric(raw: pd.Series, spec: dict, table) -> tuple[pd.Series, list[Problem]]:
     """Parse a numeric column; cells Python's int() accepts but a plain number is not (full-width
     digits, underscores) are type errors that Frictionless lets through."""
+    if raw.dtype == "float64":
+        return raw, []
     values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
     rejected = raw[(raw != "") & values.isna()]
     problems = []
@@ -30,8 +33,17 @@ def _numeric(raw: pd.Series, spec: dict, table) -> tuple[pd.Series, list[Problem
     return values.astype("float64"), problems
 
 
+def _is_code(spec: dict) -> bool:
+    constraints = spec.get("constraints", {})
+    return "pattern" in constraints or "enum" in constraints
+
+
 def typed_frame(table, outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Problem]]:
-    """The table's rows without rejected rows, its values typed, rejected cells empty."""
+    """The table's rows without rejected rows, its values typed, rejected cells empty.
+
+    Codes (string fields with a pattern or an enum) become categoricals: few distinct values, so
+    grouping and text checks on them stay cheap at province scale.
+    """
     frame = table.frame
     rows = outcome.bad_rows.get(table.name)
     if rows:
@@ -41,7 +53,7 @@ def typed_frame(table, outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Probl
         frame = frame.copy()
         for position, name in cells:
             if position in frame.index and name in frame.columns:
-                frame.at[position, name] = ""
+                frame.at[position, name] = np.nan if frame[name].dtype == "float64" else ""
     typed, problems = {}, []
     for spec in table.fields:
         raw = frame[spec["name"]]
@@ -51,5 +63,6 @@ def typed_frame(table, outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Probl
         elif spec.get("type") == "date":
             typed[spec["name"]] = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
         else:
-            typed[spec["name"]] = raw.where(raw != "").astype("string")
+            text = raw.where(raw != "")
+            typed[spec["name"]] = text.astype("category" if _is_code(spec) else "string")
     return pd.DataFrame(typed, index=frame.index), problems
