@@ -10,6 +10,7 @@ pytestmark = pytest.mark.e2e
 
 TOP = 3
 RESULT_ITEMS = ".md-search-result__list > .md-search-result__item"
+NO_RESULT = ".md-search-result__meta:has-text('没有')"
 
 
 def search(page, query: str) -> list[str]:
@@ -18,9 +19,11 @@ def search(page, query: str) -> list[str]:
     box.click()
     box.fill(query)
     box.press("End")  # Material reads the query on keyup
-    page.locator(RESULT_ITEMS).first.wait_for()
-    hrefs = page.locator(f"{RESULT_ITEMS} > a.md-search-result__link").evaluate_all(
-        "links => links.map(a => a.href)"
+    # Either the first result or Material's "没有找到符合条件的结果" line.
+    page.locator(f"{RESULT_ITEMS}, {NO_RESULT}").first.wait_for()
+    # One result a page: its first link goes to the page, the others to sections of it.
+    hrefs = page.locator(RESULT_ITEMS).evaluate_all(
+        "items => items.map(item => item.querySelector('a.md-search-result__link').href)"
     )
     return [urldefrag(href)[0] for href in hrefs]
 
