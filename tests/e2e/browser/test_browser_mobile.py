@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import PHONE
+
 pytestmark = pytest.mark.e2e
 
 # The page's own width against the window, and every table wider than the article: the box that
@@ -66,3 +68,17 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, base_url, site_pages, report
         problems += layout_problems(url, layout)
     report(f"phone 375×812: {len(site_pages)} pages, {wide_tables} wide tables scroll in their box")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page_type", ["home", "industry", "insurer"])
+def test_phone_layout_without_javascript(page_type, browser, base_url, page_paths):
+    # Without JavaScript the theme does not wrap tables: the site's own CSS must keep them in a box.
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN", java_script_enabled=False
+    )
+    page = context.new_page()
+    url = base_url + page_paths[page_type]
+    page.goto(url, wait_until="load")
+    layout = page.evaluate(LAYOUT_JS)
+    context.close()
+    assert not layout_problems(url, layout), "\n".join(layout_problems(url, layout))
