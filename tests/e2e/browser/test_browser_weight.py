@@ -22,9 +22,14 @@ def first_visit(browser, url: str) -> list[tuple[str, str, bytes]]:
     responses = []
     page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="networkidle")
-    bodies = [(r.url, r.headers.get("content-type", ""), r.body()) for r in responses]
+    bodies = [(r.url, r.headers.get("content-type", ""), body_of(r)) for r in responses]
     context.close()
     return bodies
+
+
+def body_of(response) -> bytes:
+    """The response body; a redirect has none."""
+    return b"" if 300 <= response.status < 400 else response.body()
 
 
 def compressed_size(content_type: str, body: bytes) -> int:
