@@ -87,7 +87,7 @@ def short_after_due(frames, policy):
     latest = latest.assign(
         due_date=industry_code.map(due["due_date"]),
         industry=industry_code.map(due["name"]),
-        region=region_code.map(names).fillna(region_code),
+        region=region_code.map(names).astype("string").fillna(region_code),
         rate=(latest["units_insured"] / latest["units_required"] * 100).round(1),
         target=policy.coverage_target * 100,
     )

@@ -1,0 +1,37 @@
+"""The rule registry and `azx rules`: every rule documented, every business rule exercised."""
+
+import re
+
+from test_validate import CASES
+
+from generator import cli
+from generator.rules import RULES
+
+NOT_IN_A_FIXTURE = {"duplicate-label", "missing-cell", "data-error", "too-many-errors"}
+
+
+def test_every_rule_has_id_severity_title_and_source():
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids))
+    for rule in RULES:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.id)
+        assert rule.severity in ("error", "warning")
+        assert re.search("[\u4e00-\u9fff]", rule.title) and rule.source and rule.description
+        assert (rule.check is not None) == (rule.stage == "business")
+        if rule.stage == "business":
+            assert rule.message and rule.message_en
+
+
+def test_every_rule_but_a_few_has_a_fixture():
+    exercised = {expected[0] for expected, _ in CASES.values()}
+    assert {rule.id for rule in RULES} - exercised == NOT_IN_A_FIXTURE
+
+
+def test_azx_rules_lists_every_rule(capsys):
+    assert cli.main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(RULES) + 1
+    assert lines[0].split() == ["编号", "id", "级别", "名称", "—", "依据"]
+    first = RULES[0]
+    assert lines[1].split(maxsplit=1)[1] == f"错误  {first.title} — {first.source}"
+    assert [line.split()[0] for line in lines[1:]] == [rule.id for rule in RULES]

@@ -1,0 +1,26 @@
+"""统一社会信用代码 check character (GB 32100-2015)."""
+
+import pytest
+
+from generator.uscc import check_char, is_valid
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L",
+                                  "91411700MA40000A1C"])
+def test_known_good_codes(code):
+    assert is_valid(code)
+
+
+@pytest.mark.parametrize("code", [
+    "91350100M000100Y44",  # wrong check character
+    "91110000600037341M",  # wrong check character
+    "91350100M000100Y4",  # 17 characters
+    "91350100M000100I43",  # I is not in the character set
+    "91350100m000100y43",  # lower case
+])
+def test_known_bad_codes(code):
+    assert not is_valid(code)
+
+
+def test_check_char_of_a_published_code():
+    assert check_char("91350100M000100Y4") == "3"
