@@ -155,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("validate", cmd_validate)
     p.add_argument("path", nargs="?", default=str(DEFAULT_DATA),
                    help="数据目录或 datapackage.json(默认 data/)")
-    p.add_argument("--format", choices=["human", "json", "github"], default="human")
+    p.add_argument("--format", choices=["human", "json", "github"], default="human",
+                   help="输出格式:human 按文件分组(默认),json,github(GitHub 注释)")
 
     add("rules", cmd_rules)
 
