@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import sys
@@ -18,15 +17,11 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import charts, downloads, manifest, pages, releases, site
-from generator.load import load_package, package_root
-from generator.report import format_human
-from generator.rules import RULES
-from generator.validate import validate_package
+from generator import manifest, site, uptodate
+from generator.load import package_root
 
 ASSETS = Path(__file__).parent / "assets"
 DEFAULT_WORK_DIR = site.CONFIG.parent / ".build"
-LAST_BUILD = "last-build.json"
 
 
 class Progress:
@@ -49,11 +44,25 @@ class Progress:
 def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     """Build the site of the package at `data_root` into `site_dir`; 0 on success, 1 on bad data.
 
-    `site_dir` is replaced atomically, and only after every phase succeeded.
+    `site_dir` is replaced atomically, and only after every phase succeeded. When no input
+    changed since the last build into `site_dir` and that site is intact, nothing is rebuilt.
     """
     data_root, site_dir = package_root(data_root), Path(site_dir)
     work_dir = Path(work_dir) if work_dir else DEFAULT_WORK_DIR
     docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
+
+    # 0. up to date: same data, history, docs, config, code and libraries as the site's build
+    inputs = uptodate.inputs_key(data_root)
+    if uptodate.is_current(work_dir, site_dir, inputs):
+        print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
+        return 0
+    # the pipeline's modules are imported here, so that the check above stays fast
+    from generator import charts, downloads, pages, releases
+    from generator.load import load_package
+    from generator.report import format_human
+    from generator.rules import RULES
+    from generator.validate import validate_package
+
     done = Progress(9)
 
     # 1. validate: schema and business rules; any error stops here, site/ untouched
@@ -96,6 +105,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
     key = tree_key(docs_dir)
     if unchanged(work_dir, site_dir, key):
+        uptodate.remember(work_dir, site_dir, key, inputs)
         done(f"网站内容没有变化,保留现有 {site_dir}/")
         print(f"完成:{site_dir}/ 已是最新,用时 {done.total():.1f} 秒。")
         return 0
@@ -115,7 +125,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
 
     # 9. swap: the new site replaces the old one in one rename
     site.swap_into_place(staging, site_dir)
-    remember(work_dir, site_dir, key)
+    uptodate.remember(work_dir, site_dir, key, inputs)
     html_pages = sum(1 for name in built["files"] if name.endswith(".html"))
     done(f"替换 {site_dir}/")
     print(f"完成:{html_pages} 个网页,用时 {done.total():.1f} 秒。")
@@ -133,6 +143,8 @@ def last_updated(data_root: Path, as_of: dt.date) -> Callable[[list[str]], dt.da
     def updated(files: list[str]) -> dt.date:
         names = tuple(sorted(files or every))
         if names not in cache:
+            from generator import releases
+
             cache[names] = releases.last_changed(data_root, list(names)) or as_of
         return cache[names]
 
@@ -168,31 +180,10 @@ def tree_key(docs_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _manifest_sha(site_dir: Path) -> str | None:
-    path = site_dir / manifest.MANIFEST
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
 def unchanged(work_dir: Path, site_dir: Path, key: str) -> bool:
     """True when `site_dir` is still exactly what the last build made from this docs tree."""
-    try:
-        last = json.loads((work_dir / LAST_BUILD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if last.get("site_dir") != str(site_dir.resolve()) or last.get("key") != key:
-        return False
-    built = manifest.read_manifest(site_dir)
-    return (
-        built is not None
-        and last.get("manifest_sha256") == _manifest_sha(site_dir)
-        and built.get("files") == manifest.site_files(site_dir)
-    )
-
-
-def remember(work_dir: Path, site_dir: Path, key: str) -> None:
-    record = {"site_dir": str(site_dir.resolve()), "key": key,
-              "manifest_sha256": _manifest_sha(site_dir)}
-    (work_dir / LAST_BUILD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    record = uptodate.read_record(work_dir)
+    return record.get("key") == key and uptodate.site_intact(site_dir, record)
 
 
 def main(data_root: str, site_dir: str, work_dir: str | None = None) -> int:

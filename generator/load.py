@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
+
+if TYPE_CHECKING:  # pandas is imported when a table is read: the no-change check needs no pandas
+    import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
 POLICY = "policy.yaml"
@@ -56,6 +59,8 @@ def resource_by_name(descriptor: dict, name: str) -> dict:
 
 def typed_frame(csv_path: Path, fields: list[dict]) -> pd.DataFrame:
     """Read one CSV with dtypes taken from its Table Schema fields."""
+    import pandas as pd
+
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for field in fields:
         name, kind = field["name"], field["type"]

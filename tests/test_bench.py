@@ -1,0 +1,93 @@
+"""Smoke test of bench/run: its helpers run on tiny inputs and it prints every target line.
+
+No timing is asserted: the figures are fabricated here; the benchmark is run by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.machinery import SourceFileLoader
+from importlib.util import module_from_spec, spec_from_loader
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "run"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    loader = SourceFileLoader("bench_run", str(BENCH))
+    module = module_from_spec(spec_from_loader("bench_run", loader))
+    sys.modules["bench_run"] = module  # dataclasses look their module up there
+    loader.exec_module(module)
+    yield module
+    del sys.modules["bench_run"]
+
+
+def result(scale: str, full: float, mkdocs: float, no_change: float, validate: float,
+           frictionless: float, rss: int, pages: int, page_bytes: int) -> dict:
+    def times(seconds: float) -> dict:
+        return {"seconds": seconds, "cpu": seconds, "rss": rss}
+
+    return {"scale": scale, "runs": 1, "rows": {"coverage": 10, "regions": 2},
+            "times": {"validate": times(validate), "frictionless": times(frictionless),
+                      "mkdocs": times(mkdocs), "cold": times(full * 2), "full": times(full),
+                      "no_change": times(no_change)},
+            "site": {"pages": pages, "total": page_bytes * 2, "page_bytes": page_bytes,
+                     "downloads": 0, "search": 0}}
+
+
+def test_measure_reports_time_exit_code_and_output(bench):
+    run = bench.measure([sys.executable, "-c", "print('好'); raise SystemExit(3)"])
+    assert run.code == 3
+    assert run.output.strip() == "好"
+    assert run.seconds > 0 and run.rss > 0
+
+
+def test_rows_and_site_sizes_of_tiny_inputs(bench, tmp_path):
+    (tmp_path / "datapackage.json").write_text(
+        '{"resources": [{"name": "t", "path": "t.csv"}]}', encoding="utf-8")
+    (tmp_path / "t.csv").write_text('a,b\n1,"x\ny"\n2,z\n', encoding="utf-8")
+    assert bench.count_rows(tmp_path) == {"t": 2}
+    site = tmp_path / "site"
+    (site / "charts").mkdir(parents=True)
+    (site / "downloads").mkdir()
+    (site / "index.html").write_bytes(b"x" * 100)
+    (site / "charts" / "a.svg").write_bytes(b"x" * 20)
+    (site / "downloads" / "t.csv").write_bytes(b"x" * 7)
+    assert bench.site_sizes(site) == {"pages": 1, "total": 127, "page_bytes": 120,
+                                      "downloads": 7, "search": 0}
+
+
+def test_every_target_line_is_printed(bench):
+    results = {
+        "city": result("city", 10, 8, 1, 2.1, 2.0, 2**28, 50, 50 * 40_000),
+        "province": result("province", 100, 60, 2, 30, 29, 2**30, 250, 250 * 90_000),
+        "national": result("national", 700, 300, 5, 300, 200, 2**31, 3000, 3000 * 40_000),
+    }
+    assert bench.targets(results) == [
+        "city end-to-end build ≤ 1.5× bare mkdocs: ×1.25 — PASS",
+        "city no-change rebuild ≤ 0.3× full build: ×0.10 — PASS",
+        "province no-change rebuild ≤ 0.3× full build: ×0.02 — PASS",
+        "national no-change rebuild ≤ 0.3× full build: ×0.01 — PASS",
+        "province full build ≤ 120 s: 100.0 s — PASS",
+        "province peak RSS ≤ 1.5 GB: 1.00 GB — PASS",
+        "province bytes per page within 2× city: 90,000 vs 40,000 (×2.25) — FAIL",
+        "city azx validate ≤ 1.1× frictionless validate: ×1.05 — PASS",
+        "province azx validate ≤ 1.1× frictionless validate: ×1.03 — PASS",
+        "national azx validate ≤ 1.1× frictionless validate: ×1.50 — FAIL",
+        "stretch: national build < 10 min: 700.0 s — FAIL",
+    ]
+
+
+def test_table_names_every_figure(bench):
+    lines = bench.table(result("city", 10, 8, 1, 2.1, 2.0, 2**28, 50, 50 * 40_000))
+    assert lines[0] == "== city (1 run)"
+    assert lines[1] == "rows: coverage 10, regions 2; total 12"
+    assert lines[2] == "pages: 50"
+    text = "\n".join(lines)
+    for label in ("frictionless validate", "azx validate", "bare mkdocs build --strict",
+                  "azx build, full", "azx build, no change", "peak RSS", "site:",
+                  "bytes per page"):
+        assert label in text

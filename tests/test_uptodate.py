@@ -1,0 +1,96 @@
+"""The no-change shortcut of `azx build`: any change to data, docs, templates, config or code, or
+any damage to the built site, means a real rebuild."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import manifest, uptodate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def inputs(tmp_path, monkeypatch) -> dict[str, Path]:
+    """Copies of a data package, docs/, a generator tree and mkdocs.yml the key is taken from."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text("# 说明\n", encoding="utf-8")
+    code = tmp_path / "generator"
+    (code / "templates").mkdir(parents=True)
+    (code / "templates" / "home.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
+    (code / "pages.py").write_text("X = 1\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: 测试\n", encoding="utf-8")
+    monkeypatch.setattr(uptodate, "HAND_WRITTEN", docs)
+    monkeypatch.setattr(uptodate, "GENERATOR", code)
+    monkeypatch.setattr(uptodate, "CONFIG", config)
+    return {"data": data, "doc": docs / "about.md", "template": code / "templates" / "home.md.j2",
+            "code": code / "pages.py", "config": config,
+            "resource": data / "prevention.csv", "policy": data / "policy.yaml"}
+
+
+def test_key_is_stable(inputs):
+    assert uptodate.inputs_key(inputs["data"]) == uptodate.inputs_key(inputs["data"])
+
+
+@pytest.mark.parametrize("changed", ["doc", "template", "code", "config", "resource", "policy"])
+def test_any_changed_input_changes_the_key(inputs, changed):
+    before = uptodate.inputs_key(inputs["data"])
+    with inputs[changed].open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert uptodate.inputs_key(inputs["data"]) != before
+
+
+def test_a_new_hand_written_page_changes_the_key(inputs):
+    before = uptodate.inputs_key(inputs["data"])
+    (inputs["doc"].parent / "new.md").write_text("# 新页面\n", encoding="utf-8")
+    assert uptodate.inputs_key(inputs["data"]) != before
+
+
+def test_a_broken_descriptor_gives_no_key(inputs):
+    (inputs["data"] / "datapackage.json").write_text("{", encoding="utf-8")
+    assert uptodate.inputs_key(inputs["data"]) is None
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path]:
+    """A site folder with a manifest, and a work folder recording its build under key "k"."""
+    site, work = tmp_path / "site", tmp_path / "work"
+    (site / "about").mkdir(parents=True)
+    (site / "about" / "index.html").write_text("<h1>说明</h1>", encoding="utf-8")
+    work.mkdir()
+    manifest.write_manifest(site, REPO / "data", 0, 0)
+    uptodate.remember(work, site, "tree", "k")
+    return site, work
+
+
+def test_current_when_key_and_site_match(built):
+    site, work = built
+    assert uptodate.is_current(work, site, "k")
+
+
+def test_not_current_when_an_input_changed(built):
+    site, work = built
+    assert not uptodate.is_current(work, site, "other")
+    assert not uptodate.is_current(work, site, None)
+
+
+def test_not_current_when_a_site_file_changed_or_is_missing(built):
+    site, work = built
+    (site / "about" / "index.html").write_text("<h1>改过</h1>", encoding="utf-8")
+    assert not uptodate.is_current(work, site, "k")
+    (site / "about" / "index.html").unlink()
+    assert not uptodate.is_current(work, site, "k")
+
+
+def test_not_current_for_another_site_folder(built, tmp_path):
+    site, work = built
+    other = tmp_path / "other"
+    shutil.copytree(site, other)
+    assert not uptodate.is_current(work, other, "k")
