@@ -30,6 +30,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SEED = 20240531
 LAST_YEAR = 2025
 PLAN = "驻马店市推进安全生产责任保险实施方案"
+CSV_CHUNK_ROWS = 200_000  # rows turned into Python values at a time, to bound memory
 
 
 @dataclass(frozen=True)
@@ -765,7 +766,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(frame.columns)
-        writer.writerows(zip(*(csv_values(frame[name]) for name in frame.columns), strict=True))
+        for first in range(0, len(frame), CSV_CHUNK_ROWS):
+            chunk = frame.iloc[first: first + CSV_CHUNK_ROWS]
+            writer.writerows(zip(*(csv_values(chunk[name]) for name in chunk.columns), strict=True))
 
 
 def write_package(tables: dict[str, pd.DataFrame], out: Path) -> None:
