@@ -36,12 +36,17 @@ def city(tmp_path_factory):
     return out
 
 
+def test_bundled_data_has_no_errors(capsys):
+    assert cli.main(["validate", str(sample.DATA_DIR), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["errors"] == 0
+
+
 def test_illustrative_city_data_has_no_errors(city, capsys):
     assert cli.main(["validate", str(city), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["errors"] == 0
 
 
-@pytest.mark.parametrize("which", ["valid_base", "city"])
+@pytest.mark.parametrize("which", ["valid_base", "city", "data"])
 def test_plain_frictionless_accepts_the_valid_packages(which, city):
-    root = city if which == "city" else FIXTURES / "valid_base"
+    root = {"city": city, "data": sample.DATA_DIR}.get(which, FIXTURES / "valid_base")
     assert frictionless.validate(str(root / "datapackage.json")).valid
