@@ -25,7 +25,7 @@ serve: $(VENV)/.installed
 	$(BIN)/azx serve
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check generator tests scripts
+	$(BIN)/ruff check generator tests bench
 
 # axe-core for the browser tests, from the npm registry as pinned by package-lock.json.
 $(BROWSER_TOOLS)/node_modules/.installed: $(BROWSER_TOOLS)/package.json $(BROWSER_TOOLS)/package-lock.json
