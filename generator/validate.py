@@ -14,6 +14,7 @@ from generator.load import DESCRIPTOR
 from generator.read import Table, locate_package, read_descriptor, read_tables, safe_resources
 from generator.report import Problem, Report
 from generator.rules.base import make_problem
+from generator.rules.contract import contract_problems
 from generator.rules.engine import Frames, run_business
 from generator.rules.frames import typed_frame
 from generator.rules.policy import load_policy
@@ -31,6 +32,9 @@ def validate_package(path: str | Path) -> Report:
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return finish(problems)
+    # contract: every resource, key and field the generator reads, with its type
+    found, broken = contract_problems(descriptor)
+    problems += found
     resources, refused = safe_resources(root, descriptor)
     problems += refused
     # files: encoding and header
@@ -42,7 +46,7 @@ def validate_package(path: str | Path) -> Report:
     # business rules over typed frames that hide every cell already reported
     frames, fields = {}, {}
     for table in tables:
-        if table.frame is None or table.name in outcome.skipped:
+        if table.frame is None or table.name in outcome.skipped | broken:
             continue
         frames[table.name], found = typed_frame(table, outcome)
         fields[table.name] = table.fields

@@ -61,6 +61,15 @@ CASES = {
     "bad_descriptor_empty": (("descriptor-invalid-json", "datapackage.json", None, None), 1),
     "bad_descriptor_not_json": (("descriptor-invalid-json", "datapackage.json", None, None), 1),
     "bad_descriptor_no_resources": (("descriptor-invalid", "datapackage.json", None, None), 1),
+    "bad_descriptor_resource_missing": (
+        ("descriptor-resource-missing", "datapackage.json", None, None), 1),
+    "bad_descriptor_field_missing": (
+        ("descriptor-field-missing", "datapackage.json", None, None), 1),
+    "bad_descriptor_field_type": (("descriptor-field-type", "datapackage.json", None, None), 1),
+    "bad_descriptor_primary_key": (
+        ("descriptor-primary-key", "datapackage.json", None, None), 1),
+    "bad_descriptor_name_missing": (
+        ("descriptor-name-missing", "datapackage.json", None, None), 1),
     "warn_services_short": (
         ("assessment-services-short", "assessments.csv", 3, "services_delivered"), 0),
     "warn_short_after_due": (("coverage-short-after-due", "coverage.csv", 4, "units_insured"), 0),

@@ -6,6 +6,7 @@
 from generator.rules import (  # noqa: F401  (importing a module registers its rules)
     assessments,
     claims,
+    contract,
     coverage,
     files,
     prevention,

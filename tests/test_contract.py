@@ -1,0 +1,64 @@
+"""The descriptor contract: what the generator reads is listed once, and a descriptor short of it
+is refused with a line that says what is missing and how to restore it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import charts, cli, pages
+from generator.load import load_package, resource_by_name
+from generator.rules.contract import NEEDED
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_bundled_descriptor_holds_every_needed_field_with_its_type():
+    descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for name, (key, fields) in NEEDED.items():
+        schema = resource_by_name(descriptor, name)["schema"]
+        primary_key = schema["primaryKey"]
+        assert ([primary_key] if isinstance(primary_key, str) else primary_key) == list(key)
+        types = {f["name"]: f["type"] for f in schema["fields"]}
+        assert {f: types.get(f) for f in fields} == fields
+
+
+def test_pages_read_no_field_outside_the_contract(tmp_path):
+    """Every page is computed and rendered from frames cut down to the contract's fields."""
+    package = load_package(FIXTURES / "site_small")
+    frames = {name: package.frames[name][list(fields)] for name, (_, fields) in NEEDED.items()}
+    package = dataclasses.replace(package, frames=frames)
+    data = pages.SiteData(package, figures=pages.compute(package))
+    planned = pages.plan(data)
+    drawn = {c.name: charts.Chart(c.name, c.kind, c.data, c.alt, c.table, f"charts/{c.name}.svg")
+             for page in planned for c in page.charts}
+    written = pages.render(planned, drawn, tmp_path, lambda files: data.figures["as_of"], package)
+    assert len(written) == len(planned)
+
+
+@pytest.mark.parametrize(("case", "line"), [
+    ("bad_descriptor_resource_missing",
+     "datapackage.json — 错误:datapackage.json 缺少资源 claims,网站要读取这张表。"
+     "请对照仓库中的 data/datapackage.json 恢复这一处。 [descriptor-resource-missing]"),
+    ("bad_descriptor_field_missing",
+     "datapackage.json — 错误:datapackage.json 中资源 claims 缺少字段 amount_paid"
+     "(类型 number(数字)),网站要读取它。请对照仓库中的 data/datapackage.json 恢复这一处。"
+     "claims.csv 中也要有这一列。 [descriptor-field-missing]"),
+    ("bad_descriptor_field_type",
+     "datapackage.json — 错误:datapackage.json 中资源 claims 的字段 avg_days_to_pay 类型是 "
+     "integer(整数),网站按 number(数字) 读取。请改回 \"type\": \"number\"。"
+     " [descriptor-field-type]"),
+    ("bad_descriptor_primary_key",
+     "datapackage.json — 错误:datapackage.json 中资源 coverage 的主键(primaryKey)是 "
+     "period + region_code,应为 period + region_code + industry_code。"
+     "请对照仓库中的 data/datapackage.json 恢复这一处。 [descriptor-primary-key]"),
+])
+def test_contract_breach_is_one_clear_line(case, line, capsys):
+    assert cli.main(["validate", str(FIXTURES / case)]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == ["== datapackage.json ==", line, "", "1 个错误,0 个警告"]
