@@ -79,10 +79,16 @@ def compute(package: Package) -> dict:
         "overall": metrics.overall_coverage(f["coverage"], period),
         "by_industry": by_industry,
         "overdue": by_industry[by_industry["overdue"]],
+        "laggards": by_industry[by_industry["units_uninsured"] > 0].sort_values(
+            "units_uninsured", ascending=False, kind="stable"),
         "by_region": metrics.coverage_by_region(f["coverage"], regions, period),
         "matrix": metrics.coverage_matrix(f["coverage"], period),
         "trend": metrics.coverage_trend(f["coverage"]),
         "trend_by_industry": metrics.coverage_trend(f["coverage"], "industry_code"),
+        "trend_by_batch": metrics.coverage_trend(
+            f["coverage"].merge(industries[["code", "batch"]], left_on="industry_code",
+                                right_on="code"), "batch"),
+        "batches": list(industries.sort_values(["due_date", "display_order"])["batch"].unique()),
         "round": round_,
         "ranking": metrics.assessment_table(f["assessments"], insurers, round_),
         "rounds": sorted(f["assessments"]["round"].unique(), reverse=True),
@@ -114,14 +120,25 @@ def _due_lines(site: SiteData, codes: Iterable[str]) -> list[tuple[dt.date, str]
 
 # --- builders ------------------------------------------------------------------------------
 
+def _absent(table, sentence: str) -> str:
+    """`sentence` naming (as `{names}`) the rows of `table` with no units to insure, which its
+    chart leaves out; empty when there are none."""
+    names = list(table.loc[table["units_required"] == 0, "name"])
+    return sentence.format(names="、".join(names)) if names else ""
+
+
 def home(site: SiteData) -> Iterable[Page]:
     fig = site.figures
-    chart = charts.industry_coverage(
-        "industry-coverage", fig["by_industry"], fig["industry_colour"], fig["period"],
-        fig["target"],
+    uninsured = charts.uninsured_by_industry(
+        "industry-uninsured", fig["by_industry"], fig["industry_colour"], fig["period"])
+    batches = fig["batches"]
+    trend = charts.coverage_trend(
+        "coverage-trend-batches", fig["trend_by_batch"], {b: f"{b}行业" for b in batches},
+        charts.colours(batches), _due_lines(site, fig["industry_names"]), "全市各批次行业",
     )
-    yield Page("index.md", "home.md.j2", {"fig": fig, "chart": chart},
-               ("coverage", "industries", "assessments", "claims"), (chart,))
+    shown = (uninsured, trend) if len(fig["laggards"]) else (trend,)
+    yield Page("index.md", "home.md.j2", {"fig": fig, "uninsured": uninsured, "trend": trend},
+               ("coverage", "industries", "assessments", "claims"), shown)
 
 
 def coverage(site: SiteData) -> Iterable[Page]:
@@ -165,6 +182,7 @@ def industry_pages(site: SiteData) -> Iterable[Page]:
         regions = charts.group_coverage(
             f"industry-{code}-regions", by_region, "县区", f"{industry['name']}行业各县区",
             fig["period"],
+            _absent(by_region, "{names}没有" + industry["name"] + "行业的应投保企业,未列入图表。"),
         )
         context = {"fig": fig, "industry": industry, "trend": trend, "regions": regions}
         yield Page(f"industries/{code}.md", "industry.md.j2", context,
@@ -185,6 +203,7 @@ def region_pages(site: SiteData) -> Iterable[Page]:
         industries = charts.group_coverage(
             f"region-{code}-industries", by_industry, "行业", f"{region['name']}各行业",
             fig["period"],
+            _absent(by_industry, region["name"] + "没有{names}行业的应投保企业,未列入图表。"),
         )
         trend = charts.coverage_trend(
             f"region-{code}-trend",

@@ -1,5 +1,6 @@
 """Pages: every expected page is planned, links are relative, data text is escaped."""
 
+import dataclasses
 from pathlib import Path
 
 from generator import charts, pages
@@ -50,7 +51,7 @@ def test_chart_alt_text_states_the_finding():
 def render_page(tmp_path: Path, name: str, path: str) -> str:
     data = site_data(name)
     planned = pages.plan(data)
-    drawn = {c.name: charts.Chart(c.name, c.kind, c.data, c.alt, c.table, f"charts/{c.name}.svg")
+    drawn = {c.name: dataclasses.replace(c, src=f"charts/{c.name}.svg")
              for p in planned for c in p.charts}
     page = next(p for p in planned if p.path == path)
     pages.render([page], drawn, tmp_path, lambda files: data.figures["as_of"], data.package)
@@ -71,3 +72,51 @@ def test_every_page_carries_the_illustrative_banner_and_its_date(tmp_path):
     assert "本站数据为示例数据" in text
     assert '<p class="azx-updated">数据更新于 2025年6月30日</p>' in text
     assert '<img src="../charts/claims-paid.svg"' in text
+
+
+def test_home_names_the_industries_still_short_of_full_coverage(tmp_path):
+    home = next(p for p in pages.plan(site_data("site_small")) if p.path == "index.md")
+    uninsured = home.charts[0]
+    # in 2025-06: hazchem 62 − 55, metallurgy 22 − 19, coal 16 − 14 units still uninsured
+    assert uninsured.title == "各行业尚未投保企业数(2025年6月)"
+    assert uninsured.alt == ("截至2025年6月,3个行业中0个已全部投保;尚有12家企业未投保,"
+                             "危险化学品7家、金属冶炼3家、煤矿2家。")
+    assert uninsured.data["value_labels"] == ["7家", "3家", "2家"]
+    text = render_page(tmp_path, "site_small", "index.md")
+    assert "- [危险化学品](industries/hazchem.md):7 家未投保,覆盖率 88.7%," in text
+    assert "全覆盖截止日期 2024年12月31日 **已过**\n- [金属冶炼]" in text
+
+
+def test_chart_leaving_out_a_region_says_why():
+    industry = next(p for p in pages.plan(site_data("site_small"))
+                    if p.path == "industries/coal.md")
+    regions = industry.charts[1]
+    assert [row[0] for row in regions.table.rows] == ["驿城区", "西平县"]
+    assert regions.alt.endswith("经济开发区没有煤矿行业的应投保企业,未列入图表。")
+
+
+def test_trend_alt_names_the_due_dates_once():
+    industry = next(p for p in pages.plan(site_data("site_small"))
+                    if p.path == "industries/coal.md")
+    assert industry.charts[0].alt == (
+        "煤矿投保覆盖率从2025年4月的56.3%变为2025年6月的87.5%;"
+        "虚线为全覆盖截止日期(2024年12月31日)。")
+
+
+def test_every_chart_has_a_heading_above_it_and_its_table_below(tmp_path):
+    planned = pages.plan(site_data("site_small"))
+    assert [c.name for p in planned for c in p.charts if not c.title] == []
+    text = render_page(tmp_path, "site_small", "prevention.md")
+    assert ('<figcaption><strong class="azx-chart__title">'
+            '2024年各保险机构事故预防费用占实收保费的比例</strong>'
+            '<span class="azx-chart__finding">') in text
+    figure = text.index('<figure class="azx-chart">')
+    assert figure < text.index('<img src="../charts/prevention-share.svg"') < text.index(
+        "| 保险机构 |实收保费(万元) |")
+
+
+def test_wide_chart_scrolls_in_a_named_box(tmp_path):
+    text = render_page(tmp_path, "site_small", "coverage/index.md")
+    assert '<figure class="azx-chart azx-chart--wide">' in text  # the heat map
+    assert ('<div class="azx-chart__scroll" tabindex="0" role="region" '
+            'aria-label="图表:各县区各行业投保覆盖率(%,2025年6月)(可左右滚动)">') in text

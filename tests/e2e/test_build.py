@@ -121,8 +121,8 @@ def test_chart_alt_text_matches_its_data(built):
     order = sorted(rows("industries"), key=lambda r: int(r["display_order"]))
     best = next(r["code"] for r in order if rated.get(r["code"]) == max(rated.values()))
     names = {r["code"]: r["name"] for r in order}
-    alts = re.findall(r'<img src="charts/industry-coverage-[0-9a-f]+\.svg" alt="([^"]+)"',
-                      html(built, ""))
+    alts = re.findall(r'<img src="\.\./charts/industry-coverage-[0-9a-f]+\.svg" alt="([^"]+)"',
+                      html(built, "coverage"))
     assert len(alts) == 1
     year, month = period.split("-")
     assert alts[0].startswith(f"截至{year}年{int(month)}月,{len(rated)}个行业中")
@@ -165,3 +165,41 @@ def test_text_from_data_is_escaped(tmp_path):
     assert "<h1 id=\"x\">&#60;script&#62;x&#60;/script&#62;" in page
     assert "中国&#60;script&#62;alert(&#34;name&#34;)&#60;/script&#62;财产保险" in page
     assert "&#60;img src=x onerror=alert(1)&#62; &#42;&#42;粗体&#42;&#42; &#124; 竖线" in page
+
+
+def test_home_names_every_industry_still_short_of_full_coverage(built):
+    period, latest = latest_coverage()
+    uninsured = defaultdict(int)
+    for r in latest:
+        uninsured[r["industry_code"]] += int(r["units_required"]) - int(r["units_insured"])
+    names = {r["code"]: r["name"] for r in rows("industries")}
+    lagging = sorted((n, code) for code, n in uninsured.items() if n)
+    page = html(built, "")
+    year, month = period.split("-")
+    assert (f"截至 {year}年{int(month)}月,全市尚有 <strong>{sum(uninsured.values()):,} 家</strong>"
+            f"企业未投保,分属 {len(lagging)} 个行业") in page
+    for count, code in lagging:
+        assert re.search(rf'<a href="industries/{code}/">{names[code]}</a>:{count} 家未投保', page)
+    assert page.count('<figure class="azx-chart') == 2
+
+
+def test_every_chart_has_a_heading_and_a_table(built):
+    for page in sorted(built.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        figures = text.count('<figure class="azx-chart')
+        titled = len(re.findall(r'<figcaption><strong class="azx-chart__title">[^<]+</strong>',
+                                text))
+        assert titled == figures, page
+        assert text.count("<table>") >= figures, page
+
+
+def test_region_left_out_of_an_industry_chart_is_named(built):
+    _, latest = latest_coverage()
+    code = "hazardous_chemicals"
+    with_units = {r["region_code"] for r in latest
+                  if r["industry_code"] == code and int(r["units_required"])}
+    absent = [r["name"] for r in sorted(rows("regions"), key=lambda r: int(r["display_order"]))
+              if r["code"] not in with_units]
+    assert absent  # the bundled data has a zone without such enterprises
+    page = html(built, f"industries/{code}")
+    assert f"{'、'.join(absent)}没有危险化学品行业的应投保企业,未列入图表。" in page
