@@ -105,10 +105,14 @@ def _pyplot():
     return plt
 
 
-def _percent_axis(axis) -> None:
-    from matplotlib.ticker import FixedLocator, PercentFormatter
+def _percent_axis(axis, full: bool = True) -> None:
+    """Percent ticks: 0–100% in quarters (`full`), else about four round steps."""
+    from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
-    axis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+    if full:
+        axis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+    else:
+        axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
     axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
 
 
@@ -134,14 +138,15 @@ def _draw_hbar(plt, d: dict):
     bars = ax.barh(ys, values, color=d["colors"], height=0.65)
     ax.set_yticks(ys, d["labels"])
     ax.tick_params(axis="y", length=0)
-    top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if d.get("percent") else 0]) or 1
+    full = d.get("percent") and d.get("full_scale", True)  # rates of coverage: always to 100%
+    top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
     ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
     if d.get("value_labels"):
         ax.bar_label(bars, d["value_labels"], padding=3, fontsize=SMALL)
     if d.get("ref") is not None:
         _ref_line(ax, d["ref"], d["ref_label"])
     if d.get("percent"):
-        _percent_axis(ax.xaxis)
+        _percent_axis(ax.xaxis, full)
     elif d.get("xmax"):  # a bounded scale (scores 0–100): no tick past its end
         from matplotlib.ticker import FixedLocator
 
@@ -205,7 +210,9 @@ def _draw_heatmap(plt, d: dict):
     for i in range(len(rows)):
         for j in range(len(cols)):
             if not np.isnan(values[i, j]):
-                ax.text(j, i, f"{values[i, j] * 100:.0f}", ha="center", va="center",
+                # Short of 100% is never printed as "100": 99.96% shows as 99.
+                shown = min(round(values[i, j] * 100), 99 if values[i, j] < 1 else 100)
+                ax.text(j, i, f"{shown}", ha="center", va="center",
                         fontsize=SMALL, color="black" if values[i, j] > 0.55 else "white")
     colorbar = fig.colorbar(image, ax=ax, fraction=0.04)
     _percent_axis(colorbar.ax.yaxis)
@@ -357,9 +364,13 @@ def group_coverage(name: str, table, label_header: str, scope: str, period: str,
     """
     rows = table[table["units_required"] > 0]
     best, worst = rows.loc[rows["coverage_rate"].idxmax()], rows.loc[rows["coverage_rate"].idxmin()]
-    alt = (f"截至{filters.period_zh(period)},{scope}覆盖率最高的是{best['name']}"
-           f"({_pct(best['coverage_rate'])}),最低的是{worst['name']}"
-           f"({_pct(worst['coverage_rate'])})。{note}")
+    if _pct(best["coverage_rate"]) == _pct(worst["coverage_rate"]):
+        alt = f"截至{filters.period_zh(period)},{scope}覆盖率均为{_pct(best['coverage_rate'])}。"
+    else:
+        alt = (f"截至{filters.period_zh(period)},{scope}覆盖率最高的是{best['name']}"
+               f"({_pct(best['coverage_rate'])}),最低的是{worst['name']}"
+               f"({_pct(worst['coverage_rate'])})。")
+    alt += note
     data = {"labels": list(rows["name"]), "values": [_num(v) for v in rows["coverage_rate"]],
             "colors": list(rows["colour"]) if "colour" in rows else [PALETTE[0]] * len(rows),
             "value_labels": [_pct(v) for v in rows["coverage_rate"]],
@@ -508,7 +519,7 @@ def prevention_share(name: str, rows, colour_of: dict, year: int, cap: float) ->
     alt = f"{year}年{len(rows)}家保险机构的事故预防费用支出占实收保费的比例{verdict}。"
     data = {"labels": list(rows["short_name"]), "values": [_num(v) for v in rows["spending_share"]],
             "colors": [colour_of[c] for c in rows["insurer_code"]], "percent": True,
-            "value_labels": [_pct(v) for v in rows["spending_share"]],
+            "value_labels": [_pct(v) for v in rows["spending_share"]], "full_scale": False,
             "ref": cap, "ref_label": "上限", "xlabel": "事故预防费用支出 / 实收保费"}
     headers = ("保险机构", "实收保费(万元)", "预防费用支出(万元)", "占比", "上限金额(万元)")
     body = tuple(
