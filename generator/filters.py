@@ -71,10 +71,17 @@ def wan_yuan(value, digits: int = 2) -> str:
 
 
 def percent(value, digits: int = 1) -> str:
-    """A ratio shown as a percentage to one decimal: 0.8765 → 87.7%."""
+    """A ratio shown as a percentage to one decimal: 0.8765 → 87.7%.
+
+    A ratio short of 1 never shows as 100.0%: 0.9996 → 99.9%, so a target that is not met never
+    reads as met.
+    """
     if _missing(value) or (isinstance(value, float) and math.isinf(value)):
         return DASH
-    return f"{_fixed(float(value) * 100, digits)}%"
+    shown = _fixed(float(value) * 100, digits)
+    if float(value) < 1 and Decimal(shown.replace(",", "")) >= 100:
+        shown = _fixed(100 - 10.0**-digits, digits)
+    return f"{shown}%"
 
 
 def _as_date(value) -> dt.date | None:

@@ -23,6 +23,7 @@ def test_wan_yuan_carries_the_unit():
 
 @pytest.mark.parametrize(("value", "expected"), [
     (0.8765, "87.7%"), (1.0, "100.0%"), (0, "0.0%"), (float("nan"), "—"), (None, "—"),
+    (0.9996, "99.9%"), (0.99949, "99.9%"), (1.2, "120.0%"),
 ])
 def test_percent(value, expected):
     assert filters.percent(value) == expected
