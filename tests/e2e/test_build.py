@@ -43,7 +43,10 @@ def rows(name: str, root: Path = DATA) -> list[dict]:
 
 def pct(numerator: int, denominator: int) -> str:
     value = Decimal(numerator) * 100 / Decimal(denominator)
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    shown = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if numerator < denominator:  # short of the target never reads as 100.0%
+        shown = min(shown, Decimal("99.9"))
+    return f"{shown}%"
 
 
 def html(site: Path, page: str) -> str:
