@@ -81,7 +81,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     figures = pages.compute(package)
     updated = last_updated(data_root, figures["as_of"])
     site_data = pages.SiteData(package, report.warnings, list(RULES), figures=figures)
-    site_data.releases = releases.data_releases(data_root)
+    site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
     done(f"计算指标:数据截至 {figures['period']}")
 
     # 4. downloads: every resource as CSV, JSON and XLSX, and the package as a zip

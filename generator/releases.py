@@ -1,13 +1,16 @@
 """Data releases, read from git history: every commit that changes the data package is a release.
 
 History is read once per process and data folder (one `git log` for the dates of every file, one
-`git cat-file --batch` for the file versions the release record compares).
+`git cat-file --batch` for the file versions the release record compares). A commit never
+changes, so what it changed is kept in a cache folder and read back on the next build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import pickle
 import subprocess
 import uuid
 import xml.etree.ElementTree as ET
@@ -16,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator import changes
-from generator.load import read_descriptor
+from generator.load import DESCRIPTOR, read_descriptor
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Namespace for the stable urn:uuid ids of the feed and its entries.
@@ -99,22 +102,63 @@ def last_changed(data_root: Path, files: list[str]) -> dt.date | None:
     return max(known) if known else None
 
 
-def data_releases(data_root: Path) -> list[Release]:
-    """Every commit that changed a package file, newest first, each with its changes."""
+def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Release]:
+    """Every commit that changed a package file, newest first, each with its changes.
+
+    With `cache_dir`, each commit's changes are kept there, keyed by the commit, the current
+    descriptor and the code that computes them: only commits not seen before read git.
+    """
     names = changes.package_names(data_root)
     commits = [c for c in history(data_root) if set(c.files) & set(names)]
     if not commits:
         return []
     descriptor = read_descriptor(data_root)
+    salt = _cache_salt(data_root)
+    keys = {c.sha: hashlib.sha256(salt + c.sha.encode()).hexdigest() for c in commits}
+    found = {c.sha: _cached(cache_dir, keys[c.sha]) for c in commits}
+    missing = [c for c in commits if found[c.sha] is None]
     revs: list[str | None] = []
-    for c in commits:
+    for c in missing:
         revs += [f"{c.sha}^", c.sha]
-    snapshots = changes.snapshot_at(data_root, revs, names)
-    releases = []
-    for i, commit in enumerate(commits):
+    snapshots = changes.snapshot_at(data_root, revs, names) if missing else []
+    for i, commit in enumerate(missing):
         diff = changes.diff_snapshots(descriptor, snapshots[2 * i], snapshots[2 * i + 1])
-        releases.append(Release(commit, diff, tuple(changes.diff_lines(diff, descriptor))))
-    return releases
+        found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)))
+        _store(cache_dir, keys[commit.sha], found[commit.sha])
+    return [Release(c, *found[c.sha]) for c in commits]
+
+
+# Modules whose code decides what a release's diff and lines are.
+_DIFF_CODE = ("changes.py", "releases.py", "metrics.py", "filters.py", "load.py")
+
+
+def _cache_salt(data_root: Path) -> bytes:
+    """What, besides the commit, decides its release: the current descriptor and the code."""
+    digest = hashlib.sha256((data_root / DESCRIPTOR).read_bytes())
+    for name in _DIFF_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.digest()
+
+
+def _cached(cache_dir: Path | None, key: str) -> tuple[changes.Diff, tuple[str, ...]] | None:
+    """A commit's (diff, lines) from the cache; None when absent or unreadable."""
+    path = cache_dir / f"{key}.pickle" if cache_dir else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def _store(cache_dir: Path | None, key: str, value: tuple) -> None:
+    """Keep a commit's (diff, lines); written to a temporary name, then renamed into place."""
+    if cache_dir is None:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f".{key}.tmp"
+    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(cache_dir / f"{key}.pickle")
 
 
 # ---------------------------------------------------------------- Atom

@@ -138,3 +138,31 @@ def test_updates_page_lists_each_release_with_its_changes(tmp_path):
     root = ET.parse(feed).getroot()
     assert root.find(f"{A}link").get("href") == "feed.xml"
     assert len(root.findall(f"{A}entry")) == 3
+
+
+def test_cached_releases_equal_fresh_ones_and_read_no_git(tmp_path, monkeypatch):
+    data = make_history(tmp_path)
+    cache = tmp_path / "cache"
+    fresh = releases.data_releases(data)
+    assert releases.data_releases(data, cache) == fresh
+    assert len(list(cache.glob("*.pickle"))) == 3
+
+    def no_git(*args, **kwargs):
+        raise AssertionError("a cached release read git")
+
+    monkeypatch.setattr(releases.changes, "snapshot_at", no_git)
+    assert releases.data_releases(data, cache) == fresh
+
+
+def test_release_cache_is_keyed_by_the_descriptor(tmp_path):
+    data = make_history(tmp_path)
+    cache = tmp_path / "cache"
+    releases.data_releases(data, cache)
+    descriptor = data / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace(
+        '"title": "投保进展"', '"title": "投保进展情况"'), encoding="utf-8")
+
+    found = releases.data_releases(data, cache)
+
+    assert found[0].lines[0].startswith("coverage(投保进展情况):")
+    assert len(list(cache.glob("*.pickle"))) == 6
