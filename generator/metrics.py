@@ -45,12 +45,29 @@ def overall_coverage(coverage: pd.DataFrame, period: str) -> dict:
     return totals
 
 
-def _grouped(coverage: pd.DataFrame, period: str, key: str) -> pd.DataFrame:
-    rows = coverage[coverage["period"] == period]
-    sums = rows.groupby(key, sort=True)[COVERAGE_SUMS].sum().astype("float64")
+def coverage_sums(coverage: pd.DataFrame, keys: list[str], period: str | None = None
+                  ) -> pd.DataFrame:
+    """COVERAGE_SUMS per combination of `keys` (only month `period` when given), as floats."""
+    rows = coverage if period is None else coverage[coverage["period"] == period]
+    return rows.groupby(keys, sort=True)[COVERAGE_SUMS].sum().astype("float64")
+
+
+def split(sums: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A table from `coverage_sums` over two keys cut by the first: code → its rows, indexed by
+    the second key. Group once, then slice, instead of filtering the rows once a code."""
+    return {code: part.droplevel(0) for code, part in sums.groupby(level=0, sort=False)}
+
+
+def with_rates(sums: pd.DataFrame) -> pd.DataFrame:
+    """`sums` (from `coverage_sums`, one key) with coverage_rate and units_uninsured added."""
+    sums = sums.copy()
     sums["coverage_rate"] = rate(sums["units_insured"], sums["units_required"])
     sums["units_uninsured"] = sums["units_required"] - sums["units_insured"]
     return sums
+
+
+def _grouped(coverage: pd.DataFrame, period: str, key: str) -> pd.DataFrame:
+    return with_rates(coverage_sums(coverage, [key], period))
 
 
 def coverage_by_industry(
@@ -60,7 +77,13 @@ def coverage_by_industry(
 
     `overdue` is true when the due date has passed by `as_of` and the rate is below `target`.
     """
-    sums = _grouped(coverage, period, "industry_code")
+    return industry_table(_grouped(coverage, period, "industry_code"), industries, as_of, target)
+
+
+def industry_table(sums: pd.DataFrame, industries: pd.DataFrame, as_of: dt.date, target: float
+                   ) -> pd.DataFrame:
+    """`coverage_by_industry` from one month's sums with rates per industry code (`with_rates`);
+    industries without rows count zero."""
     table = industries.sort_values("display_order").set_index("code", drop=False)
     table = table.join(sums, how="left")
     table[FILLED] = table[FILLED].fillna(0)
@@ -75,7 +98,11 @@ def coverage_by_industry(
 
 def coverage_by_region(coverage: pd.DataFrame, regions: pd.DataFrame, period: str) -> pd.DataFrame:
     """One row a reporting unit (in display order) with its totals and coverage rate."""
-    sums = _grouped(coverage, period, "region_code")
+    return region_table(_grouped(coverage, period, "region_code"), regions)
+
+
+def region_table(sums: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """`coverage_by_region` from one month's sums with rates per region code (`with_rates`)."""
     table = regions.sort_values("display_order").set_index("code", drop=False).join(sums)
     table[FILLED] = table[FILLED].fillna(0)
     return table.reset_index(drop=True)
@@ -95,7 +122,12 @@ def coverage_trend(coverage: pd.DataFrame, key: str | None = None) -> pd.DataFra
     """Coverage rate per month, overall (key None) or one column per `key` value."""
     groups = ["period"] + ([key] if key else [])
     sums = coverage.groupby(groups, sort=True)[["units_insured", "units_required"]].sum()
-    rates = rate(sums["units_insured"].astype("float64"), sums["units_required"].astype("float64"))
+    return trend_table(sums.astype("float64"), key)
+
+
+def trend_table(sums: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
+    """`coverage_trend` from units insured and required per month (and `key`, when given)."""
+    rates = rate(sums["units_insured"], sums["units_required"])
     return rates.unstack(key) if key else rates.to_frame("coverage_rate")
 
 

@@ -166,19 +166,36 @@ def coverage(site: SiteData) -> Iterable[Page]:
     yield Page("regions/index.md", "regions.md.j2", {"fig": fig}, ("coverage", "regions"))
 
 
+def _slices(site: SiteData, key: str) -> tuple[dict, dict]:
+    """Per code of `key` (region_code or industry_code): its monthly totals (for the trend) and
+    its latest month's sums by the other code; the coverage rows are grouped once, not filtered
+    once a page."""
+    cov, period = site.package.frames["coverage"], site.figures["period"]
+    other = "industry_code" if key == "region_code" else "region_code"
+    monthly = cov.groupby([key, "period"], sort=True)[["units_insured", "units_required"]].sum()
+    latest = metrics.coverage_sums(cov, [key, other], period)
+    return metrics.split(monthly.astype("float64")), metrics.split(latest)
+
+
+def _latest_of(latest: dict, code: str) -> pd.DataFrame:
+    """The latest month's sums of one code, with rates; no rows when it reported none that month."""
+    empty = pd.DataFrame(columns=metrics.COVERAGE_SUMS, dtype="float64")
+    return metrics.with_rates(latest.get(code, empty))
+
+
 def industry_pages(site: SiteData) -> Iterable[Page]:
-    fig, cov = site.figures, site.package.frames["coverage"]
+    fig = site.figures
+    monthly, latest = _slices(site, "industry_code")
     for _, industry in fig["by_industry"].iterrows():
         code = industry["code"]
-        rows = cov[cov["industry_code"] == code]
-        if rows.empty:
+        if code not in monthly:
             continue
         trend = charts.coverage_trend(
-            f"industry-{code}-trend", metrics.coverage_trend(rows).rename(
+            f"industry-{code}-trend", metrics.trend_table(monthly[code]).rename(
                 columns={"coverage_rate": code}), {code: industry["name"]},
             fig["industry_colour"], _due_lines(site, [code]), industry["name"],
         )
-        by_region = metrics.coverage_by_region(rows, fig["regions"], fig["period"])
+        by_region = metrics.region_table(_latest_of(latest, code), fig["regions"])
         regions = charts.group_coverage(
             f"industry-{code}-regions", by_region, "县区", f"{industry['name']}行业各县区",
             fig["period"],
@@ -190,14 +207,15 @@ def industry_pages(site: SiteData) -> Iterable[Page]:
 
 
 def region_pages(site: SiteData) -> Iterable[Page]:
-    fig, cov = site.figures, site.package.frames["coverage"]
+    fig = site.figures
+    monthly, latest = _slices(site, "region_code")
+    due_lines = _due_lines(site, fig["industry_names"])
     for _, region in fig["by_region"].iterrows():
         code = region["code"]
-        rows = cov[cov["region_code"] == code]
-        if rows.empty:
+        if code not in monthly:
             continue
-        by_industry = metrics.coverage_by_industry(
-            rows, fig["industries"], fig["period"], fig["as_of"], fig["target"]
+        by_industry = metrics.industry_table(
+            _latest_of(latest, code), fig["industries"], fig["as_of"], fig["target"]
         )
         by_industry["colour"] = [fig["industry_colour"][c] for c in by_industry["code"]]
         industries = charts.group_coverage(
@@ -207,9 +225,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
         )
         trend = charts.coverage_trend(
             f"region-{code}-trend",
-            metrics.coverage_trend(rows).rename(columns={"coverage_rate": code}),
-            {code: region["name"]}, {code: charts.PALETTE[0]},
-            _due_lines(site, fig["industry_names"]), region["name"],
+            metrics.trend_table(monthly[code]).rename(columns={"coverage_rate": code}),
+            {code: region["name"]}, {code: charts.PALETTE[0]}, due_lines, region["name"],
         )
         overdue = by_industry[by_industry["overdue"]]
         context = {"fig": fig, "region": region, "industries": industries, "trend": trend,
