@@ -1,17 +1,24 @@
 """`azx build`: validate → load → compute → draw → render → mkdocs → manifest → swap.
 
-One function, one commented line a phase. Bad data stops the build at the first phase and leaves
-the published folder exactly as it was; every later phase works in `.build/` and a staging folder,
-and the finished site replaces the old one in a single rename.
+One function, one commented line a phase. Bad data stops the build and leaves the published
+folder exactly as it was; every later phase works in `.build/` and a staging folder, and the
+finished site replaces the old one in a single rename.
+
+Two cores are used: a second process validates the package while this one loads, computes and
+renders the pages, and then, with MkDocs and its Chinese dictionary already loaded, builds the
+site from them. Nothing is published before validation has passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -31,14 +38,23 @@ class Progress:
         self.phases, self.step, self.started = phases, 0, time.perf_counter()
         self.mark = self.started
 
-    def __call__(self, text: str) -> None:
+    def __call__(self, text: str, seconds: float | None = None) -> None:
         now = time.perf_counter()
         self.step += 1
-        print(f"[{self.step}/{self.phases}] {text}({now - self.mark:.1f} 秒)", flush=True)
+        took = now - self.mark if seconds is None else seconds
+        print(f"[{self.step}/{self.phases}] {text}({took:.1f} 秒)", flush=True)
         self.mark = now
 
     def total(self) -> float:
         return time.perf_counter() - self.started
+
+
+class BadData(Exception):
+    """Validation found errors: the build stops and publishes nothing."""
+
+    def __init__(self, report) -> None:
+        super().__init__(f"{len(report.errors)} errors")
+        self.report = report
 
 
 def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
@@ -49,55 +65,78 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     """
     data_root, site_dir = package_root(data_root), Path(site_dir)
     work_dir = Path(work_dir) if work_dir else DEFAULT_WORK_DIR
-    docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
 
     # 0. up to date: same data, history, docs, config, code and libraries as the site's build
     inputs = uptodate.inputs_key(data_root)
     if uptodate.is_current(work_dir, site_dir, inputs):
         print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
         return 0
-    # the pipeline's modules are imported here, so that the check above stays fast
+    fresh_work_dir = not work_dir.exists()
+    helper = Helper(data_root)
+    try:
+        return _build(data_root, site_dir, work_dir, inputs, helper)
+    except BadData as bad:
+        from generator.report import format_human
+
+        if fresh_work_dir:  # bad data leaves nothing behind, not even a work folder
+            shutil.rmtree(work_dir, ignore_errors=True)
+        print(format_human(bad.report))
+        print(f"数据有 {len(bad.report.errors)} 个错误,未生成网站;{site_dir}/ 保持不变。")
+        return 1
+    finally:
+        helper.close()
+
+
+def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
+           helper: Helper) -> int:
+    """The phases of `build` after the up-to-date check; BadData when validation fails."""
+    # the pipeline's modules are imported here, so that the up-to-date check stays fast
     from generator import charts, downloads, pages, releases
     from generator.load import load_package
-    from generator.report import format_human
     from generator.rules import RULES
-    from generator.validate import validate_package
 
+    docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
     done = Progress(9)
+    try:
+        # 1. load: typed DataFrames of every resource (validation runs meanwhile, see Helper)
+        package = load_package(data_root)
+        done(f"读取数据:{sum(len(f) for f in package.frames.values())} 行")
+        helper.check()
 
-    # 1. validate: schema and business rules; any error stops here, site/ untouched
-    report = validate_package(data_root)
-    if report.errors:
-        print(format_human(report))
-        print(f"数据有 {len(report.errors)} 个错误,未生成网站;{site_dir}/ 保持不变。")
-        return 1
-    done(f"校验数据:0 个错误,{len(report.warnings)} 个警告")
+        # 2. compute: every figure of every page (pure functions, no I/O)
+        figures = pages.compute(package)
+        updated = last_updated(data_root, figures["as_of"])
+        site_data = pages.SiteData(package, [], list(RULES), figures=figures)
+        site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
+        done(f"计算指标:数据截至 {figures['period']}")
+        helper.check()
 
-    # 2. load: typed DataFrames of every resource
-    package = load_package(data_root)
-    done(f"读取数据:{sum(len(f) for f in package.frames.values())} 行")
+        # 3. downloads: every resource as CSV, JSON and XLSX, and the package as a zip
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        docs_dir.mkdir(parents=True)
+        site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
+        done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个")
+        helper.check()
 
-    # 3. compute: every figure of every page (pure functions, no I/O)
-    figures = pages.compute(package)
-    updated = last_updated(data_root, figures["as_of"])
-    site_data = pages.SiteData(package, report.warnings, list(RULES), figures=figures)
-    site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
-    done(f"计算指标:数据截至 {figures['period']}")
+        # 4. draw: charts whose inputs changed (the rest come from the cache)
+        planned = pages.plan(site_data)
+        specs = [c for page in planned for c in page.charts]
+        drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
+        done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
+    except BadData:
+        raise
+    except Exception:
+        helper.check(wait=True)  # bad data explains the failure; otherwise it is a bug
+        raise
 
-    # 4. downloads: every resource as CSV, JSON and XLSX, and the package as a zip
-    shutil.rmtree(docs_dir, ignore_errors=True)
-    docs_dir.mkdir(parents=True)
-    site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
-    done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个")
-
-    # 5. draw: charts whose inputs changed (the rest come from the cache)
-    planned = pages.plan(site_data)
-    specs = [c for page in planned for c in page.charts]
-    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
-    done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
+    # 5. validate: schema and business rules; any error stops here, site/ untouched
+    report = helper.check(wait=True)
+    done(f"校验数据:0 个错误,{len(report.warnings)} 个警告", helper.validation_seconds)
 
     # 6. render: Markdown pages from the templates, plus the stylesheets
-    pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package)
+    site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
+    pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
+                 cache_dir / "templates")
     shutil.copytree(ASSETS, docs_dir / "assets")
     releases.write_feed(site_data.releases, docs_dir, package.descriptor)
     done(f"生成页面:{len(planned)} 页")
@@ -112,8 +151,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     staging = site.staging_dir(site_dir)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        with source_date_epoch(updated([])):
-            site.mkdocs_build_strict(docs_dir, staging)
+        helper.build_site(docs_dir, staging, updated([]))
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -130,6 +168,118 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     done(f"替换 {site_dir}/")
     print(f"完成:{html_pages} 个网页,用时 {done.total():.1f} 秒。")
     return 0
+
+
+class Helper:
+    """The second process of a build: it validates the package, then loads MkDocs and the
+    Chinese dictionary of its search index, then builds the site when the pages are written.
+
+    Where processes cannot be forked, the same work runs in this process when it is asked for.
+    """
+
+    def __init__(self, data_root: Path) -> None:
+        self.data_root, self.report, self.validation_seconds = data_root, None, 0.0
+        self.process = self.conn = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.process = context.Process(target=_serve, args=(child, data_root), daemon=True)
+        self.process.start()
+        child.close()
+
+    def check(self, wait: bool = False):
+        """The validation report once it is there (waiting for it with `wait`); BadData when it
+        has errors. None while validation is still running."""
+        if self.report is None:
+            if self.conn is None:
+                from generator.validate import validate_package
+
+                started = time.perf_counter()
+                self.report = validate_package(self.data_root)
+                self.validation_seconds = time.perf_counter() - started
+            elif wait or self.conn.poll():
+                self.report, self.validation_seconds = _answer(self.conn)
+        if self.report is not None and self.report.errors:
+            raise BadData(self.report)
+        return self.report
+
+    def build_site(self, docs_dir: Path, staging: Path, day: dt.date) -> None:
+        """`mkdocs build --strict` of `docs_dir` into `staging`, dated `day` (SiteBuildError)."""
+        if self.conn is None:
+            with source_date_epoch(day):
+                site.mkdocs_build_strict(docs_dir, staging)
+            return
+        self.conn.send((docs_dir, staging, day))
+        _answer(self.conn)
+
+    def close(self) -> None:
+        """Stop the second process: it only reads, and any site it built has been answered."""
+        if self.process is None:
+            return
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.conn.close()
+        self.process = None
+
+
+def _answer(conn):
+    """The next answer of the second process; its exception is raised here."""
+    try:
+        kind, value = conn.recv()
+    except EOFError:
+        raise RuntimeError("校验和网站构建进程意外退出") from None
+    if kind == "raise":
+        raise value
+    return value
+
+
+def _serve(conn, data_root: Path) -> None:
+    """The second process: validate, warm MkDocs up, then build the site when told to."""
+    try:
+        from generator.validate import validate_package
+
+        started = time.perf_counter()
+        report = validate_package(data_root)
+        conn.send(("ok", (report, time.perf_counter() - started)))
+    except Exception as exc:  # handed to the main process, which raises it
+        _send_error(conn, exc)
+        return
+    _warm_up_mkdocs()
+    try:
+        docs_dir, staging, day = conn.recv()
+    except EOFError:
+        return
+    try:
+        with source_date_epoch(day):
+            site.mkdocs_build_strict(docs_dir, staging)
+        conn.send(("ok", None))
+    except Exception as exc:
+        _send_error(conn, exc)
+
+
+def _warm_up_mkdocs() -> None:
+    """Load what every MkDocs build loads first: its plugins and Markdown extensions (by reading
+    mkdocs.yml once, against an empty folder) and jieba's dictionary for the Chinese search."""
+    import jieba
+    from mkdocs.config import load_config
+
+    jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not news
+    jieba.initialize()
+    with tempfile.TemporaryDirectory() as empty:
+        (Path(empty) / "docs").mkdir()
+        load_config(str(site.CONFIG), docs_dir=str(Path(empty) / "docs"),
+                    site_dir=str(Path(empty) / "site"))
+
+
+def _send_error(conn, exc: Exception) -> None:
+    try:
+        conn.send(("raise", exc))
+    except Exception:  # an exception that cannot be pickled travels as its text
+        conn.send(("raise", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def last_updated(data_root: Path, as_of: dt.date) -> Callable[[list[str]], dt.date]:

@@ -18,8 +18,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from generator.load import DESCRIPTOR, POLICY, Package
 
 FOLDER = "downloads"
@@ -69,6 +67,8 @@ def write_json(fields: list[dict], source: Path, target: Path) -> int:
 
 def to_xlsx(resource: dict, source: Path) -> bytes:
     """One sheet with Chinese titles over the field names, numbers as numbers; stable bytes."""
+    from openpyxl import Workbook  # imported when a table is converted, not on every build
+
     fields = resource["schema"]["fields"]
     kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
     titles = {f["name"]: f.get("title", f["name"]) for f in fields}

@@ -366,10 +366,19 @@ def _link(context, target: str) -> Markup:
     return Markup(posixpath.relpath(target, here))
 
 
-def environment() -> jinja2.Environment:
-    """The Jinja environment for Markdown: every value from data is escaped on output."""
+def environment(cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment for Markdown: every value from data is escaped on output.
+
+    With `cache_dir`, compiled templates are kept there (checked against their source) so a
+    build compiles only the templates that changed.
+    """
+    cache = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=cache,
         autoescape=True,
         finalize=filters.md_escape,
         trim_blocks=True,
@@ -389,9 +398,13 @@ def source_files(package: Package, sources: Iterable[str]) -> list[str]:
 
 
 def render(pages: list[Page], drawn: dict[str, charts.Chart], docs_dir: Path,
-           updated: Callable[[list[str]], dt.date], package: Package) -> list[Path]:
-    """Write every page under `docs_dir`; only files whose text changed are rewritten."""
-    env = environment()
+           updated: Callable[[list[str]], dt.date], package: Package,
+           cache_dir: Path | None = None) -> list[Path]:
+    """Write every page under `docs_dir`; only files whose text changed are rewritten.
+
+    `cache_dir` keeps the compiled templates between builds (see `environment`).
+    """
+    env = environment(cache_dir)
     written = []
     for page in pages:
         context = dict(page.context)
