@@ -16,6 +16,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -72,7 +73,12 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
         print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
         return 0
     fresh_work_dir = not work_dir.exists()
-    helper = Helper(data_root)
+    # the pipeline's modules are imported here, so that the check above stays fast, and before
+    # the second process starts, which then shares them instead of importing them again
+    import generator.pages
+    import generator.validate  # noqa: F401
+
+    helper = Helper(data_root, work_dir / "cache" / "validation")
     try:
         return _build(data_root, site_dir, work_dir, inputs, helper)
     except BadData as bad:
@@ -90,7 +96,6 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
 def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
            helper: Helper) -> int:
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
-    # the pipeline's modules are imported here, so that the up-to-date check stays fast
     from generator import charts, downloads, pages, releases
     from generator.load import load_package
     from generator.rules import RULES
@@ -131,7 +136,8 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
 
     # 5. validate: schema and business rules; any error stops here, site/ untouched
     report = helper.check(wait=True)
-    done(f"校验数据:0 个错误,{len(report.warnings)} 个警告", helper.validation_seconds)
+    kept = "(数据和程序与上次通过校验时相同,沿用其结果)" if helper.from_cache else ""
+    done(f"校验数据:0 个错误,{len(report.warnings)} 个警告{kept}", helper.validation_seconds)
 
     # 6. render: Markdown pages from the templates, plus the stylesheets
     site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
@@ -174,19 +180,27 @@ class Helper:
     """The second process of a build: it validates the package, then loads MkDocs and the
     Chinese dictionary of its search index, then builds the site when the pages are written.
 
-    Where processes cannot be forked, the same work runs in this process when it is asked for.
+    A package that passed validation is not validated again while its files, the generator's
+    code and the validating libraries stay byte for byte the same: the report is kept in
+    `cache_dir` under the hash of all of them. Where processes cannot be forked, the same work
+    runs in this process when it is asked for.
     """
 
-    def __init__(self, data_root: Path) -> None:
-        self.data_root, self.report, self.validation_seconds = data_root, None, 0.0
+    def __init__(self, data_root: Path, cache_dir: Path) -> None:
+        self.data_root, self.validation_seconds = data_root, 0.0
         self.process = self.conn = None
+        self.key = validation_key(data_root)
+        self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
+        self.report = _read_report(self.cached)
+        self.from_cache = self.report is not None
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        self.process = context.Process(target=_serve, args=(child, data_root), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, data_root, not self.from_cache),
+                                       daemon=True)
         self.process.start()
         child.close()
 
@@ -202,6 +216,8 @@ class Helper:
                 self.validation_seconds = time.perf_counter() - started
             elif wait or self.conn.poll():
                 self.report, self.validation_seconds = _answer(self.conn)
+            if self.report is not None and not self.report.errors:
+                _write_report(self.cached, self.report)
         if self.report is not None and self.report.errors:
             raise BadData(self.report)
         return self.report
@@ -226,6 +242,45 @@ class Helper:
         self.process = None
 
 
+VALIDATING_LIBRARIES = ("frictionless", "pandas", "numpy", "pyyaml")
+
+
+def validation_key(data_root: Path) -> str | None:
+    """sha256 of what decides a validation report: the package's files, the generator's code
+    and the validating libraries' versions; None when the package cannot be listed."""
+    from importlib.metadata import version
+
+    try:
+        digest = hashlib.sha256(manifest.data_digest(data_root).encode())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for name in VALIDATING_LIBRARIES:
+        digest.update(f"{name}={version(name)}\0".encode())
+    code = Path(__file__).parent
+    for path in sorted(code.rglob("*.py")):
+        digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_report(path: Path | None):
+    """A kept validation report, or None."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def _write_report(path: Path | None, report) -> None:
+    if path is None or path.is_file():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(path)
+
+
 def _answer(conn):
     """The next answer of the second process; its exception is raised here."""
     try:
@@ -237,14 +292,16 @@ def _answer(conn):
     return value
 
 
-def _serve(conn, data_root: Path) -> None:
-    """The second process: validate, warm MkDocs up, then build the site when told to."""
+def _serve(conn, data_root: Path, validate: bool) -> None:
+    """The second process: validate (unless the report is kept), warm MkDocs up, then build the
+    site when told to."""
     try:
-        from generator.validate import validate_package
+        if validate:
+            from generator.validate import validate_package
 
-        started = time.perf_counter()
-        report = validate_package(data_root)
-        conn.send(("ok", (report, time.perf_counter() - started)))
+            started = time.perf_counter()
+            report = validate_package(data_root)
+            conn.send(("ok", (report, time.perf_counter() - started)))
     except Exception as exc:  # handed to the main process, which raises it
         _send_error(conn, exc)
         return
