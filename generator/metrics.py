@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 COVERAGE_SUMS = ["units_required", "units_insured", "employees_covered", "premium_ytd"]
@@ -85,7 +86,30 @@ def industry_table(sums: pd.DataFrame, industries: pd.DataFrame, as_of: dt.date,
     """`coverage_by_industry` from one month's sums with rates per industry code (`with_rates`);
     industries without rows count zero."""
     table = industries.sort_values("display_order").set_index("code", drop=False)
-    table = table.join(sums, how="left")
+    return _due_status(table.join(sums, how="left"), as_of, target).reset_index(drop=True)
+
+
+def industry_tables(pairs: pd.DataFrame, codes: list[str], industries: pd.DataFrame,
+                    as_of: dt.date, target: float) -> dict[str, pd.DataFrame]:
+    """`industry_table` of each of `codes` (regions), from one month's sums by region and
+    industry code (`coverage_sums`), computed for all of them at once: a region without rows
+    counts zero in every industry."""
+    base = industries.sort_values("display_order").reset_index(drop=True)
+    size = len(base)
+    table = base.iloc[np.tile(np.arange(size), len(codes))].reset_index(drop=True)
+    keys = pd.MultiIndex.from_arrays([np.repeat(np.asarray(codes, dtype=object), size),
+                                      table["code"].to_numpy(dtype=object)])
+    sums = with_rates(pairs).reindex(keys)
+    for column in sums.columns:
+        table[column] = sums[column].to_numpy()
+    table = _due_status(table, as_of, target)
+    return {code: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
+            for i, code in enumerate(codes)}
+
+
+def _due_status(table: pd.DataFrame, as_of: dt.date, target: float) -> pd.DataFrame:
+    """Industries joined to their sums: zeros where none, the due date as a date, and whether
+    it has passed, the target is met, the industry is overdue, days left."""
     table[FILLED] = table[FILLED].fillna(0)
     due = pd.to_datetime(table["due_date"]).dt.date
     table["due_date"] = due
@@ -93,7 +117,7 @@ def industry_table(sums: pd.DataFrame, industries: pd.DataFrame, as_of: dt.date,
     table["meets_target"] = table["coverage_rate"] >= target
     table["overdue"] = table["due_passed"] & ~table["meets_target"] & (table["units_required"] > 0)
     table["days_to_due"] = [(d - as_of).days for d in due]
-    return table.reset_index(drop=True)
+    return table
 
 
 def coverage_by_region(coverage: pd.DataFrame, regions: pd.DataFrame, period: str) -> pd.DataFrame:

@@ -166,15 +166,15 @@ def coverage(site: SiteData) -> Iterable[Page]:
     yield Page("regions/index.md", "regions.md.j2", {"fig": fig}, ("coverage", "regions"))
 
 
-def _slices(site: SiteData, key: str) -> tuple[dict, dict]:
-    """Per code of `key` (region_code or industry_code): its monthly totals (for the trend) and
-    its latest month's sums by the other code; the coverage rows are grouped once, not filtered
-    once a page."""
+def _slices(site: SiteData, key: str) -> tuple[dict, pd.DataFrame]:
+    """Per code of `key` (region_code or industry_code) its monthly totals (for the trend), and
+    the latest month's sums by `key` and the other code; the coverage rows are grouped once,
+    not filtered once a page."""
     cov, period = site.package.frames["coverage"], site.figures["period"]
     other = "industry_code" if key == "region_code" else "region_code"
     monthly = cov.groupby([key, "period"], sort=True)[["units_insured", "units_required"]].sum()
-    latest = metrics.coverage_sums(cov, [key, other], period)
-    return metrics.split(monthly.astype("float64")), metrics.split(latest)
+    return metrics.split(monthly.astype("float64")), metrics.coverage_sums(cov, [key, other],
+                                                                          period)
 
 
 def _latest_of(latest: dict, code: str) -> pd.DataFrame:
@@ -185,7 +185,8 @@ def _latest_of(latest: dict, code: str) -> pd.DataFrame:
 
 def industry_pages(site: SiteData) -> Iterable[Page]:
     fig = site.figures
-    monthly, latest = _slices(site, "industry_code")
+    monthly, pairs = _slices(site, "industry_code")
+    latest = metrics.split(pairs)
     for _, industry in fig["by_industry"].iterrows():
         code = industry["code"]
         if code not in monthly:
@@ -208,15 +209,15 @@ def industry_pages(site: SiteData) -> Iterable[Page]:
 
 def region_pages(site: SiteData) -> Iterable[Page]:
     fig = site.figures
-    monthly, latest = _slices(site, "region_code")
+    monthly, pairs = _slices(site, "region_code")
+    tables = metrics.industry_tables(pairs, [c for c in fig["by_region"]["code"] if c in monthly],
+                                     fig["industries"], fig["as_of"], fig["target"])
     due_lines = _due_lines(site, fig["industry_names"])
     for _, region in fig["by_region"].iterrows():
         code = region["code"]
         if code not in monthly:
             continue
-        by_industry = metrics.industry_table(
-            _latest_of(latest, code), fig["industries"], fig["as_of"], fig["target"]
-        )
+        by_industry = tables[code]
         by_industry["colour"] = [fig["industry_colour"][c] for c in by_industry["code"]]
         industries = charts.group_coverage(
             f"region-{code}-industries", by_industry, "行业", f"{region['name']}各行业",

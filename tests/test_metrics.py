@@ -110,3 +110,21 @@ def test_milestone_status_follows_the_data_date_not_the_clock():
     })
     table = metrics.milestone_status(milestones, dt.date(2025, 6, 30))
     assert list(table["status"]) == ["已到期", "进行中", "未开始"]
+
+
+def test_industry_tables_equal_one_table_per_region_and_count_zero_without_rows():
+    cov = coverage_frame()
+    pairs = metrics.coverage_sums(cov, ["region_code", "industry_code"], "2025-06")
+    as_of = dt.date(2025, 6, 30)
+
+    tables = metrics.industry_tables(pairs, ["B", "A", "C"], INDUSTRIES, as_of, 1.0)
+
+    assert list(tables) == ["B", "A", "C"]
+    for code in ("A", "B"):
+        alone = metrics.coverage_by_industry(cov[cov["region_code"] == code], INDUSTRIES,
+                                             "2025-06", as_of, 1.0)
+        pd.testing.assert_frame_equal(tables[code], alone)
+    assert list(tables["A"]["units_insured"]) == [8.0, 0.0]
+    assert list(tables["A"]["overdue"]) == [True, False]
+    assert list(tables["C"]["units_required"]) == [0.0, 0.0]
+    assert tables["C"]["coverage_rate"].isna().all()
