@@ -56,6 +56,10 @@ def test_pages_read_no_field_outside_the_contract(tmp_path):
      "datapackage.json — 错误:datapackage.json 中资源 coverage 的主键(primaryKey)是 "
      "period + region_code,应为 period + region_code + industry_code。"
      "请对照仓库中的 data/datapackage.json 恢复这一处。 [descriptor-primary-key]"),
+    ("bad_descriptor_title_missing",
+     "datapackage.json — 错误:datapackage.json 中资源 claims 的字段 amount_paid 缺少中文名称"
+     "(title),网站的数据字典要显示它。请对照仓库中的 data/datapackage.json 恢复这一处。"
+     " [descriptor-text-missing]"),
 ])
 def test_contract_breach_is_one_clear_line(case, line, capsys):
     assert cli.main(["validate", str(FIXTURES / case)]) == 1

@@ -70,6 +70,8 @@ CASES = {
         ("descriptor-primary-key", "datapackage.json", None, None), 1),
     "bad_descriptor_name_missing": (
         ("descriptor-name-missing", "datapackage.json", None, None), 1),
+    "bad_descriptor_title_missing": (
+        ("descriptor-text-missing", "datapackage.json", None, None), 1),
     "warn_services_short": (
         ("assessment-services-short", "assessments.csv", 3, "services_delivered"), 0),
     "warn_short_after_due": (("coverage-short-after-due", "coverage.csv", 4, "units_insured"), 0),

@@ -8,6 +8,8 @@ tests/test_contract.py checks that the pages read no field outside this list.
 
 from __future__ import annotations
 
+import json
+
 from generator.load import DESCRIPTOR
 from generator.report import Problem
 from generator.rules.base import declare, make_problem
@@ -57,6 +59,9 @@ RESTORE = "请对照仓库中的 data/datapackage.json 恢复这一处。"
 
 declare("descriptor-name-missing", "error", "描述文件缺少数据包名称", SOURCE,
         "datapackage.json 必须有数据包名称(name),网站的下载包和更新订阅用它命名。", "file")
+declare("descriptor-text-missing", "error", "描述文件缺少中文名称或说明", SOURCE,
+        "数据包、每个资源和每个字段都要有中文名称(title)和说明(description),"
+        "网站的数据字典和下载页显示它们;许可(licenses)的每一项要有名称(title)。", "file")
 declare("descriptor-resource-missing", "error", "描述文件缺少资源", SOURCE,
         "datapackage.json 必须列出网站读取的每一个资源(10 张表)。", "file")
 declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,
@@ -68,7 +73,7 @@ declare("descriptor-primary-key", "error", "描述文件中主键不对", SOURCE
 
 
 def _type_zh(kind: object) -> str:
-    return f"{kind}({TYPE_ZH[kind]})" if kind in TYPE_ZH else repr(kind)
+    return f"{kind}({TYPE_ZH[kind]})" if isinstance(kind, str) and kind in TYPE_ZH else repr(kind)
 
 
 def _resource_problems(resource: dict) -> list[Problem]:
@@ -94,13 +99,38 @@ def _resource_problems(resource: dict) -> list[Problem]:
     actual_key = resource["schema"].get("primaryKey")
     actual_key = [actual_key] if isinstance(actual_key, str) else actual_key
     if not isinstance(actual_key, list) or tuple(actual_key) != key:
-        shown = " + ".join(map(str, actual_key)) if isinstance(actual_key, list) and actual_key \
-            else "空"
+        if isinstance(actual_key, list) and actual_key:
+            shown = " + ".join(map(str, actual_key))
+        else:
+            shown = json.dumps(actual_key, ensure_ascii=False) if actual_key else "空"
         problems.append(make_problem(
             "descriptor-primary-key", DESCRIPTOR,
             f"{where} 的主键(primaryKey)是 {shown},应为 {' + '.join(key)}。" + RESTORE,
             f"resource {name}: primaryKey should be {list(key)}"))
     return problems
+
+
+def _has_text(entry: object, key: str) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get(key), str) and bool(entry[key].strip())
+
+
+def text_problems(descriptor: dict) -> list[Problem]:
+    """A problem for every title or description the site's pages show and the descriptor lacks."""
+    labels = {"title": "中文名称(title)", "description": "说明(description)"}
+    places = [("数据包", descriptor)]
+    for resource in descriptor["resources"]:
+        places.append((f"资源 {resource['name']}", resource))
+        places += [(f"资源 {resource['name']} 的字段 {field['name']}", field)
+                   for field in resource["schema"]["fields"]]
+    licenses = descriptor.get("licenses", [])
+    missing = [(where, key) for where, entry in places for key in labels
+               if not _has_text(entry, key)]
+    if not isinstance(licenses, list) or not all(_has_text(x, "title") for x in licenses):
+        missing.append(("许可(licenses)的某一项", "title"))
+    return [make_problem(
+        "descriptor-text-missing", DESCRIPTOR,
+        f"{DESCRIPTOR} 中{where} 缺少{labels[key]},网站的数据字典要显示它。" + RESTORE,
+        f"{where}: {key} is missing") for where, key in missing]
 
 
 def contract_problems(descriptor: dict) -> tuple[list[Problem], set[str]]:
@@ -114,6 +144,7 @@ def contract_problems(descriptor: dict) -> tuple[list[Problem], set[str]]:
             "descriptor-name-missing", DESCRIPTOR,
             f"{DESCRIPTOR} 缺少数据包名称(name),如 \"name\": \"zhumadian-ajx\"。" + RESTORE,
             "the descriptor has no package name"))
+    problems += text_problems(descriptor)
     present = {r["name"]: r for r in descriptor["resources"]}
     for name in NEEDED:
         if name not in present:
