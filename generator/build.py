@@ -395,8 +395,13 @@ def unchanged(work_dir: Path, site_dir: Path, key: str) -> bool:
 
 def main(data_root: str, site_dir: str, work_dir: str | None = None) -> int:
     """Entry point for the CLI: build and report MkDocs failures as one clear message."""
+    from generator.report import ConfigurationError
+
     try:
         return build(Path(data_root), Path(site_dir), Path(work_dir) if work_dir else None)
+    except ConfigurationError as exc:  # no package at the path, or an unusable policy file
+        print(f"azx build: {exc};{site_dir}/ 保持不变。", file=sys.stderr)
+        return 2
     except site.SiteBuildError as exc:
         print(f"MkDocs 构建失败,{site_dir}/ 保持不变:{exc}", file=sys.stderr)
         return 1

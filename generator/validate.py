@@ -6,6 +6,7 @@ only when there is no package at the path or the policy file cannot be used.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import frictionless
@@ -21,6 +22,7 @@ from generator.rules.policy import load_policy
 from generator.rules.schema import SchemaOutcome, map_task
 
 ERROR_LIMIT = 1000
+BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
 def validate_package(path: str | Path) -> Report:
@@ -31,6 +33,9 @@ def validate_package(path: str | Path) -> Report:
     # descriptor: JSON, shape, safe paths, Frictionless metadata
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
+        return finish(problems)
+    problems += unreadable_metadata(descriptor)
+    if problems:
         return finish(problems)
     # contract: every resource, key and field the generator reads, with its type
     found, broken = contract_problems(descriptor)
@@ -63,6 +68,56 @@ def metadata_problems(exc: frictionless.FrictionlessException) -> list[Problem]:
                          f"{DESCRIPTOR} 不符合数据包规范:{error.message}。"
                          "请从仓库恢复该文件或改正这一处。",
                          error.message) for error in errors]
+
+
+def unreadable_metadata(descriptor: dict) -> list[Problem]:
+    """Metadata Frictionless would crash on instead of reporting: foreign keys that are not a
+    list of objects with a reference object, a bound its field cannot read, a pattern that is
+    no regular expression. Other metadata errors are left to Frictionless."""
+    problems = []
+    for resource in descriptor["resources"]:
+        keys = resource["schema"].get("foreignKeys", [])
+        if not isinstance(keys, list) or not all(
+                isinstance(k, dict) and isinstance(k.get("reference"), dict)
+                and isinstance(k["reference"].get("resource", ""), str) for k in keys):
+            problems.append(make_problem(
+                "descriptor-invalid", DESCRIPTOR,
+                f"{DESCRIPTOR} 中资源 {resource['name']} 的外键(foreignKeys)应为列表,每一项有 "
+                "fields 和 reference 对象,reference 中的 resource 是资源名。"
+                "请从仓库恢复该文件或改正这一处。",
+                f"{resource['name']}: foreignKeys must be a list of objects with a reference"))
+        for spec in resource["schema"]["fields"]:
+            constraints = spec.get("constraints")
+            if not isinstance(constraints, dict):
+                continue
+            try:
+                read = frictionless.Field.from_descriptor(spec).create_value_reader()
+            except frictionless.FrictionlessException:
+                continue  # reported when the package is built
+            where = f"资源 {resource['name']} 的字段 {spec['name']}"
+            for name, value in constraints.items():
+                if name in BOUNDS and read(value) is None:
+                    problems.append(make_problem(
+                        "descriptor-invalid", DESCRIPTOR,
+                        f"{DESCRIPTOR} 中{where} 的约束 {name} 的值 {value!r} 不是 "
+                        f"{spec.get('type', 'any')} 类型的值。请从仓库恢复该文件或改正这一处。",
+                        f"{resource['name']}.{spec['name']}: {name} {value!r} is not a "
+                        f"{spec.get('type')}"))
+                elif name == "pattern" and not _compiles(value):
+                    problems.append(make_problem(
+                        "descriptor-invalid", DESCRIPTOR,
+                        f"{DESCRIPTOR} 中{where} 的约束 pattern 的值 {value!r} "
+                        "不是有效的正则表达式。请从仓库恢复该文件或改正这一处。",
+                        f"{resource['name']}.{spec['name']}: pattern {value!r} does not compile"))
+    return problems
+
+
+def _compiles(pattern: object) -> bool:
+    try:
+        re.compile(f"^{pattern}$")
+    except (re.error, TypeError):
+        return False
+    return True
 
 
 def schema_problems(root: Path, descriptor: dict, tables: list[Table]) -> SchemaOutcome:

@@ -78,6 +78,8 @@ def short_after_due(frames, policy):
     data = data.sort_values("period", kind="stable")
     latest = data[~data.duplicated(["region_code", "industry_code"], keep="last")]
     due = industries.drop_duplicates("code").astype({"code": "string"}).set_index("code")
+    if due.empty:  # every industry row was rejected; mapping onto an empty table would fail
+        return
     regions = frame_with(frames, "regions", "code", "name")
     names = regions.drop_duplicates("code").astype({"code": "string"}).set_index("code")["name"] \
         if regions is not None \

@@ -14,23 +14,34 @@ from generator.rules.hints import TYPE_ZH, type_hint
 from generator.rules.schema import SchemaOutcome
 
 NUMERIC = ("integer", "number")
+INT_LIMIT = 2.0**63
 
 
 def _numeric(raw: pd.Series, spec: dict, table) -> tuple[pd.Series, list[Problem]]:
     """Parse a numeric column; cells Python's int() accepts but a plain number is not (full-width
     digits, underscores) are type errors that Frictionless lets through."""
-    if raw.dtype == "float64":
-        return raw, []
-    values = pd.to_numeric(raw.where(raw != ""), errors="coerce")
-    rejected = raw[(raw != "") & values.isna()]
     problems = []
-    for position, cell in rejected.items():
-        hint, hint_en = type_hint(cell, spec["type"])
+    if raw.dtype == "float64":
+        values = raw
+    else:
+        values = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype("float64")
+        rejected = raw[(raw != "") & values.isna()]
+        for position, cell in rejected.items():
+            hint, hint_en = type_hint(cell, spec["type"])
+            problems.append(make_problem(
+                "type-error", table.path, f"{spec.get('title', spec['name'])}“{cell}”不是"
+                f"{TYPE_ZH[spec['type']]}:{hint}。",
+                f"{cell!r} is not a {spec['type']}: {hint_en}",
+                row=int(position) + 2, column=spec["name"], fields=table.fields))
+    # Frictionless reads any number of digits; the pages cannot (int64, finite float64)
+    limit = INT_LIMIT if spec["type"] == "integer" else np.inf
+    huge = values.abs() >= limit
+    for position in values.index[huge]:
         problems.append(make_problem(
-            "type-error", table.path, f"{spec.get('title', spec['name'])}“{cell}”不是"
-            f"{TYPE_ZH[spec['type']]}:{hint}。", f"{cell!r} is not a {spec['type']}: {hint_en}",
+            "type-error", table.path, f"{spec.get('title', spec['name'])}的数值过大,超出可处理的"
+            "范围。请核对是否多输了数字或误填了单位。", "the number is too large",
             row=int(position) + 2, column=spec["name"], fields=table.fields))
-    return values.astype("float64"), problems
+    return values.mask(huge), problems
 
 
 def _is_code(spec: dict) -> bool:

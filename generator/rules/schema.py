@@ -65,7 +65,7 @@ def constraint_message(cell: str, spec: dict, note: str) -> tuple[str, str]:
     if kind == "maximum":
         return f"{title} {cell} 大于最大值 {value},请核对。", f"{cell} is above the maximum {value}"
     if kind == "enum":
-        options = "、".join(spec.get("constraints", {}).get("enum", []))
+        options = "、".join(map(str, spec.get("constraints", {}).get("enum", [])))
         return f"{title}“{cell}”不是可选值,应为:{options}。", f"{cell!r} is not one of {options}"
     if kind in ("maxLength", "minLength"):
         bound = "最多" if kind == "maxLength" else "至少"
