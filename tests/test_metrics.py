@@ -102,6 +102,20 @@ def test_claims_days_are_weighted_by_settled_claims():
     assert row["avg_days_to_pay"] == 5.0
 
 
+def test_claims_without_settlement_have_no_average_days():
+    """A quarter with nothing settled leaves its days empty; it weighs nothing elsewhere."""
+    claims = pd.DataFrame({
+        "period": ["2025Q1", "2025Q1", "2025Q2"], "insurer_code": ["X", "Y", "X"],
+        "industry_code": ["coal", "coal", "coal"], "claims_reported": [3, 2, 1],
+        "claims_settled": [3, 0, 0], "amount_paid": [300.0, 0.0, 0.0],
+        "advance_payments": [0, 0, 0], "advance_amount": [0.0, 0.0, 0.0],
+        "avg_days_to_decide": [10.0, None, None], "avg_days_to_pay": [4.0, None, None],
+    })
+    table = metrics.claims_by_period(claims)
+    assert table.loc["2025Q1", ["avg_days_to_decide", "avg_days_to_pay"]].tolist() == [10.0, 4.0]
+    assert table.loc["2025Q2", ["avg_days_to_decide", "avg_days_to_pay"]].isna().all()
+
+
 def test_milestone_status_follows_the_data_date_not_the_clock():
     milestones = pd.DataFrame({
         "code": ["a", "b", "c"], "name": ["一", "二", "三"],

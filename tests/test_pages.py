@@ -120,3 +120,9 @@ def test_wide_chart_scrolls_in_a_named_box(tmp_path):
     assert '<figure class="azx-chart azx-chart--wide">' in text  # the heat map
     assert ('<div class="azx-chart__scroll" tabindex="0" role="region" '
             'aria-label="图表:各县区各行业投保覆盖率(%,2025年6月)(可左右滚动)">') in text
+
+
+def test_quarter_without_settled_claims_shows_no_average_days(tmp_path):
+    text = render_page(tmp_path, "site_small", "claims.md")
+    assert "| [太保产险](insurers/cpic.md) | 1 | 0 | 0.00 | 0 | 0.00 | — | — |" in text
+    assert "| 2025年第二季度 |5 |4 |26.00 |1 |5.00 |10.0 |5.0 |" in text

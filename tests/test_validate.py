@@ -77,6 +77,7 @@ CASES = {
     "warn_short_after_due": (("coverage-short-after-due", "coverage.csv", 4, "units_insured"), 0),
     "warn_death_limit_low": (
         ("coverage-death-limit-low", "coverage.csv", 3, "min_death_limit"), 0),
+    "bad_days_missing": (("claims-days-missing", "claims.csv", 2, "avg_days_to_pay"), 1),
     "warn_days_to_decide": (("claims-days-to-decide", "claims.csv", 2, "avg_days_to_decide"), 0),
     "warn_days_to_pay": (("claims-days-to-pay", "claims.csv", 3, "avg_days_to_pay"), 0),
 }
@@ -97,7 +98,7 @@ def test_defect_is_reported_once_at_its_place(case, capsys):
     assert code == exit_code
 
 
-@pytest.mark.parametrize("case", ["valid_base", "ok_bom", "ok_crlf"])
+@pytest.mark.parametrize("case", ["valid_base", "ok_bom", "ok_crlf", "ok_days_unsettled"])
 def test_accepted_packages_pass_silently(case, capsys):
     assert run(capsys, str(FIXTURES / case)) == (0, "通过:没有发现问题\n", "")
 
@@ -172,6 +173,8 @@ def test_github_output_for_a_warning_and_a_file_problem(capsys, monkeypatch):
      "或运行 azx import 转换。"),
     ("bad_phone", "含手机号码 138****5678。个人信息不能公开,请删除号码或改写为单位的办公电话。"),
     ("bad_id_card", "含身份证号码 4117************34。个人信息不能公开,请删除。"),
+    ("bad_days_missing",
+     "本期结案 2 件,平均支付天数不能为空。请填写平均支付天数;只有结案件数为 0 时才留空。"),
 ])
 def test_message_says_what_to_type_instead(case, message, capsys):
     _, out, _ = run(capsys, str(FIXTURES / case), "--format", "json")

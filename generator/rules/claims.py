@@ -61,3 +61,22 @@ def days_to_pay(frames, policy):
         rows = claims[claims["avg_days_to_pay"] > policy.pay_within]
         yield Hits("claims", "avg_days_to_pay",
                    rows[["avg_days_to_pay"]].assign(limit=policy.pay_within))
+
+
+@business(
+    "claims-days-missing", "error", "有结案时平均天数不能为空",
+    "理赔统计口径:平均天数按本期结案的案件计算,没有结案时不存在平均数",
+    "平均核定天数和平均支付天数只在本期没有结案(结案件数为 0)时留空;有结案时必须填写。",
+    "本期结案 {claims_settled} 件,{title}不能为空。请填写{title};只有结案件数为 0 时才留空。",
+    "{claims_settled} claims settled but {column} is empty",
+)
+def days_missing(frames, policy):
+    claims = frame_with(frames, "claims", "claims_settled", "avg_days_to_decide",
+                        "avg_days_to_pay")
+    if claims is None:
+        return
+    titles = {f["name"]: f.get("title", f["name"]) for f in frames.fields["claims"]}
+    for column in ("avg_days_to_decide", "avg_days_to_pay"):
+        rows = claims[(claims["claims_settled"] > 0) & claims[column].isna()]
+        yield Hits("claims", column, rows[["claims_settled"]].assign(
+            title=titles.get(column, column), column=column))
