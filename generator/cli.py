@@ -95,14 +95,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.resource not in names:
         raise UsageError(f"没有名为 {args.resource} 的数据表(可选:{'、'.join(names)})")
     try:
-        result = intake.import_file(source, args.resource, root, args.sheet)
+        result = intake.import_file(source, args.resource, root, args.sheet,
+                                    args.replace_periods)
     except intake.IntakeUsageError as exc:
         raise UsageError(str(exc)) from None
     except intake.IntakeError as exc:
         print(f"导入失败:{exc}", file=sys.stderr)
         return 1
     print("\n".join(intake.report_lines(result, source, args.data.rstrip("/"))))
-    return 1 if result.errors else 0
+    return 1 if result.failed else 0
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -182,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
     p.add_argument("--resource", required=True, help="数据表名,如 coverage")
     p.add_argument("--sheet", help="工作表名称(默认第一个可见工作表)")
+    p.add_argument("--replace-periods", action="store_true",
+                   help="用文件替换其中各期间(月份、季度、年度、轮次)的全部数据,"
+                        "删除文件里没有的已有行(默认:会删除已有行时停止)")
     p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
 
     p = add("template", cmd_template)

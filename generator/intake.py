@@ -637,6 +637,7 @@ class Merge:
     replaced_scope: list[str]
     kept: int
     replaced: int  # existing rows the import replaced
+    removed: list[dict[str, str]]  # existing rows of the replaced periods the file lacks
 
 
 def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -656,9 +657,13 @@ def merge_rows(resource: dict, existing: list[dict[str, str]], incoming: list[So
     key = primary_key(resource)
     header = [f["name"] for f in resource["schema"]["fields"]]
     scope = key[0]
+    removed = []
     if len(key) > 1:
         scopes = {row.values[scope] for row in incoming}
         kept = [row for row in existing if row.get(scope, "") not in scopes]
+        arriving = {tuple(row.values.get(k, "") for k in key) for row in incoming}
+        removed = [row for row in existing if row.get(scope, "") in scopes
+                   and tuple(row.get(k, "") for k in key) not in arriving]
     else:
         keys = {row.values[scope] for row in incoming}
         kept = [row for row in existing if row.get(scope, "") not in keys]
@@ -674,6 +679,7 @@ def merge_rows(resource: dict, existing: list[dict[str, str]], incoming: list[So
         replaced_scope=sorted({row.values[scope] for row in incoming}) if len(key) > 1 else [],
         kept=len(kept),
         replaced=len(existing) - len(kept),
+        removed=removed,
     )
 
 
@@ -698,6 +704,12 @@ class ImportResult:
     errors: int
     written: bool
     unchanged: bool
+    removed_keys: list[str] = field(default_factory=list)  # refused: rows the import would drop
+
+    @property
+    def failed(self) -> bool:
+        """True when nothing was written because of errors or rows the import would remove."""
+        return bool(self.errors or self.removed_keys)
 
 
 def stage_package(root: Path, staging: Path) -> None:
@@ -707,17 +719,42 @@ def stage_package(root: Path, staging: Path) -> None:
             shutil.copy2(path, staging / path.relative_to(root))
 
 
+def key_labels(descriptor: dict, resource: dict, root: Path, rows: list[dict[str, str]]
+               ) -> list[str]:
+    """Each row's primary key as staff read it: "2025-06 西平县 建筑施工" (codes as names)."""
+    names: dict[str, dict[str, str]] = {}
+    for fk in resource["schema"].get("foreignKeys", []):
+        if not isinstance(fk["fields"], str):
+            continue
+        ref = resource_by_name(descriptor, fk["reference"]["resource"])
+        _, table = read_table(root / ref["path"])
+        names[fk["fields"]] = {
+            row.get(fk["reference"]["fields"], ""): row.get("short_name") or row.get("name", "")
+            for row in table}
+    key = primary_key(resource)
+    return [" ".join(names.get(k, {}).get(row.get(k, ""), row.get(k, "")) or row.get(k, "")
+                     for k in key) for row in rows]
+
+
 def import_file(
-    path: Path, resource_name: str, root: Path, sheet: str | None = None
+    path: Path, resource_name: str, root: Path, sheet: str | None = None,
+    replace_periods: bool = False,
 ) -> ImportResult:
-    """Read, normalise, merge, validate in a staging copy, and replace the CSV only if valid."""
+    """Read, normalise, merge, validate in a staging copy, and replace the CSV only if valid.
+
+    An import that would remove existing rows of the periods it contains, rows the file does
+    not hold, is refused (nothing validated or written) unless `replace_periods` is true.
+    """
     intake = read_intake(path, resource_name, root, sheet)
     from generator.validate import validate_package  # the validator imports the whole rule set
 
-    resource = resource_by_name(read_descriptor(root), resource_name)
+    descriptor = read_descriptor(root)
+    resource = resource_by_name(descriptor, resource_name)
     target = root / resource["path"]
     _, existing = read_table(target)
     merge = merge_rows(resource, existing, intake.rows)
+    removed_keys = key_labels(descriptor, resource, root, merge.removed) \
+        if merge.removed and not replace_periods else []
     text = csv_text(merge.header, merge.rows)
     unchanged = target.is_file() and target.read_bytes() == text.encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="azx-import-") as tmp:
@@ -727,12 +764,13 @@ def import_file(
         report = validate_package(staging)
     errors = len(report.errors)
     written = False
-    if errors == 0 and not unchanged:
+    if errors == 0 and not unchanged and not removed_keys:
         partial = target.with_name(f".{target.name}.azx-import")
         partial.write_text(text, encoding="utf-8", newline="")
         os.replace(partial, target)
         written = True
-    return ImportResult(intake, merge, target, list(report.problems), errors, written, unchanged)
+    return ImportResult(intake, merge, target, list(report.problems), errors, written, unchanged,
+                        removed_keys)
 
 
 # ---------------------------------------------------------------- report
@@ -784,11 +822,12 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
                      f"({name}),请从模板的下拉列表中选择")
     merge = result.merge
     scope = "、".join(merge.replaced_scope)
-    lines.append(
-        f"合并:{'替换 ' + scope + ' 的数据,' if scope else ''}原有 {merge.replaced} 行被"
-        f"本次导入的 {len(intake.rows)} 行取代,保留其他 {merge.kept} 行,"
-        f"合并后共 {len(merge.rows)} 行"
-    )
+    if not result.removed_keys:
+        lines.append(
+            f"合并:{'替换 ' + scope + ' 的数据,' if scope else ''}原有 {merge.replaced} 行被"
+            f"本次导入的 {len(intake.rows)} 行取代,保留其他 {merge.kept} 行,"
+            f"合并后共 {len(merge.rows)} 行"
+        )
     errors = [p for p in result.problems if p.severity == "error"]
     warnings = [p for p in result.problems if p.severity != "error"]
     if errors:
@@ -800,9 +839,30 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
     if len(warnings) > len(mine):
         lines.append(f"  另有 {len(warnings) - len(mine)} 条提醒与本次导入的行无关"
                      f"(azx validate {data_label} 可查看)")
-    if not errors:
+    if result.removed_keys:
+        lines += removal_lines(result, data_label, after_errors=bool(errors))
+    elif not errors:
         if result.unchanged:
             lines.append(f"校验通过;{data_label}/{result.target.name} 内容没有变化。")
         else:
             lines.append(f"校验通过,已写入 {data_label}/{result.target.name}。")
+    return lines
+
+
+SHOWN_KEYS = 5
+
+
+def removal_lines(result: ImportResult, data_label: str, after_errors: bool) -> list[str]:
+    """Why an import that would drop existing rows stopped, and the two ways on."""
+    keys = result.removed_keys
+    scope = "、".join(result.merge.replaced_scope)
+    lines = [f"导入已停止:文件含有 {scope} 的数据,按期间整体替换会删除 "
+             f"{data_label}/{result.target.name} 中 {len(keys)} 行文件里没有的已有数据:"]
+    lines += [f"  {key}" for key in keys[:SHOWN_KEYS]]
+    if len(keys) > SHOWN_KEYS:
+        lines.append(f"  …… 另有 {len(keys) - SHOWN_KEYS} 行")
+    if not after_errors:
+        lines.append(f"{data_label}/ 下的文件没有任何改动。")
+    lines.append("如果只想更新文件里的这些行,请把上面这些行也放进文件(可从现有数据复制);"
+                 "如果确实要用本文件替换这些期间的全部数据,请加上 --replace-periods 重新导入。")
     return lines

@@ -216,3 +216,52 @@ def test_numbers_follow_the_decimals_the_file_already_uses():
     assert places == {"paid": 2}
     assert intake.in_file_style({"paid": "170000", "limit": "400000"}, places) == {
         "paid": "170000.00", "limit": "400000"}
+
+
+def county_june(path: Path) -> Path:
+    """西平县 sends only its own three rows for 2025-06, one of them changed."""
+    path.write_text(
+        "统计月份,县区,行业,应投保企业数,已投保企业数,覆盖从业人员数,本年累计保费,最低每人死亡伤残限额\n"
+        "2025-06,西平县,煤矿,6,6,150,96000,400000\n"
+        "2025-06,西平县,危险化学品,12,10,250,180000,400000\n"
+        "2025-06,西平县,金属冶炼,4,3,75,54000,400000\n", encoding="utf-8")
+    return path
+
+
+def test_import_that_would_remove_other_rows_stops(data, tmp_path, capsys):
+    before = snapshot(data)
+
+    code = main(["import", str(county_june(tmp_path / "西平.csv")), "--resource", "coverage",
+                 "--data", str(data)])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert snapshot(data) == before
+    assert out.splitlines()[-9:] == [
+        f"导入已停止:文件含有 2025-06 的数据,按期间整体替换会删除 {data}/coverage.csv 中 6 行"
+        "文件里没有的已有数据:",
+        "  2025-06 驿城区 煤矿",
+        "  2025-06 驿城区 危险化学品",
+        "  2025-06 驿城区 金属冶炼",
+        "  2025-06 经济开发区 煤矿",
+        "  2025-06 经济开发区 危险化学品",
+        "  …… 另有 1 行",
+        f"{data}/ 下的文件没有任何改动。",
+        "如果只想更新文件里的这些行,请把上面这些行也放进文件(可从现有数据复制);"
+        "如果确实要用本文件替换这些期间的全部数据,请加上 --replace-periods 重新导入。",
+    ]
+
+
+def test_replace_periods_replaces_the_whole_period(data, tmp_path, capsys):
+    code = main(["import", str(county_june(tmp_path / "西平.csv")), "--resource", "coverage",
+                 "--data", str(data), "--replace-periods"])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "合并:替换 2025-06 的数据,原有 9 行被本次导入的 3 行取代,保留其他 18 行,合并后共 21 行" \
+        in out.splitlines()
+    june = [r for r in (data / "coverage.csv").read_text(encoding="utf-8").splitlines()
+            if r.startswith("2025-06")]
+    assert june == ["2025-06,411721,coal,6,6,150,96000,400000",
+                    "2025-06,411721,hazchem,12,10,250,180000,400000",
+                    "2025-06,411721,metallurgy,4,3,75,54000,400000"]
