@@ -1,12 +1,12 @@
-"""`azx build`: validate → load → compute → draw → render → mkdocs → manifest → swap.
+"""`azx build`: load → compute → downloads → validate → draw → render → mkdocs → manifest → swap.
 
 One function, one commented line a phase. Bad data stops the build and leaves the published
-folder exactly as it was; every later phase works in `.build/` and a staging folder, and the
-finished site replaces the old one in a single rename.
+folder exactly as it was; every phase works in `.build/` and a staging folder, and the finished
+site replaces the old one in a single rename.
 
-Two cores are used: a second process validates the package while this one loads, computes and
-renders the pages, and then, with MkDocs and its Chinese dictionary already loaded, builds the
-site from them. Nothing is published before validation has passed.
+Two cores are used: a second process validates the package while this one loads it, computes
+the figures and plans the pages; no chart is drawn before validation has passed. The second
+process then loads MkDocs and its Chinese dictionary and builds the site from the pages.
 """
 
 from __future__ import annotations
@@ -73,10 +73,8 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
         print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
         return 0
     fresh_work_dir = not work_dir.exists()
-    # the pipeline's modules are imported here, so that the check above stays fast, and before
-    # the second process starts, which then shares them instead of importing them again
-    import generator.pages
-    import generator.validate  # noqa: F401
+    # the pipeline's modules are imported here, so that the check above stays fast
+    import generator.pages  # noqa: F401
 
     helper = Helper(data_root, work_dir / "cache" / "validation")
     try:
@@ -123,21 +121,22 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
         done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个")
         helper.check()
 
-        # 4. draw: charts whose inputs changed (the rest come from the cache)
         planned = pages.plan(site_data)
-        specs = [c for page in planned for c in page.charts]
-        drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
-        done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
     except BadData:
         raise
     except Exception:
         helper.check(wait=True)  # bad data explains the failure; otherwise it is a bug
         raise
 
-    # 5. validate: schema and business rules; any error stops here, site/ untouched
+    # 4. validate: schema and business rules; any error stops here, site/ untouched
     report = helper.check(wait=True)
     kept = "(数据和程序与上次通过校验时相同,沿用其结果)" if helper.from_cache else ""
     done(f"校验数据:0 个错误,{len(report.warnings)} 个警告{kept}", helper.validation_seconds)
+
+    # 5. draw: charts whose inputs changed (the rest come from the cache)
+    specs = [c for page in planned for c in page.charts]
+    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
+    done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
 
     # 6. render: Markdown pages from the templates, plus the stylesheets
     site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
@@ -195,6 +194,8 @@ class Helper:
         self.from_cache = self.report is not None
         if "fork" not in multiprocessing.get_all_start_methods():
             return
+        if not self.from_cache:  # imported before the fork: both processes share the import
+            import generator.validate  # noqa: F401
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
         sys.stdout.flush()
