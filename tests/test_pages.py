@@ -21,7 +21,7 @@ def test_plan_lists_every_page_once():
         "index.md", "coverage/index.md", "industries/index.md", "regions/index.md",
         "industries/coal.md", "industries/hazchem.md", "industries/metallurgy.md",
         "regions/411702.md", "regions/411721.md", "regions/4117kf.md",
-        "insurers/index.md", "insurers/picc.md", "insurers/cpic.md",
+        "insurers/index.md", "insurers/hhcx.md", "insurers/sycx.md",
         "prevention.md", "claims.md", "milestones.md",
         "downloads.md", "dictionary.md", "validation.md", "about.md", "updates.md",
     }
@@ -124,5 +124,5 @@ def test_wide_chart_scrolls_in_a_named_box(tmp_path):
 
 def test_quarter_without_settled_claims_shows_no_average_days(tmp_path):
     text = render_page(tmp_path, "site_small", "claims.md")
-    assert "| [太保产险](insurers/cpic.md) | 1 | 0 | 0.00 | 0 | 0.00 | — | — |" in text
+    assert "| [宿鸭湖财险](insurers/sycx.md) | 1 | 0 | 0.00 | 0 | 0.00 | — | — |" in text
     assert "| 2025年第二季度 |5 |4 |26.00 |1 |5.00 |10.0 |5.0 |" in text
