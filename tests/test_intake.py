@@ -105,8 +105,8 @@ def test_gb18030_csv_adds_a_year(data, tmp_path, capsys):
     text = (
         "年度,保险机构,实收保费(万元),事故预防费用预算(万元),事故预防费用支出(万元),"
         "服务企业数,服务次数,发现隐患数,已整改隐患数\n"
-        "2025年,人保财险,120,24,20.5,45,70,130,120\n"
-        "2025,中国太平洋财产保险股份有限公司驻马店中心支公司,\"70\",14,12,30,40,90,88\n"
+        "2025年,宿鸭湖财险,120,24,20.5,45,70,130,120\n"
+        "2025,洪河财产保险股份有限公司驻马店市分公司,\"70\",14,12,30,40,90,88\n"
     )
     source.write_bytes(text.encode("gb18030"))
 
@@ -115,15 +115,15 @@ def test_gb18030_csv_adds_a_year(data, tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert "  预防.csv!A2  2025年 → 2025  (去掉单位“年”)" in out
-    full_name = "中国太平洋财产保险股份有限公司驻马店中心支公司"
-    assert f"  预防.csv!B3  {full_name} → CPIC  (名称转为代码)" in out
+    full_name = "洪河财产保险股份有限公司驻马店市分公司"
+    assert f"  预防.csv!B3  {full_name} → HHCX  (名称转为代码)" in out
     assert (data / "prevention.csv").read_text(encoding="utf-8").splitlines() == [
         "year,insurer_code,premium_collected,prevention_budget,prevention_spending,units_served,"
         "services_delivered,hazards_found,hazards_rectified",
-        "2024,CPIC,600000,120000,120000,25,35,80,50",
-        "2024,PICC,1000000,200000,180000,40,60,120,100",
-        "2025,CPIC,700000,140000,120000,30,40,90,88",
-        "2025,PICC,1200000,240000,205000,45,70,130,120",
+        "2024,HHCX,600000,120000,120000,25,35,80,50",
+        "2024,SYCX,1000000,200000,180000,40,60,120,100",
+        "2025,HHCX,700000,140000,120000,30,40,90,88",
+        "2025,SYCX,1200000,240000,205000,45,70,130,120",
     ]
 
 

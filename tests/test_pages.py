@@ -31,7 +31,7 @@ def test_output_depth_follows_directory_urls():
     assert pages.output_depth("index.md") == 0
     assert pages.output_depth("claims.md") == 1
     assert pages.output_depth("insurers/index.md") == 1
-    assert pages.output_depth("insurers/picc.md") == 2
+    assert pages.output_depth("insurers/sycx.md") == 2
 
 
 def test_colours_are_fixed_per_code():
@@ -59,7 +59,7 @@ def render_page(tmp_path: Path, name: str, path: str) -> str:
 
 
 def test_rendered_markdown_escapes_text_from_data(tmp_path):
-    text = render_page(tmp_path, "xss", "insurers/cpic.md")
+    text = render_page(tmp_path, "xss", "insurers/hhcx.md")
     assert "<script>" not in text
     assert "<img src=x" not in text
     assert "# &#60;script&#62;x&#60;/script&#62;" in text

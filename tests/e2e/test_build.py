@@ -162,11 +162,11 @@ def test_text_from_data_is_escaped(tmp_path):
         assert "<script>x</script>" not in text, name
         assert '<script>alert("name")' not in text, name
         assert "<img src=x" not in text, name
-    page = pages["insurers/cpic/index.html"]
+    page = pages["insurers/hhcx/index.html"]
     assert "<title>＜script＞x＜/script＞ - " in page
     # Escaped as character references: the browser shows the characters, runs nothing.
     assert "<h1 id=\"x\">&#60;script&#62;x&#60;/script&#62;" in page
-    assert "中国&#60;script&#62;alert(&#34;name&#34;)&#60;/script&#62;财产保险" in page
+    assert "洪河&#60;script&#62;alert(&#34;name&#34;)&#60;/script&#62;财产保险" in page
     assert "&#60;img src=x onerror=alert(1)&#62; &#42;&#42;粗体&#42;&#42; &#124; 竖线" in page
 
 
