@@ -16,7 +16,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import manifest, site, uptodate
+from generator import manifest, pickles, site, uptodate
 from generator.load import package_root
 
 ASSETS = Path(__file__).parent / "assets"
@@ -190,7 +189,7 @@ class Helper:
         self.process = self.conn = None
         self.key = validation_key(data_root)
         self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
-        self.report = _read_report(self.cached)
+        self.report = pickles.load(self.cached)
         self.from_cache = self.report is not None
         if "fork" not in multiprocessing.get_all_start_methods():
             return
@@ -218,7 +217,7 @@ class Helper:
             elif wait or self.conn.poll():
                 self.report, self.validation_seconds = _answer(self.conn)
             if self.report is not None and not self.report.errors:
-                _write_report(self.cached, self.report)
+                pickles.store(self.cached, self.report)
         if self.report is not None and self.report.errors:
             raise BadData(self.report)
         return self.report
@@ -261,25 +260,6 @@ def validation_key(data_root: Path) -> str | None:
     for path in sorted(code.rglob("*.py")):
         digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def _read_report(path: Path | None):
-    """A kept validation report, or None."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        return pickle.loads(path.read_bytes())
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None
-
-
-def _write_report(path: Path | None, report) -> None:
-    if path is None or path.is_file():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-    temporary.replace(path)
 
 
 def _answer(conn):

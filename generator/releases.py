@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import pickle
 import subprocess
 import uuid
 import xml.etree.ElementTree as ET
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from generator import changes
+from generator import changes, pickles
 from generator.load import DESCRIPTOR, read_descriptor
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -115,7 +114,7 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
     descriptor = read_descriptor(data_root)
     salt = _cache_salt(data_root)
     keys = {c.sha: hashlib.sha256(salt + c.sha.encode()).hexdigest() for c in commits}
-    found = {c.sha: _cached(cache_dir, keys[c.sha]) for c in commits}
+    found = {c.sha: pickles.load(_cache_path(cache_dir, keys[c.sha])) for c in commits}
     missing = [c for c in commits if found[c.sha] is None]
     revs: list[str | None] = []
     for c in missing:
@@ -124,7 +123,7 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
     for i, commit in enumerate(missing):
         diff = changes.diff_snapshots(descriptor, snapshots[2 * i], snapshots[2 * i + 1])
         found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)))
-        _store(cache_dir, keys[commit.sha], found[commit.sha])
+        pickles.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
     return [Release(c, *found[c.sha]) for c in commits]
 
 
@@ -140,25 +139,8 @@ def _cache_salt(data_root: Path) -> bytes:
     return digest.digest()
 
 
-def _cached(cache_dir: Path | None, key: str) -> tuple[changes.Diff, tuple[str, ...]] | None:
-    """A commit's (diff, lines) from the cache; None when absent or unreadable."""
-    path = cache_dir / f"{key}.pickle" if cache_dir else None
-    if path is None or not path.is_file():
-        return None
-    try:
-        return pickle.loads(path.read_bytes())
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None
-
-
-def _store(cache_dir: Path | None, key: str, value: tuple) -> None:
-    """Keep a commit's (diff, lines); written to a temporary name, then renamed into place."""
-    if cache_dir is None:
-        return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f".{key}.tmp"
-    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    temporary.replace(cache_dir / f"{key}.pickle")
+def _cache_path(cache_dir: Path | None, key: str) -> Path | None:
+    return cache_dir / f"{key}.pickle" if cache_dir else None
 
 
 # ---------------------------------------------------------------- Atom
