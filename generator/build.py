@@ -95,7 +95,7 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator import charts, downloads, pages, releases
     from generator.load import load_package
-    from generator.rules import RULES
+    from generator.rules.catalog import RULES
 
     docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
     done = Progress(9)

@@ -26,7 +26,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.validate import validate_package
 
     try:
-        report = validate_package(args.path)
+        report = validate_package(args.path, parallel=True)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from exc
     if args.format == "json":
@@ -41,7 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_rules(args: argparse.Namespace) -> int:
     """列出全部校验规则:编号、级别、名称和依据。 List every rule with severity and source."""
     from generator.report import SEVERITY_ZH
-    from generator.rules import RULES
+    from generator.rules.catalog import RULES
 
     width = max(len(rule.id) for rule in RULES)
     print(f"{'编号 id':<{width}}  级别  名称 — 依据")

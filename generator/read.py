@@ -14,13 +14,16 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 import charset_normalizer
-import pandas as pd
 
 from generator.load import DESCRIPTOR, package_root
 from generator.report import ConfigurationError, Problem
 from generator.rules.base import make_problem
+
+if TYPE_CHECKING:  # pandas is imported by `parse_rows`, so reading a header stays light
+    import pandas as pd
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[A-Za-z][A-Za-z0-9+.-]*:(?![\\/])")
 CHINESE_ENCODINGS = ("gb18030", "gbk", "gb2312", "hz", "big5", "cp936", "cp950")
@@ -38,7 +41,8 @@ class Table:
     path: str
     fields: list[dict]
     primary_key: list[str]
-    frame: pd.DataFrame | None  # raw text cells; None when the rows cannot be parsed by pandas
+    text: str  # the decoded file
+    frame: pd.DataFrame | None = None  # raw text cells, once parsed; None also when pandas cannot
 
 
 def locate_package(path: str | Path) -> Path:
@@ -205,6 +209,8 @@ def check_header(labels: list[str], fields: list[dict], file: str) -> list[Probl
 
 
 def _read_csv(text: str, names: list[str], numeric: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     with warnings.catch_warnings():
         # rows with extra cells are cut to the header's width; Frictionless reports them
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -220,6 +226,8 @@ def parse_rows(text: str, fields: list[dict]) -> pd.DataFrame | None:
     Numeric columns are parsed by pandas when every cell is a plain number; otherwise every
     column stays text and the rules' typing reports what pandas cannot read.
     """
+    import pandas as pd
+
     names = [f["name"] for f in fields]
     numeric = [f["name"] for f in fields if f.get("type") in ("integer", "number")]
     try:
@@ -254,7 +262,8 @@ def safe_resources(root: Path, descriptor: dict) -> tuple[list[dict], list[Probl
 
 
 def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Problem]]:
-    """Read every (safe) resource's file; refuse unreadable files with one problem each."""
+    """Read every (safe) resource's file and check its header; refuse unreadable files with one
+    problem each. The rows are parsed later, by `parse_rows`."""
     tables, problems = [], []
     for resource in resources:
         path, fields = resource["path"], resource["schema"]["fields"]
@@ -273,8 +282,7 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
         if header:
             problems.extend(header)
             continue
-        frame = parse_rows(text, fields)
         key = resource["schema"].get("primaryKey") or []
         tables.append(Table(resource["name"], path, fields, [key] if isinstance(key, str) else key,
-                            frame))
+                            text))
     return tables, problems

@@ -225,3 +225,16 @@ def test_missing_path_and_folder_without_descriptor_exit_2(capsys, tmp_path):
 
 def test_descriptor_path_works_like_its_folder(capsys):
     assert run(capsys, str(FIXTURES / "valid_base" / "datapackage.json"))[0] == 0
+
+
+PACKAGES = sorted(p.parent.name for p in FIXTURES.glob("*/datapackage.json")
+                  if not p.parent.name.startswith("config_"))  # those stop before reading
+
+
+@pytest.mark.parametrize("case", PACKAGES)
+def test_parallel_validation_reports_exactly_what_sequential_does(case):
+    # `azx validate` runs Frictionless in a second process and the business rules speculatively
+    from generator.validate import validate_package
+
+    sequential = validate_package(FIXTURES / case)
+    assert validate_package(FIXTURES / case, parallel=True) == sequential

@@ -1,21 +1,8 @@
-"""The rule registry: file, schema and business rules, each with id, severity, title and source.
+"""The rules: file, schema and business rules, each with id, severity, title and source.
 
-`RULES` lists every rule in the order `azx rules` and the site's method page show them.
+Importing this package registers the file and schema rules, which reading a package and mapping
+Frictionless's errors need (without pandas); `generator.rules.catalog` registers the business
+rules too and lists them all.
 """
 
-from generator.rules import (  # noqa: F401  (importing a module registers its rules)
-    assessments,
-    claims,
-    contract,
-    coverage,
-    files,
-    prevention,
-    references,
-    schema,
-    text,
-)
-from generator.rules.base import REGISTRY, STAGES, Rule
-
-RULES: list[Rule] = sorted(REGISTRY.values(), key=lambda rule: STAGES.index(rule.stage))
-
-__all__ = ["RULES", "Rule"]
+from generator.rules import contract, files, schema  # noqa: F401  (importing registers rules)

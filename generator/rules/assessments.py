@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from generator.rules.base import Hits, business
-from generator.rules.engine import frame_with
+from generator.rules.frames import frame_with
 
 PLAN = "驻马店市推进安全生产责任保险实施方案(第三方评估并向社会公示)"
 TOLERANCE = 0.05 + 1e-9  # rounding of scores typed with one decimal (float error allowed)

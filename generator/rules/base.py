@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from generator.report import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STAGES = ("file", "schema", "business")
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from generator.rules.base import Hits, business
-from generator.rules.engine import frame_with
+from generator.rules.frames import frame_with
 
 PLAN = "驻马店市推进安全生产责任保险实施方案"
 

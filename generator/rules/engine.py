@@ -7,7 +7,8 @@ import math
 import pandas as pd
 
 from generator.report import Problem
-from generator.rules.base import REGISTRY, make_problem
+from generator.rules.base import make_problem
+from generator.rules.catalog import RULES
 
 
 class Frames(dict):
@@ -34,7 +35,7 @@ def display(value: object) -> object:
 def run_business(frames: dict[str, pd.DataFrame], tables: dict, policy) -> list[Problem]:
     """Every business rule's problems; a rule whose resources are missing is skipped."""
     problems = []
-    for rule in REGISTRY.values():
+    for rule in RULES:
         if rule.stage != "business":
             continue
         for hits in rule.check(frames, policy):
@@ -45,11 +46,3 @@ def run_business(frames: dict[str, pd.DataFrame], tables: dict, policy) -> list[
                 problems.append(make_problem(rule.id, table.path, zh, en, row=int(position) + 2,
                                              column=hits.column, fields=table.fields))
     return problems
-
-
-def frame_with(frames: dict[str, pd.DataFrame], name: str, *columns: str) -> pd.DataFrame | None:
-    """The typed frame of resource `name` when it was read and has `columns`, else None."""
-    frame = frames.get(name)
-    if frame is None or any(c not in frame.columns for c in columns):
-        return None
-    return frame

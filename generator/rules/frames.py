@@ -77,3 +77,11 @@ def typed_frame(table, outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Probl
             text = raw.where(raw != "")
             typed[spec["name"]] = text.astype("category" if _is_code(spec) else "string")
     return pd.DataFrame(typed, index=frame.index), problems
+
+
+def frame_with(frames: dict[str, pd.DataFrame], name: str, *columns: str) -> pd.DataFrame | None:
+    """The typed frame of resource `name` when it was read and has `columns`, else None."""
+    frame = frames.get(name)
+    if frame is None or any(c not in frame.columns for c in columns):
+        return None
+    return frame

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.rules.base import Hits, business
-from generator.rules.engine import frame_with
+from generator.rules.frames import frame_with
 
 
 @business(

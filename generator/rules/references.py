@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import uscc
 from generator.rules.base import Hits, business
-from generator.rules.engine import frame_with
+from generator.rules.frames import frame_with
 
 
 @business(

@@ -42,6 +42,11 @@ class SchemaOutcome:
     bad_cells: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     bad_rows: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     skipped: set[str] = field(default_factory=set)
+    unusable: bool = False  # the descriptor's metadata cannot be read: nothing else is checked
+
+    def rejects_cells(self) -> bool:
+        """Whether any cell, row or table is to be hidden from the business rules."""
+        return bool(self.skipped or any(self.bad_cells.values()) or any(self.bad_rows.values()))
 
 
 def _spec(fields: list[dict], name: str) -> dict:

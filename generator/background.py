@@ -1,0 +1,81 @@
+"""Run one function in a forked child process while this process goes on with other work.
+
+The child starts with this process's memory, so its arguments are not copied; only the return
+value comes back, pickled. Where processes cannot be forked (or this process may not have
+children), the function simply runs in this process when its result is asked for.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable
+from typing import Any
+
+
+def _run(conn, task: Callable, args: tuple) -> None:
+    """In the child: send (True, result) or (False, exception) back."""
+    try:
+        answer = (True, task(*args))
+    except BaseException as exc:  # every failure goes back to the parent, which raises it
+        answer = (False, exc)
+    try:
+        conn.send(answer)
+    except Exception as exc:  # an unpicklable result or exception
+        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    conn.close()
+
+
+class Background:
+    """`task(*args)` started in a forked child; `result()` waits for it.
+
+    Use it as a context manager: leaving the block stops a child whose result was not asked for.
+    """
+
+    def __init__(self, task: Callable, *args: Any) -> None:
+        self.task, self.args = task, args
+        self.process = self.conn = None
+        if ("fork" not in multiprocessing.get_all_start_methods()
+                or multiprocessing.current_process().daemon):
+            return
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe(duplex=False)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.process = context.Process(target=_run, args=(child, task, args), daemon=True)
+        self.process.start()
+        child.close()
+
+    def result(self) -> Any:
+        """The task's return value, or its exception raised here. When the child could not run
+        or died without an answer, the task runs in this process instead."""
+        answer = None
+        if self.process is not None:
+            try:
+                answer = self.conn.recv()
+            except (EOFError, OSError):
+                answer = None
+            finally:
+                self.close()
+        if answer is None:
+            return self.task(*self.args)
+        done, value = answer
+        if not done:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the child (if still running) and release the pipe."""
+        if self.process is None:
+            return
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.conn.close()
+        self.process = None
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
