@@ -7,6 +7,7 @@ bytes (`coverage-trend-1a2b3c4d.svg`) so they can be cached forever by browsers 
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import functools
 import hashlib
@@ -408,16 +409,21 @@ def coverage_heatmap(name: str, matrix, region_names: dict, industry_names: dict
     return Chart(name, "heatmap", data, alt, Table(headers, body), title=title)
 
 
+@functools.cache
+def _month_end(period: str) -> str:
+    """The last day of a "2025-06" month as "2025-06-30"."""
+    year, month = map(int, period.split("-"))
+    return f"{period}-{calendar.monthrange(year, month)[1]:02d}"
+
+
 def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tuple],
                    subject: str) -> Chart:
     """Monthly coverage rate per series (columns of `trend`), with due dates drawn.
 
     `due` lists (date, label) pairs; `labels` maps a column to its Chinese name.
     """
-    import pandas as pd
-
     periods = list(trend.index)
-    x = [str(pd.Period(p, freq="M").end_time.date()) for p in periods]
+    x = [_month_end(p) for p in periods]
     columns = [c for c in labels if c in trend.columns]
     series = [{"label": labels[c], "color": colour_of[c],
                "values": [_num(v) for v in trend[c]]} for c in columns]
