@@ -18,12 +18,14 @@ ERROR_LIMIT = 1000
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
-def check(root: Path, descriptor: dict, tables: list[Table]) -> SchemaOutcome:
-    """Metadata Frictionless cannot read ends the check (`unusable`); else the tables' errors."""
+def check(root: Path, descriptor: dict, tables: list[Table],
+          only: set[str] | None = None) -> SchemaOutcome:
+    """Metadata Frictionless cannot read ends the check (`unusable`); else the errors of the
+    tables named in `only` (of every table by default)."""
     problems = unreadable_metadata(descriptor)
     if problems:
         return SchemaOutcome(problems=problems, unusable=True)
-    return schema_problems(root, descriptor, tables)
+    return schema_problems(root, descriptor, tables, only)
 
 
 def metadata_problems(exc: frictionless.FrictionlessException) -> list[Problem]:
@@ -85,9 +87,10 @@ def _compiles(pattern: object) -> bool:
     return True
 
 
-def schema_problems(root: Path, descriptor: dict, tables: list[Table]) -> SchemaOutcome:
-    """Validate the readable tables with Frictionless (foreign keys to unreadable tables
-    skipped).
+def schema_problems(root: Path, descriptor: dict, tables: list[Table],
+                    only: set[str] | None = None) -> SchemaOutcome:
+    """Validate the readable tables (those named in `only`) with Frictionless, foreign keys to
+    unreadable tables skipped.
 
     A descriptor Frictionless rejects yields its errors and no table is checked further.
     """
@@ -114,6 +117,8 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table]) -> Schema
         return outcome
     titles = {r["name"]: r.get("title", r["name"]) for r in descriptor["resources"]}
     for table in tables:
+        if only is not None and table.name not in only:
+            continue
         # the Package above has checked the metadata once: each resource is validated directly
         report = package.get_resource(table.name).validate(limit_errors=ERROR_LIMIT)
         map_task(report.tasks[0], table, titles, outcome)

@@ -16,6 +16,11 @@ from generator.rules.contract import contract_problems
 from generator.rules.policy import load_policy
 from generator.rules.schema import SchemaOutcome
 
+# Characters of CSV besides the largest table from which this process validates them itself
+# while the second process validates the largest: about 0.3 s of Frictionless's work, what
+# loading Frictionless costs (the province package has 560,000 besides its coverage table).
+SHARED_FROM = 300_000
+
 
 def validate_package(path: str | Path, parallel: bool = False) -> Report:
     """Every problem of the package at `path` (a folder or its datapackage.json).
@@ -42,12 +47,14 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
     # schema (Frictionless): metadata, then types, constraints, primary and foreign keys;
     # business rules over typed frames that hide every cell the schema stage reported
     if parallel:
-        with Background(schema_check, root, descriptor, tables) as schema:
+        theirs, mine = split_for_frictionless(tables)
+        with Background(schema_check, root, descriptor, tables, theirs) as schema:
             try:
                 guess = business_problems(tables, SchemaOutcome(), broken, policy)
             except Exception as exc:  # the rules met a cell Frictionless rejects: run again
                 guess = exc
-            outcome = schema.result()
+            outcome = merge(schema_check(root, descriptor, tables, mine) if mine else None,
+                            schema.result())
     else:
         outcome, guess = schema_check(root, descriptor, tables), None
     if outcome.unusable:
@@ -57,12 +64,44 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
     return finish(problems + outcome.problems + guess)
 
 
-def schema_check(root: Path, descriptor: dict, tables: list[Table]) -> SchemaOutcome:
-    """The Frictionless stage. Frictionless is imported here so that, in a parallel validation,
-    only the second process spends time loading it."""
+def schema_check(root: Path, descriptor: dict, tables: list[Table],
+                 only: set[str] | None = None) -> SchemaOutcome:
+    """The Frictionless stage (for the tables named in `only`, all by default). Frictionless is
+    imported here, so that in a parallel validation this process loads it only when it validates
+    some tables itself."""
     from generator import tableschema
 
-    return tableschema.check(root, descriptor, tables)
+    return tableschema.check(root, descriptor, tables, only)
+
+
+def split_for_frictionless(tables: list[Table]) -> tuple[set[str], set[str]]:
+    """The tables the second process validates, and those this one validates after the business
+    rules: the largest table alone goes to the second process when the others are large enough
+    to pay for loading Frictionless here too; otherwise it validates them all."""
+    if not tables:
+        return set(), set()
+    largest = max(tables, key=lambda t: len(t.text))
+    rest = {t.name for t in tables if t is not largest}
+    if sum(len(t.text) for t in tables if t is not largest) < SHARED_FROM:
+        return rest | {largest.name}, set()
+    return {largest.name}, rest
+
+
+def merge(*outcomes: SchemaOutcome | None) -> SchemaOutcome:
+    """One outcome from the outcomes of disjoint sets of tables."""
+    outcomes = [o for o in outcomes if o is not None]
+    unusable = [o for o in outcomes if o.unusable]
+    if unusable:
+        return unusable[0]
+    total = SchemaOutcome()
+    for outcome in outcomes:
+        total.problems += outcome.problems
+        for name, cells in outcome.bad_cells.items():
+            total.bad_cells[name] += cells
+        for name, rows in outcome.bad_rows.items():
+            total.bad_rows[name] |= rows
+        total.skipped |= outcome.skipped
+    return total
 
 
 def business_problems(tables: list[Table], outcome: SchemaOutcome, broken: set[str],

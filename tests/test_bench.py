@@ -30,7 +30,7 @@ def result(scale: str, full: float, mkdocs: float, no_change: float, validate: f
     def times(seconds: float) -> dict:
         return {"seconds": seconds, "cpu": seconds, "rss": rss}
 
-    return {"scale": scale, "runs": 1, "rows": {"coverage": 10, "regions": 2},
+    return {"scale": scale, "runs": 1, "validation_runs": 3, "rows": {"coverage": 10, "regions": 2},
             "times": {"validate": times(validate), "frictionless": times(frictionless),
                       "mkdocs": times(mkdocs), "cold": times(full * 2), "full": times(full),
                       "no_change": times(no_change)},
@@ -83,7 +83,7 @@ def test_every_target_line_is_printed(bench):
 
 def test_table_names_every_figure(bench):
     lines = bench.table(result("city", 10, 8, 1, 2.1, 2.0, 2**28, 50, 50 * 40_000))
-    assert lines[0] == "== city (1 run)"
+    assert lines[0] == "== city (builds: 1 run; validation: median of 3 runs)"
     assert lines[1] == "rows: coverage 10, regions 2; total 12"
     assert lines[2] == "pages: 50"
     text = "\n".join(lines)

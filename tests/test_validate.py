@@ -231,10 +231,28 @@ PACKAGES = sorted(p.parent.name for p in FIXTURES.glob("*/datapackage.json")
                   if not p.parent.name.startswith("config_"))  # those stop before reading
 
 
+@pytest.mark.parametrize("shared", [False, True])
 @pytest.mark.parametrize("case", PACKAGES)
-def test_parallel_validation_reports_exactly_what_sequential_does(case):
-    # `azx validate` runs Frictionless in a second process and the business rules speculatively
-    from generator.validate import validate_package
+def test_parallel_validation_reports_exactly_what_sequential_does(case, shared, monkeypatch):
+    # `azx validate` runs Frictionless in a second process and the business rules speculatively;
+    # with `shared`, this process validates every table but the largest itself
+    from generator import validate
 
-    sequential = validate_package(FIXTURES / case)
-    assert validate_package(FIXTURES / case, parallel=True) == sequential
+    sequential = validate.validate_package(FIXTURES / case)
+    if shared:
+        monkeypatch.setattr(validate, "SHARED_FROM", 0)
+    assert validate.validate_package(FIXTURES / case, parallel=True) == sequential
+
+
+def test_the_largest_table_goes_alone_to_the_second_process_only_when_the_rest_is_large():
+    from generator.read import Table
+    from generator.validate import SHARED_FROM, split_for_frictionless
+
+    def tables(*sizes: int) -> list[Table]:
+        return [Table(f"t{i}", f"t{i}.csv", [], [], "x" * size) for i, size in enumerate(sizes)]
+
+    assert split_for_frictionless(tables(10, SHARED_FROM * 2, SHARED_FROM - 10)) == (
+        {"t1"}, {"t0", "t2"})
+    assert split_for_frictionless(tables(10, SHARED_FROM, SHARED_FROM - 11)) == (
+        {"t0", "t1", "t2"}, set())
+    assert split_for_frictionless([]) == (set(), set())
