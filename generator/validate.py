@@ -18,7 +18,7 @@ from generator.rules.schema import SchemaOutcome
 
 # Characters of CSV besides the largest table from which this process validates them itself
 # while the second process validates the largest: about 0.3 s of Frictionless's work, what
-# loading Frictionless costs (the province package has 560,000 besides its coverage table).
+# loading Frictionless costs (the province package has 433,000 besides its coverage table).
 SHARED_FROM = 300_000
 
 
