@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from tiny_package import make_data
 
 from generator import manifest, publish
 from generator.cli import main
 
 ASSET = "assets/stylesheets/main.0123abcd.min.css"
 
-
-def make_data(root: Path, rows: str = "code,name\n411702,驿城区\n") -> Path:
-    """A tiny data package: enough for manifest.data_digest."""
-    root.mkdir(parents=True)
-    resources = [{"name": "regions", "path": "regions.csv"}]
-    (root / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
-    (root / "policy.yaml").write_text("cap: 0.21\n", encoding="utf-8")
-    (root / "regions.csv").write_text(rows, encoding="utf-8")
-    return root
 
 
 def make_site(root: Path, data: Path, marker: str, asset: str = ASSET) -> Path:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import grp
 import hashlib
 import http.client
-import json
 import os
 import pwd
 import re
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tiny_package import make_data
 
 from generator import manifest, publish
 from generator.cli import main
@@ -43,14 +43,6 @@ PAGE_MARKER = re.compile(r'<meta name="release" content="(\d+)">')
 ASSET_HREF = re.compile(r'<link rel="stylesheet" href="(/assets/app\.[0-9a-f]{12}\.css)">')
 ASSET_MARKER = re.compile(r"^/\* release (\d+) \*/")
 
-
-def make_data(root: Path, rows: str) -> Path:
-    root.mkdir(parents=True)
-    resources = [{"name": "regions", "path": "regions.csv"}]
-    (root / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
-    (root / "policy.yaml").write_text("cap: 0.21\n", encoding="utf-8")
-    (root / "regions.csv").write_text(rows, encoding="utf-8")
-    return root
 
 
 def make_site(root: Path, data: Path, release: int) -> Path:
