@@ -1,4 +1,5 @@
-"""Run one function in a forked child process while this process goes on with other work.
+"""Forked child processes: `start` and `stop` one that talks over a pipe (the build's helper),
+and `Background`, one function run in a child while this process goes on with other work.
 
 The child starts with this process's memory, so its arguments are not copied; only the return
 value comes back, pickled. Where processes cannot be forked (or this process may not have
@@ -11,6 +12,31 @@ import multiprocessing
 import sys
 from collections.abc import Callable
 from typing import Any
+
+
+def start(target: Callable, *args: Any):
+    """`target(conn, *args)` in a forked daemon child, `conn` one end of a pipe; returns the
+    process and the other end, or None where processes cannot be forked (or this process may
+    not have children)."""
+    if ("fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon):
+        return None
+    context = multiprocessing.get_context("fork")
+    conn, child = context.Pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    process = context.Process(target=target, args=(child, *args), daemon=True)
+    process.start()
+    child.close()
+    return process, conn
+
+
+def stop(process, conn) -> None:
+    """Stop a child from `start` (if still running) and release its pipe."""
+    if process.is_alive():
+        process.terminate()
+    process.join()
+    conn.close()
 
 
 def _run(conn, task: Callable, args: tuple) -> None:
@@ -34,17 +60,7 @@ class Background:
 
     def __init__(self, task: Callable, *args: Any) -> None:
         self.task, self.args = task, args
-        self.process = self.conn = None
-        if ("fork" not in multiprocessing.get_all_start_methods()
-                or multiprocessing.current_process().daemon):
-            return
-        context = multiprocessing.get_context("fork")
-        self.conn, child = context.Pipe(duplex=False)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        self.process = context.Process(target=_run, args=(child, task, args), daemon=True)
-        self.process.start()
-        child.close()
+        self.process, self.conn = start(_run, task, args) or (None, None)
 
     def result(self) -> Any:
         """The task's return value, or its exception raised here. When the child could not run
@@ -66,13 +82,9 @@ class Background:
 
     def close(self) -> None:
         """Stop the child (if still running) and release the pipe."""
-        if self.process is None:
-            return
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.conn.close()
-        self.process = None
+        if self.process is not None:
+            stop(self.process, self.conn)
+            self.process = None
 
     def __enter__(self) -> Background:
         return self

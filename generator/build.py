@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
@@ -24,7 +23,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import manifest, pickles, site, uptodate
+from generator import background, manifest, pickles, site, uptodate
 from generator.load import package_root
 
 ASSETS = Path(__file__).parent / "assets"
@@ -191,18 +190,10 @@ class Helper:
         self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
         self.report = pickles.load(self.cached)
         self.from_cache = self.report is not None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate  # noqa: F401
-        context = multiprocessing.get_context("fork")
-        self.conn, child = context.Pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        self.process = context.Process(target=_serve, args=(child, data_root, not self.from_cache),
-                                       daemon=True)
-        self.process.start()
-        child.close()
+        self.process, self.conn = (background.start(_serve, data_root, not self.from_cache)
+                                   or (None, None))
 
     def check(self, wait: bool = False):
         """The validation report once it is there (waiting for it with `wait`); BadData when it
@@ -233,13 +224,9 @@ class Helper:
 
     def close(self) -> None:
         """Stop the second process: it only reads, and any site it built has been answered."""
-        if self.process is None:
-            return
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.conn.close()
-        self.process = None
+        if self.process is not None:
+            background.stop(self.process, self.conn)
+            self.process = None
 
 
 VALIDATING_LIBRARIES = ("frictionless", "pandas", "numpy", "pyyaml")
