@@ -21,9 +21,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     退出码:0 没有错误(可以有警告);1 有错误;2 路径或政策参数文件有问题。
     Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage or configuration problem.
     """
-    from generator.load import package_root
-    from generator.report import ConfigurationError, format_github, format_human, format_json
-    from generator.validate import validate_package
+    from generator.package.load import package_root
+    from generator.validate.pipeline import validate_package
+    from generator.validate.report import (
+        ConfigurationError,
+        format_github,
+        format_human,
+        format_json,
+    )
 
     try:
         report = validate_package(args.path, parallel=True)
@@ -40,8 +45,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     """列出全部校验规则:编号、级别、名称和依据。 List every rule with severity and source."""
-    from generator.report import SEVERITY_ZH
-    from generator.rules.catalog import RULES
+    from generator.validate.report import SEVERITY_ZH
+    from generator.validate.rules.catalog import RULES
 
     width = max(len(rule.id) for rule in RULES)
     print(f"{'编号 id':<{width}}  级别  名称 — 依据")
@@ -52,7 +57,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """校验数据并生成网站到 site/。 Validate, compute, draw, render and build the site."""
-    from generator import build
+    from generator.site import build
 
     return build.main(args.data, args.site_dir, args.work_dir)
 
@@ -86,7 +91,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """从 Excel 或 CSV 导入一张表,校验通过后写入 data/。 Import an .xlsx/.csv into a resource."""
-    from generator import intake
+    from generator.intake import importer as intake
 
     source, root = Path(args.file), Path(args.data)
     if not source.is_file():
@@ -108,7 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """生成一张表的 Excel 填报模板。 Write an Excel template for a resource."""
-    from generator import xlsx_template
+    from generator.intake import template as xlsx_template
 
     root = Path(args.data)
     names = _resource_names(root)
@@ -121,7 +126,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     """列出自某次提交以来 data/ 的变化。 Show what changed in data/ since REF."""
-    from generator import changes
+    from generator.history import changes
 
     try:
         lines = changes.changes_lines(Path(args.data), args.ref)
@@ -132,7 +137,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def _resource_names(root: Path) -> list[str]:
-    from generator.load import read_descriptor
+    from generator.package.load import read_descriptor
 
     try:
         return [r["name"] for r in read_descriptor(root)["resources"]]

@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import manifest
-from generator.load import DESCRIPTOR
+from generator.package.load import DESCRIPTOR
+from generator.site import manifest
 
 RELEASES = "releases"
 CURRENT = "current"

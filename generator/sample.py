@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from generator.load import DESCRIPTOR, POLICY, read_descriptor, read_policy
-from generator.uscc import CHARSET, check_char
+from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, read_policy
+from generator.package.uscc import CHARSET, check_char
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SEED = 20240531

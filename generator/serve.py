@@ -8,7 +8,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generator import build, site
+from generator.site import build
+from generator.site import mkdocs_build as site
 
 WATCHED = [Path(__file__).parent / "templates", Path(__file__).parent / "assets",
            site.CONFIG.parent / "docs", site.CONFIG]

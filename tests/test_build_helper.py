@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, validate
+from generator.site import build
+from generator.validate import pipeline as validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

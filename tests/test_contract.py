@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import charts, cli, pages
-from generator.load import load_package, resource_by_name
-from generator.rules.contract import NEEDED
+from generator import cli
+from generator.package.load import load_package, resource_by_name
+from generator.site import charts, pages
+from generator.validate.rules.contract import NEEDED
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).parent.parent / "data"

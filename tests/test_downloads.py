@@ -10,8 +10,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from generator import downloads, pages
-from generator.load import load_package
+from generator.package.load import load_package
+from generator.site import downloads, pages
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_small"
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from generator import filters
+from generator.site import filters
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator import intake
 from generator.cli import main
+from generator.intake import importer as intake
 
 FIXTURE = Path(__file__).parent / "fixtures" / "intake_package"
 

@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from generator import metrics
+from generator.site import metrics
 
 
 def coverage_frame():

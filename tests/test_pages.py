@@ -3,8 +3,8 @@
 import dataclasses
 from pathlib import Path
 
-from generator import charts, pages
-from generator.load import load_package
+from generator.package.load import load_package
+from generator.site import charts, pages
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 
 from release_history import FIXTURE, RELEASES, git, make_history
 
-from generator import pages, releases
-from generator.load import load_package
+from generator.history import releases
+from generator.package.load import load_package
+from generator.site import pages
 
 A = "{http://www.w3.org/2005/Atom}"
 

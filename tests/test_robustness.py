@@ -174,7 +174,7 @@ def test_random_defect_gets_a_clear_report(run, tmp_path, capsys):
 
 @pytest.mark.parametrize("run", range(RUNS))
 def test_parallel_validation_reports_exactly_what_sequential_does(run, tmp_path):
-    from generator.validate import validate_package
+    from generator.validate.pipeline import validate_package
 
     defect = mutated(tmp_path / "pkg", SEED + run)
     sequential = validate_package(tmp_path / "pkg")
@@ -183,7 +183,7 @@ def test_parallel_validation_reports_exactly_what_sequential_does(run, tmp_path)
 
 def failing_seeds(tmp_path: Path, count: int) -> list[int]:
     """The first `count` runs whose defects validation rejects (fixed by the seed)."""
-    from generator.validate import validate_package
+    from generator.validate.pipeline import validate_package
 
     seeds = []
     for run in range(RUNS):

@@ -5,7 +5,7 @@ import re
 from test_validate import CASES
 
 from generator import cli
-from generator.rules.catalog import RULES
+from generator.validate.rules.catalog import RULES
 
 NOT_IN_A_FIXTURE = {"duplicate-label", "missing-cell", "data-error", "too-many-errors"}
 

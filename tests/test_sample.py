@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from generator import sample
-from generator.load import read_descriptor, read_policy
-from generator.uscc import is_valid
+from generator.package.load import read_descriptor, read_policy
+from generator.package.uscc import is_valid
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RESOURCES = [r["path"] for r in read_descriptor(DATA)["resources"]]

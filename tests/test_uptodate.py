@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import manifest, uptodate
+from generator.site import manifest, uptodate
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.uscc import check_char, is_valid
+from generator.package.uscc import check_char, is_valid
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L",

@@ -236,7 +236,7 @@ PACKAGES = sorted(p.parent.name for p in FIXTURES.glob("*/datapackage.json")
 def test_parallel_validation_reports_exactly_what_sequential_does(case, shared, monkeypatch):
     # `azx validate` runs Frictionless in a second process and the business rules speculatively;
     # with `shared`, this process validates every table but the largest itself
-    from generator import validate
+    from generator.validate import pipeline as validate
 
     sequential = validate.validate_package(FIXTURES / case)
     if shared:
@@ -245,8 +245,8 @@ def test_parallel_validation_reports_exactly_what_sequential_does(case, shared, 
 
 
 def test_the_largest_table_goes_alone_to_the_second_process_only_when_the_rest_is_large():
-    from generator.read import Table
-    from generator.validate import SHARED_FROM, split_for_frictionless
+    from generator.validate.pipeline import SHARED_FROM, split_for_frictionless
+    from generator.validate.read import Table
 
     def tables(*sizes: int) -> list[Table]:
         return [Table(f"t{i}", f"t{i}.csv", [], [], "x" * size) for i, size in enumerate(sizes)]

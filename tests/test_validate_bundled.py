@@ -9,7 +9,7 @@ import frictionless
 import pytest
 
 from generator import cli, sample
-from generator.load import read_policy
+from generator.package.load import read_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _spec = importlib.util.spec_from_file_location("build_validate_fixtures",

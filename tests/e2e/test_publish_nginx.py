@@ -28,8 +28,9 @@ from pathlib import Path
 import pytest
 from tiny_package import make_data
 
-from generator import manifest, publish
+from generator import publish
 from generator.cli import main
+from generator.site import manifest
 
 pytestmark = pytest.mark.e2e
 

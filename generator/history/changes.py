@@ -1,0 +1,311 @@
+"""What changed in the data package between two versions: rows added, removed and changed per
+resource (by primary key, old → new of each changed cell) and the headline figures that moved.
+
+Old versions are read from git (`git cat-file --batch`, one process for any number of files);
+the diff itself works on plain CSV text and is pure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, typed_frame
+from generator.site import filters, metrics
+from generator.site.manifest import data_files
+
+LIST_ROWS = 10  # more added/removed rows than this are counted per period instead of listed
+
+
+class GitError(Exception):
+    """git is missing, the folder is not in a repository, or a revision does not exist."""
+
+
+# ---------------------------------------------------------------- git
+
+
+def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run git in `root`; GitError with git's own message when it fails."""
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True)
+    except OSError as exc:
+        raise GitError(f"无法运行 git:{exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} 失败:{message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
+    """The text of each `rev:path` in `specs` (None when it does not exist), in one git call."""
+    if not specs:
+        return []
+    out = git(root, "cat-file", "--batch", stdin=("\n".join(specs) + "\n").encode())
+    texts: list[str | None] = []
+    pos = 0
+    for _ in specs:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            texts.append(out[pos: pos + size].decode("utf-8-sig"))
+            pos += size + 1
+        else:
+            texts.append(None)
+    return texts
+
+
+def repo_prefix(root: Path) -> str:
+    """The path of `root` inside its repository, e.g. "data/" (empty at the top)."""
+    return git(root, "rev-parse", "--show-prefix").decode().strip()
+
+
+def package_names(root: Path) -> list[str]:
+    """File names of the package (descriptor, policy, resources), relative to `root`."""
+    return [p.relative_to(root).as_posix() for p in data_files(root)]
+
+
+Snapshot = dict[str, str | None]  # file name → text (None: the file does not exist)
+
+
+def snapshot_at(root: Path, revs: list[str | None], names: list[str]) -> list[Snapshot]:
+    """For each revision (None: no version at all), name → file text, read in one git call."""
+    prefix = repo_prefix(root)
+    specs = [f"{rev}:{prefix}{name}" for rev in revs if rev for name in names]
+    texts = iter(read_blobs(root, specs))
+    return [
+        {name: (next(texts) if rev else None) for name in names}
+        for rev in revs
+    ]
+
+
+def snapshot_worktree(root: Path, names: list[str]) -> Snapshot:
+    """name → text of the files as they are now in `root`."""
+    return {
+        name: (root / name).read_text(encoding="utf-8-sig") if (root / name).is_file() else None
+        for name in names
+    }
+
+
+# ---------------------------------------------------------------- diff
+
+
+@dataclass
+class ResourceDiff:
+    """The row-level difference of one resource."""
+
+    name: str
+    title: str
+    added: list[tuple[str, ...]] = field(default_factory=list)
+    removed: list[tuple[str, ...]] = field(default_factory=list)
+    changed: list[tuple[tuple[str, ...], str, str, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass
+class Diff:
+    """Everything that differs between two versions of the package."""
+
+    resources: list[ResourceDiff]
+    files: list[str]  # descriptor / policy changes, by file name
+    headlines: list[tuple[str, str, str]]  # (label, old, new) of the figures that moved
+    initial: bool = False  # there was no package before: the first release
+
+    @property
+    def empty(self) -> bool:
+        return not (self.files or any(not r.empty for r in self.resources))
+
+
+def parse_rows(text: str | None) -> list[dict[str, str]]:
+    if not text:
+        return []
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def key_fields(resource: dict) -> list[str]:
+    key = resource["schema"]["primaryKey"]
+    return [key] if isinstance(key, str) else list(key)
+
+
+def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> ResourceDiff:
+    """Rows added, removed and changed (cell by cell, in schema order) between two CSV texts."""
+    key = key_fields(resource)
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    old = {tuple(r.get(k, "") for k in key): r for r in parse_rows(old_text)}
+    new = {tuple(r.get(k, "") for k in key): r for r in parse_rows(new_text)}
+    diff = ResourceDiff(resource["name"], resource.get("title", resource["name"]))
+    diff.added = [k for k in new if k not in old]
+    diff.removed = [k for k in old if k not in new]
+    for k, row in new.items():
+        before = old.get(k)
+        if before is None:
+            continue
+        for name in names:
+            if before.get(name, "") != row.get(name, ""):
+                diff.changed.append((k, name, before.get(name, ""), row.get(name, "")))
+    return diff
+
+
+def frames_of(descriptor: dict, files: Snapshot) -> dict[str, pd.DataFrame]:
+    """Typed frames of the resources in a snapshot; a table that does not parse is left out."""
+    frames = {}
+    for r in descriptor["resources"]:
+        text = files.get(r["path"])
+        if not text:
+            continue
+        try:
+            frames[r["name"]] = typed_frame(io.StringIO(text), r["schema"]["fields"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return frames
+
+
+def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """The figures a reader looks at first, formatted as on the site (label → text)."""
+    figures: dict[str, str] = {}
+    coverage = frames.get("coverage")
+    if coverage is not None and len(coverage):
+        period = metrics.latest_period(coverage)
+        totals = metrics.overall_coverage(coverage, period)
+        figures["最新统计月份"] = period
+        figures["总体投保率"] = filters.percent(totals["coverage_rate"])
+        figures["应投保企业数"] = filters.number(totals["units_required"])
+        figures["已投保企业数"] = filters.number(totals["units_insured"])
+        figures["覆盖从业人员数"] = filters.number(totals["employees_covered"])
+        figures["本年累计保费"] = filters.wan_yuan(totals["premium_ytd"])
+    assessments = frames.get("assessments")
+    if assessments is not None and len(assessments):
+        figures["评估结果条数"] = filters.number(len(assessments))
+        figures["最新评估轮次"] = metrics.latest_round(assessments)
+    prevention = frames.get("prevention")
+    if prevention is not None and len(prevention):
+        year = int(prevention["year"].max())
+        spent = prevention.loc[prevention["year"] == year, "prevention_spending"].sum()
+        figures["最新年度事故预防费用支出"] = f"{filters.wan_yuan(spent)}({year} 年)"
+    claims = frames.get("claims")
+    if claims is not None and len(claims):
+        year = str(claims["period"].max())[:4]
+        paid = claims.loc[claims["period"].str.startswith(year), "amount_paid"].sum()
+        figures["最新年度赔付金额"] = f"{filters.wan_yuan(paid)}({year} 年)"
+    return figures
+
+
+def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
+    """The whole difference between two snapshots of the package."""
+    resources = [
+        diff_table(r, old.get(r["path"]), new.get(r["path"])) for r in descriptor["resources"]
+    ]
+    files = [name for name in (DESCRIPTOR, POLICY) if old.get(name) != new.get(name)]
+    before = headline_figures(frames_of(descriptor, old))
+    after = headline_figures(frames_of(descriptor, new))
+    headlines = [
+        (label, before.get(label, "—"), after.get(label, "—"))
+        for label in dict.fromkeys([*before, *after])
+        if before.get(label) != after.get(label)
+    ]
+    return Diff(resources, files, headlines, initial=not any(old.values()))
+
+
+# ---------------------------------------------------------------- text
+
+
+def key_text(key: tuple[str, ...]) -> str:
+    return " / ".join(key)
+
+
+def grouped(keys: list[tuple[str, ...]], sign: str) -> list[str]:
+    """One line a row, or one line a period when there are many rows."""
+    if len(keys) <= LIST_ROWS:
+        return [f"  {sign} {key_text(k)}" for k in keys]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k[0]] = counts.get(k[0], 0) + 1
+    return [f"  {sign} {scope}:{n} 行" for scope, n in counts.items()]
+
+
+def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
+    """The diff as text lines, the same on the terminal and on the 更新记录 page."""
+    if diff.empty:
+        return ["数据没有变化。"]
+    titles = {
+        r["name"]: {f["name"]: f.get("title", f["name"]) for f in r["schema"]["fields"]}
+        for r in descriptor["resources"]
+    }
+    lines: list[str] = []
+    if diff.initial:
+        counts = ",".join(f"{r.name}({r.title}){len(r.added)} 行" for r in diff.resources)
+        lines.append(f"首次发布数据包:{counts}")
+    for r in diff.resources:
+        if r.empty or diff.initial:
+            continue
+        rows_changed = len({k for k, *_ in r.changed})
+        lines.append(
+            f"{r.name}({r.title}):新增 {len(r.added)} 行,删除 {len(r.removed)} 行,"
+            f"修改 {rows_changed} 行"
+        )
+        lines += grouped(r.added, "+")
+        lines += grouped(r.removed, "-")
+        cells: dict[tuple[str, ...], list[str]] = {}
+        for k, name, old, new in r.changed:
+            title = titles[r.name].get(name, name)
+            cells.setdefault(k, []).append(f"{title} {old or '(空)'} → {new or '(空)'}")
+        lines += [f"  ~ {key_text(k)}:{';'.join(texts)}" for k, texts in cells.items()]
+    for name in [] if diff.initial else diff.files:
+        lines.append(f"{name}:已修改")
+    if diff.headlines:
+        lines.append("主要指标:")
+        lines += [f"  {label}:{old} → {new}" for label, old, new in diff.headlines]
+    return lines
+
+
+# ---------------------------------------------------------------- azx changes
+
+
+def last_release(root: Path, names: list[str]) -> str | None:
+    """The newest commit that changed any package file, or None."""
+    out = git(root, "log", "-1", "--format=%H", "--", *names).decode().strip()
+    return out or None
+
+
+def default_base(root: Path, names: list[str]) -> str | None:
+    """The previous data release: uncommitted data changes are compared with the last release;
+    a clean tree shows what the last release changed (None: there was nothing before it)."""
+    last = last_release(root, names)
+    if last is None:
+        return None
+    dirty = git(root, "status", "--porcelain", "--", *names).decode().strip()
+    if dirty:
+        return last
+    parents = git(root, "rev-list", "--parents", "-n", "1", last).decode().split()
+    return parents[1] if len(parents) > 1 else None
+
+
+def changes_lines(root: Path, ref: str | None = None) -> list[str]:
+    """What `azx changes` prints: the data in `root` now compared with `ref` (or the default)."""
+    names = package_names(root)
+    descriptor = read_descriptor(root)
+    try:
+        git(root, "rev-parse", "--show-toplevel")
+    except GitError:
+        raise GitError(f"{root} 不在 git 仓库中,无法比较历史版本") from None
+    base = ref or default_base(root, names)
+    if base is not None:
+        try:
+            git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+        except GitError:
+            raise GitError(f"找不到提交 {base}") from None
+        label = git(root, "log", "-1", "--format=%h(%cs)", base).decode().strip()
+    else:
+        label = "(空)"
+    [old] = snapshot_at(root, [base], names)
+    diff = diff_snapshots(descriptor, old, snapshot_worktree(root, names))
+    return [f"数据变化:{label} → 当前 {root.as_posix()}/", *diff_lines(diff, descriptor)]

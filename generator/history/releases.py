@@ -1,0 +1,248 @@
+"""Data releases, read from git history: every commit that changes the data package is a release.
+
+History is read once per process and data folder (one `git log` for the dates of every file, one
+`git cat-file --batch` for the file versions the release record compares). A commit never
+changes, so what it changed is kept in a cache folder and read back on the next build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import subprocess
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from generator import cache as pickles
+from generator.history import changes
+from generator.package.load import DESCRIPTOR, read_descriptor
+
+ATOM = "http://www.w3.org/2005/Atom"
+# Namespace for the stable urn:uuid ids of the feed and its entries.
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:zhumadian-ajx:releases")
+RECORD = "\x1e"  # separates commits in the `git log` output
+UNIT = "\x1f"  # separates the fields of one commit
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit of the history of the data folder."""
+
+    sha: str
+    committed: dt.datetime
+    subject: str
+    files: tuple[str, ...]  # names relative to the data folder
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+    @property
+    def date(self) -> dt.date:
+        return self.committed.date()
+
+
+@dataclass(frozen=True)
+class Release:
+    """A commit that changed the data package, with what it changed."""
+
+    commit: Commit
+    diff: changes.Diff
+    lines: tuple[str, ...]  # the diff as text, as `azx changes` prints it
+
+
+def read_history(data_root: Path) -> tuple[Commit, ...]:
+    """Every commit that touched `data_root`, newest first; empty outside a git work tree."""
+    fmt = f"{RECORD}%H{UNIT}%cI{UNIT}%s{UNIT}"
+    try:
+        out = subprocess.run(
+            ["git", "log", f"--format={fmt}", "--name-only", "--relative", "--", "."],
+            cwd=data_root, capture_output=True, text=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ()
+    commits = []
+    for record in out.split(RECORD)[1:]:
+        sha, committed, subject, names = record.split(UNIT, 3)
+        files = tuple(n for n in names.split("\n") if n)
+        commits.append(Commit(sha, dt.datetime.fromisoformat(committed), subject, files))
+    return tuple(commits)
+
+
+@functools.lru_cache(maxsize=16)
+def _history(data_root: str) -> tuple[Commit, ...]:
+    return read_history(Path(data_root))
+
+
+def history(data_root: Path) -> tuple[Commit, ...]:
+    """`read_history`, cached per process and folder (a build asks git once)."""
+    return _history(str(Path(data_root).resolve()))
+
+
+def file_dates(data_root: Path) -> MappingProxyType:
+    """Committer date of the last commit that changed each file (names inside `data_root`)."""
+    dates: dict[str, dt.date] = {}
+    for commit in reversed(history(data_root)):
+        for name in commit.files:
+            dates[name] = commit.date
+    return MappingProxyType(dates)
+
+
+def last_changed(data_root: Path, files: list[str]) -> dt.date | None:
+    """Committer date of the last commit that changed any of `files` (names inside `data_root`).
+
+    None when `data_root` is not inside a git work tree or the files were never committed.
+    """
+    dates = file_dates(data_root)
+    known = [dates[name] for name in files if name in dates]
+    return max(known) if known else None
+
+
+def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Release]:
+    """Every commit that changed a package file, newest first, each with its changes.
+
+    With `cache_dir`, each commit's changes are kept there, keyed by the commit, the current
+    descriptor and the code that computes them: only commits not seen before read git.
+    """
+    names = changes.package_names(data_root)
+    commits = [c for c in history(data_root) if set(c.files) & set(names)]
+    if not commits:
+        return []
+    descriptor = read_descriptor(data_root)
+    salt = _cache_salt(data_root)
+    keys = {c.sha: hashlib.sha256(salt + c.sha.encode()).hexdigest() for c in commits}
+    found = {c.sha: pickles.load(_cache_path(cache_dir, keys[c.sha])) for c in commits}
+    missing = [c for c in commits if found[c.sha] is None]
+    revs: list[str | None] = []
+    for c in missing:
+        revs += [f"{c.sha}^", c.sha]
+    snapshots = changes.snapshot_at(data_root, revs, names) if missing else []
+    for i, commit in enumerate(missing):
+        diff = changes.diff_snapshots(descriptor, snapshots[2 * i], snapshots[2 * i + 1])
+        found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)))
+        pickles.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
+    return [Release(c, *found[c.sha]) for c in commits]
+
+
+# Modules whose code decides what a release's diff and lines are.
+_DIFF_CODE = ("history/changes.py", "history/releases.py", "site/metrics.py", "site/filters.py",
+              "package/load.py")
+
+
+def _cache_salt(data_root: Path) -> bytes:
+    """What, besides the commit, decides its release: the current descriptor and the code."""
+    digest = hashlib.sha256((data_root / DESCRIPTOR).read_bytes())
+    for name in _DIFF_CODE:
+        digest.update((Path(__file__).resolve().parents[1] / name).read_bytes())
+    return digest.digest()
+
+
+def _cache_path(cache_dir: Path | None, key: str) -> Path | None:
+    return cache_dir / f"{key}.pickle" if cache_dir else None
+
+
+# ---------------------------------------------------------------- Atom
+
+
+def entry_id(commit: Commit) -> str:
+    """A stable Atom id for a release: a name-based UUID of its commit hash."""
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, commit.sha)}"
+
+
+def atom_time(moment: dt.datetime) -> str:
+    """RFC 3339 in UTC, e.g. 2025-07-05T08:00:00Z."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(
+    releases: list[Release], *, title: str, author: str, page_url: str, feed_url: str,
+    feed_key: str,
+) -> bytes:
+    """The Atom 1.0 feed of `releases` (newest first). Times come from the commits, so the same
+    history always gives the same bytes. `feed_key` names the package (for the feed id)."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
+    _sub(feed, "id", f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, feed_key)}")
+    _sub(feed, "title", title)
+    newest = max((r.commit.committed for r in releases), default=None)
+    _sub(feed, "updated", atom_time(newest) if newest else "1970-01-01T00:00:00Z")
+    _sub(_sub(feed, "author"), "name", author)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
+    for release in releases:
+        commit = release.commit
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", entry_id(commit))
+        _sub(entry, "title", f"{commit.date.isoformat()} 数据更新:{commit.subject}")
+        _sub(entry, "updated", atom_time(commit.committed))
+        _sub(entry, "link", rel="alternate", type="text/html",
+             href=f"{page_url}#{release_anchor(commit)}")
+        _sub(entry, "summary", f"提交 {commit.short}:{commit.subject}")
+        _sub(entry, "content", "\n".join(release.lines), type="text")
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
+                                                                      xml_declaration=False) + b"\n"
+
+
+def release_anchor(commit: Commit) -> str:
+    """The anchor of a release on the 更新记录 page."""
+    return f"release-{commit.short}"
+
+
+# ---------------------------------------------------------------- the 更新记录 page and feed
+
+FEED = "feed.xml"
+PAGE = "updates.md"
+PAGE_ITEMS = 30  # lines listed under one heading on the page; the rest are counted
+SIGNS = {"+": "新增", "-": "删除", "~": "修改"}
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One release's changes as headings (a resource, the headline figures) and their items."""
+
+    heading: str
+    items: tuple[str, ...]
+    more: int  # items not listed
+
+
+def outline(lines: tuple[str, ...]) -> list[Outline]:
+    """The `azx changes` lines of a release, grouped for a page: signs become words."""
+    groups: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if not line.startswith("  ") or not groups:
+            groups.append((line.rstrip(":"), []))
+            continue
+        text = line.strip()
+        sign, _, rest = text.partition(" ")
+        groups[-1][1].append(f"{SIGNS[sign]} {rest}" if sign in SIGNS else text)
+    return [Outline(h, tuple(items[:PAGE_ITEMS]), max(0, len(items) - PAGE_ITEMS))
+            for h, items in groups]
+
+
+def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url: str = "") -> Path:
+    """Write feed.xml at the site root; links are relative unless the site's URL is known."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    body = atom_feed(
+        found,
+        title=f"{descriptor.get('title', descriptor['name'])} · 数据更新记录",
+        author="驻马店市安全生产委员会办公室",
+        page_url=f"{base}{PAGE.removesuffix('.md')}/",
+        feed_url=f"{base}{FEED}",
+        feed_key=descriptor["name"],
+    )
+    target = docs_dir / FEED
+    if not target.is_file() or target.read_bytes() != body:
+        target.write_bytes(body)
+    return target

@@ -1,8 +1,0 @@
-"""The rules: file, schema and business rules, each with id, severity, title and source.
-
-Importing this package registers the file and schema rules, which reading a package and mapping
-Frictionless's errors need (without pandas); `generator.rules.catalog` registers the business
-rules too and lists them all.
-"""
-
-from generator.rules import contract, files, schema  # noqa: F401  (importing registers rules)

@@ -1,0 +1,382 @@
+"""`azx build`: load → compute → downloads → validate → draw → render → mkdocs → manifest → swap.
+
+One function, one commented line a phase. Bad data stops the build and leaves the published
+folder exactly as it was; every phase works in `.build/` and a staging folder, and the finished
+site replaces the old one in a single rename.
+
+Two cores are used: a second process validates the package while this one loads it, computes
+the figures and plans the pages; no chart is drawn before validation has passed. The second
+process then loads MkDocs and its Chinese dictionary and builds the site from the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator import background
+from generator.site import manifest
+from generator import cache as pickles
+from generator.site import mkdocs_build as site
+from generator.site import uptodate
+from generator.package.load import package_root
+
+ASSETS = Path(__file__).parent / "assets"
+DEFAULT_WORK_DIR = site.CONFIG.parent / ".build"
+
+
+class Progress:
+    """Prints one line a phase with its number and the seconds it took."""
+
+    def __init__(self, phases: int) -> None:
+        self.phases, self.step, self.started = phases, 0, time.perf_counter()
+        self.mark = self.started
+
+    def __call__(self, text: str, seconds: float | None = None) -> None:
+        now = time.perf_counter()
+        self.step += 1
+        took = now - self.mark if seconds is None else seconds
+        print(f"[{self.step}/{self.phases}] {text}({took:.1f} 秒)", flush=True)
+        self.mark = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+class BadData(Exception):
+    """Validation found errors: the build stops and publishes nothing."""
+
+    def __init__(self, report) -> None:
+        super().__init__(f"{len(report.errors)} errors")
+        self.report = report
+
+
+def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
+    """Build the site of the package at `data_root` into `site_dir`; 0 on success, 1 on bad data.
+
+    `site_dir` is replaced atomically, and only after every phase succeeded. When no input
+    changed since the last build into `site_dir` and that site is intact, nothing is rebuilt.
+    """
+    data_root, site_dir = package_root(data_root), Path(site_dir)
+    work_dir = Path(work_dir) if work_dir else DEFAULT_WORK_DIR
+
+    # 0. up to date: same data, history, docs, config, code and libraries as the site's build
+    inputs = uptodate.inputs_key(data_root)
+    if uptodate.is_current(work_dir, site_dir, inputs):
+        print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
+        return 0
+    fresh_work_dir = not work_dir.exists()
+    # the pipeline's modules are imported here, so that the check above stays fast
+    import generator.site.pages  # noqa: F401
+
+    helper = Helper(data_root, work_dir / "cache" / "validation")
+    try:
+        return _build(data_root, site_dir, work_dir, inputs, helper)
+    except BadData as bad:
+        from generator.validate.report import format_human
+
+        if fresh_work_dir:  # bad data leaves nothing behind, not even a work folder
+            shutil.rmtree(work_dir, ignore_errors=True)
+        print(format_human(bad.report))
+        print(f"数据有 {len(bad.report.errors)} 个错误,未生成网站;{site_dir}/ 保持不变。")
+        return 1
+    finally:
+        helper.close()
+
+
+def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
+           helper: Helper) -> int:
+    """The phases of `build` after the up-to-date check; BadData when validation fails."""
+    from generator.site import charts
+    from generator.site import downloads
+    from generator.site import pages
+    from generator.history import releases
+    from generator.package.load import load_package
+    from generator.validate.rules.catalog import RULES
+
+    docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
+    done = Progress(9)
+    try:
+        # 1. load: typed DataFrames of every resource (validation runs meanwhile, see Helper)
+        package = load_package(data_root)
+        done(f"读取数据:{sum(len(f) for f in package.frames.values())} 行")
+        helper.check()
+
+        # 2. compute: every figure of every page (pure functions, no I/O)
+        figures = pages.compute(package)
+        updated = last_updated(data_root, figures["as_of"])
+        site_data = pages.SiteData(package, [], list(RULES), figures=figures)
+        site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
+        done(f"计算指标:数据截至 {figures['period']}")
+        helper.check()
+
+        # 3. downloads: every resource as CSV, JSON and XLSX, and the package as a zip
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        docs_dir.mkdir(parents=True)
+        site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
+        done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个")
+        helper.check()
+
+        planned = pages.plan(site_data)
+    except BadData:
+        raise
+    except Exception:
+        helper.check(wait=True)  # bad data explains the failure; otherwise it is a bug
+        raise
+
+    # 4. validate: schema and business rules; any error stops here, site/ untouched
+    report = helper.check(wait=True)
+    kept = "(数据和程序与上次通过校验时相同,沿用其结果)" if helper.from_cache else ""
+    done(f"校验数据:0 个错误,{len(report.warnings)} 个警告{kept}", helper.validation_seconds)
+
+    # 5. draw: charts whose inputs changed (the rest come from the cache)
+    specs = [c for page in planned for c in page.charts]
+    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
+    done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
+
+    # 6. render: Markdown pages from the templates, plus the stylesheets
+    site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
+    pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
+                 cache_dir / "templates")
+    shutil.copytree(ASSETS, docs_dir / "assets")
+    releases.write_feed(site_data.releases, docs_dir, package.descriptor)
+    done(f"生成页面:{len(planned)} 页")
+
+    # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
+    key = tree_key(docs_dir)
+    if unchanged(work_dir, site_dir, key):
+        uptodate.remember(work_dir, site_dir, key, inputs)
+        done(f"网站内容没有变化,保留现有 {site_dir}/")
+        print(f"完成:{site_dir}/ 已是最新,用时 {done.total():.1f} 秒。")
+        return 0
+    staging = site.staging_dir(site_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        helper.build_site(docs_dir, staging, updated([]))
+    except site.SiteBuildError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    done("MkDocs 构建(--strict)")
+
+    # 8. manifest: proof for `azx publish` that this site came from valid data
+    built = manifest.write_manifest(staging, data_root, len(report.errors), len(report.warnings))
+    done(f"写入 {manifest.MANIFEST}")
+
+    # 9. swap: the new site replaces the old one in one rename
+    site.swap_into_place(staging, site_dir)
+    uptodate.remember(work_dir, site_dir, key, inputs)
+    html_pages = sum(1 for name in built["files"] if name.endswith(".html"))
+    done(f"替换 {site_dir}/")
+    print(f"完成:{html_pages} 个网页,用时 {done.total():.1f} 秒。")
+    return 0
+
+
+class Helper:
+    """The second process of a build: it validates the package, then loads MkDocs and the
+    Chinese dictionary of its search index, then builds the site when the pages are written.
+
+    A package that passed validation is not validated again while its files, the generator's
+    code and the validating libraries stay byte for byte the same: the report is kept in
+    `cache_dir` under the hash of all of them. Where processes cannot be forked, the same work
+    runs in this process when it is asked for.
+    """
+
+    def __init__(self, data_root: Path, cache_dir: Path) -> None:
+        self.data_root, self.validation_seconds = data_root, 0.0
+        self.process = self.conn = None
+        self.key = validation_key(data_root)
+        self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
+        self.report = pickles.load(self.cached)
+        self.from_cache = self.report is not None
+        if not self.from_cache:  # imported before the fork: both processes share the import
+            import generator.validate.pipeline  # noqa: F401
+        self.process, self.conn = (background.start(_serve, data_root, not self.from_cache)
+                                   or (None, None))
+
+    def check(self, wait: bool = False):
+        """The validation report once it is there (waiting for it with `wait`); BadData when it
+        has errors. None while validation is still running."""
+        if self.report is None:
+            if self.conn is None:
+                from generator.validate.pipeline import validate_package
+
+                started = time.perf_counter()
+                self.report = validate_package(self.data_root)
+                self.validation_seconds = time.perf_counter() - started
+            elif wait or self.conn.poll():
+                self.report, self.validation_seconds = _answer(self.conn)
+            if self.report is not None and not self.report.errors:
+                pickles.store(self.cached, self.report)
+        if self.report is not None and self.report.errors:
+            raise BadData(self.report)
+        return self.report
+
+    def build_site(self, docs_dir: Path, staging: Path, day: dt.date) -> None:
+        """`mkdocs build --strict` of `docs_dir` into `staging`, dated `day` (SiteBuildError)."""
+        if self.conn is None:
+            with source_date_epoch(day):
+                site.mkdocs_build_strict(docs_dir, staging)
+            return
+        self.conn.send((docs_dir, staging, day))
+        _answer(self.conn)
+
+    def close(self) -> None:
+        """Stop the second process: it only reads, and any site it built has been answered."""
+        if self.process is not None:
+            background.stop(self.process, self.conn)
+            self.process = None
+
+
+VALIDATING_LIBRARIES = ("frictionless", "pandas", "numpy", "pyyaml")
+
+
+def validation_key(data_root: Path) -> str | None:
+    """sha256 of what decides a validation report: the package's files, the generator's code
+    and the validating libraries' versions; None when the package cannot be listed."""
+    from importlib.metadata import version
+
+    try:
+        digest = hashlib.sha256(manifest.data_digest(data_root).encode())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for name in VALIDATING_LIBRARIES:
+        digest.update(f"{name}={version(name)}\0".encode())
+    code = Path(__file__).resolve().parents[1]
+    for path in sorted(code.rglob("*.py")):
+        digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _answer(conn):
+    """The next answer of the second process; its exception is raised here."""
+    try:
+        kind, value = conn.recv()
+    except EOFError:
+        raise RuntimeError("校验和网站构建进程意外退出") from None
+    if kind == "raise":
+        raise value
+    return value
+
+
+def _serve(conn, data_root: Path, validate: bool) -> None:
+    """The second process: validate (unless the report is kept), warm MkDocs up, then build the
+    site when told to."""
+    try:
+        if validate:
+            from generator.validate.pipeline import validate_package
+
+            started = time.perf_counter()
+            report = validate_package(data_root)
+            conn.send(("ok", (report, time.perf_counter() - started)))
+    except Exception as exc:  # handed to the main process, which raises it
+        _send_error(conn, exc)
+        return
+    _warm_up_mkdocs()
+    try:
+        docs_dir, staging, day = conn.recv()
+    except EOFError:
+        return
+    try:
+        with source_date_epoch(day):
+            site.mkdocs_build_strict(docs_dir, staging)
+        conn.send(("ok", None))
+    except Exception as exc:
+        _send_error(conn, exc)
+
+
+def _warm_up_mkdocs() -> None:
+    """Load what every MkDocs build loads first: its plugins and Markdown extensions (by reading
+    mkdocs.yml once, against an empty folder) and jieba's dictionary for the Chinese search."""
+    import jieba
+    from mkdocs.config import load_config
+
+    jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not news
+    jieba.initialize()
+    with tempfile.TemporaryDirectory() as empty:
+        (Path(empty) / "docs").mkdir()
+        load_config(str(site.CONFIG), docs_dir=str(Path(empty) / "docs"),
+                    site_dir=str(Path(empty) / "site"))
+
+
+def _send_error(conn, exc: Exception) -> None:
+    try:
+        conn.send(("raise", exc))
+    except Exception:  # an exception that cannot be pickled travels as its text
+        conn.send(("raise", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def last_updated(data_root: Path, as_of: dt.date) -> Callable[[list[str]], dt.date]:
+    """Date a page's data last changed: its files' last commit, else the data's as-of date.
+
+    With no files given, the date of the whole package.
+    """
+    cache: dict[tuple[str, ...], dt.date] = {}
+    every = [p.name for p in manifest.data_files(data_root)]
+
+    def updated(files: list[str]) -> dt.date:
+        names = tuple(sorted(files or every))
+        if names not in cache:
+            from generator.history import releases
+
+            cache[names] = releases.last_changed(data_root, list(names)) or as_of
+        return cache[names]
+
+    return updated
+
+
+@contextmanager
+def source_date_epoch(day: dt.date):
+    """Set SOURCE_DATE_EPOCH (used by MkDocs for the sitemap) to `day` for the block."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def tree_key(docs_dir: Path) -> str:
+    """One hash of the docs tree, the MkDocs config and the builder versions."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for part in ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba"):
+        digest.update(f"{part}={version(part)}\0".encode())
+    digest.update(site.CONFIG.read_bytes())
+    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def unchanged(work_dir: Path, site_dir: Path, key: str) -> bool:
+    """True when `site_dir` is still exactly what the last build made from this docs tree."""
+    record = uptodate.read_record(work_dir)
+    return record.get("key") == key and uptodate.site_intact(site_dir, record)
+
+
+def main(data_root: str, site_dir: str, work_dir: str | None = None) -> int:
+    """Entry point for the CLI: build and report MkDocs failures as one clear message."""
+    from generator.validate.report import ConfigurationError
+
+    try:
+        return build(Path(data_root), Path(site_dir), Path(work_dir) if work_dir else None)
+    except ConfigurationError as exc:  # no package at the path, or an unusable policy file
+        print(f"azx build: {exc};{site_dir}/ 保持不变。", file=sys.stderr)
+        return 2
+    except site.SiteBuildError as exc:
+        print(f"MkDocs 构建失败,{site_dir}/ 保持不变:{exc}", file=sys.stderr)
+        return 1

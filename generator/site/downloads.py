@@ -1,0 +1,201 @@
+"""The download files: every resource as CSV, JSON and XLSX, and the whole package as one zip.
+
+Every file is reproducible (sorted keys, fixed zip timestamps, fixed workbook dates), so two builds
+of the same data give the same bytes and the same sha256 on the downloads page. Tables are
+streamed row by row, never held in memory whole; a table longer than an Excel sheet gets no XLSX
+(the downloads page says why). Converted files are cached by the content hash of their source.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.package.load import DESCRIPTOR, POLICY, Package
+
+FOLDER = "downloads"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+JSON_TYPES = {"integer": int, "number": float}
+EXCEL_SHEET_ROWS = 1_048_576  # rows of one Excel worksheet, the header row included
+# Cached files depend on this module's code as well as on the data.
+_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
+def _zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A deflated zip of (name, bytes), every entry dated 1980-01-01 so the bytes are stable."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _rows(path: Path) -> Iterator[list[str]]:
+    """The rows of a CSV file, header first, read as they are used."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def write_json(fields: list[dict], source: Path, target: Path) -> int:
+    """The rows of `source` as a JSON array of objects, one a line, typed by the schema; empty
+    cells are null. Returns the number of rows."""
+    kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
+    rows = _rows(source)
+    header = next(rows)
+    count = 0
+    with target.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("[")
+        for row in rows:
+            record = {name: (kinds[name](value) if value != "" else None)
+                      for name, value in zip(header, row, strict=True)}
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(record, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def to_xlsx(resource: dict, source: Path) -> bytes:
+    """One sheet with Chinese titles over the field names, numbers as numbers; stable bytes."""
+    from openpyxl import Workbook  # imported when a table is converted, not on every build
+
+    fields = resource["schema"]["fields"]
+    kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
+    titles = {f["name"]: f.get("title", f["name"]) for f in fields}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(resource["name"])
+    rows = _rows(source)
+    header = next(rows)
+    sheet.append([titles[name] for name in header])
+    for row in rows:
+        sheet.append([kinds[n](v) if v != "" else None for n, v in zip(header, row, strict=True)])
+    workbook.properties.creator = "azx"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        entries = [(name, archive.read(name)) for name in archive.namelist()]
+    # openpyxl stamps the clock into docProps/core.xml and the zip entries: pin both.
+    entries = [(n, _pin_core_dates(d) if n == "docProps/core.xml" else d) for n, d in entries]
+    return _zip(entries)
+
+
+def _pin_core_dates(xml: bytes) -> bytes:
+    import re
+
+    return re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                  rb"\g<1>2000-01-01T00:00:00Z\g<3>", xml)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path) -> tuple[Path, dict]:
+    """The JSON (and, when the table fits one Excel sheet, XLSX) of one resource in its cache
+    folder, converted only when no build made them from the same bytes (`source_sha`) before;
+    the folder and its record: rows, and the sha256 of each file."""
+    digest = hashlib.sha256(_CODE_DIGEST + json.dumps(resource, sort_keys=True).encode())
+    digest.update(source_sha.encode())
+    folder = cache_dir / digest.hexdigest()
+    if (folder / "meta.json").is_file():
+        return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    temporary = cache_dir / f".{folder.name}.tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    rows = write_json(resource["schema"]["fields"], source, temporary / "json")
+    meta = {"rows": rows, "sha256": {"json": _file_sha(temporary / "json")}}
+    if rows < EXCEL_SHEET_ROWS:
+        (temporary / "xlsx").write_bytes(to_xlsx(resource, source))
+        meta["sha256"]["xlsx"] = _file_sha(temporary / "xlsx")
+    (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    temporary.rename(folder)
+    return folder, meta
+
+
+def package_zip(package: Package, cache_dir: Path) -> Path:
+    """The whole package as one zip, cached by the content of its files."""
+    names = [DESCRIPTOR, POLICY] + [r["path"] for r in package.descriptor["resources"]]
+    digest = hashlib.sha256(_CODE_DIGEST)
+    for name in names:
+        digest.update(name.encode() + b"\0" + _file_sha(package.root / name).encode())
+    cached = cache_dir / f"package-{digest.hexdigest()}.zip"
+    if not cached.is_file():
+        bundle = _zip([(name, (package.root / name).read_bytes()) for name in names])
+        temporary = cache_dir / f".{cached.name}.tmp"
+        temporary.write_bytes(bundle)
+        temporary.rename(cached)
+    return cached
+
+
+def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[dict]:
+    """Write the download files under `docs_dir/downloads/`; return one entry a resource (and
+    the package zip) with its formats, paths and sha256 for the downloads page.
+
+    `xlsx_left_out` is Excel's sheet size when a table is too long for it (no XLSX then), else
+    None. Converted files are cached by the sha256 of their source CSV.
+    """
+    out = docs_dir / FOLDER
+    out.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for resource in package.descriptor["resources"]:
+        source = package.root / resource["path"]
+        source_sha = _file_sha(source)
+        folder, meta = convert(resource, source, source_sha, cache_dir)
+        files = []
+        for fmt, suffix, origin in (("CSV", "csv", source), ("JSON", "json", folder / "json"),
+                                    ("XLSX", "xlsx", folder / "xlsx")):
+            if suffix != "csv" and suffix not in meta["sha256"]:
+                continue
+            path = f"{FOLDER}/{resource['name']}.{suffix}"
+            _place(origin, docs_dir / path, link=origin.is_relative_to(cache_dir))
+            sha = meta["sha256"][suffix] if suffix != "csv" else source_sha
+            files.append({"format": fmt, "path": path, "sha256": sha})
+        entries.append({"name": resource["name"], "title": resource.get("title", resource["name"]),
+                        "rows": meta["rows"], "files": files,
+                        "xlsx_left_out": None if "xlsx" in meta["sha256"] else EXCEL_SHEET_ROWS})
+    bundle = package_zip(package, cache_dir)
+    path = f"{FOLDER}/{package.descriptor.get('name', 'data')}.zip"
+    _place(bundle, docs_dir / path, link=True)
+    entries.append({"name": "package", "title": "完整数据包(全部数据表、数据说明和政策参数)",
+                    "rows": sum(e["rows"] for e in entries), "xlsx_left_out": None,
+                    "files": [{"format": "ZIP", "path": path, "sha256": _file_sha(bundle)}]})
+    return entries
+
+
+def _place(origin: Path, target: Path, link: bool) -> None:
+    """Put a copy of `origin` at `target`: a hard link to a cache file (no bytes copied) where
+    the file system allows, else a copy; an identical file already there is left alone."""
+    if target.is_file():
+        if os.path.samefile(origin, target):
+            return
+        if target.stat().st_size == origin.stat().st_size and \
+                target.read_bytes() == origin.read_bytes():
+            return
+        target.unlink()
+    if link:
+        try:
+            os.link(origin, target)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(origin, target)

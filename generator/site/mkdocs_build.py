@@ -1,0 +1,90 @@
+"""MkDocs build of the generated docs tree into a staging folder, and the atomic swap into place.
+
+The public folder (`site/`) is never half written: the new site is built next to it and then
+exchanged with it in one `renameat2(RENAME_EXCHANGE)` system call (Linux); elsewhere two renames
+leave only a moment where `site/` is missing, never one where it is mixed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import io
+import logging
+import os
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
+CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+class SiteBuildError(Exception):
+    """MkDocs refused to build the site (a broken link or config in strict mode)."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def staging_dir(site_dir: Path) -> Path:
+    """A sibling of `site_dir` (same file system, so the swap is a rename)."""
+    return site_dir.parent / f".{site_dir.name}.staging"
+
+
+def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path = CONFIG) -> None:
+    """Build `docs_dir` with mkdocs.yml into `out_dir`, strict: any warning fails the build."""
+    config = load_config(
+        str(config_file), docs_dir=str(docs_dir), site_dir=str(out_dir), strict=True
+    )
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its start-up chatter is not news
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        with redirect_stdout(io.StringIO()):
+            mkdocs_build(config)
+    except (Abort, MkDocsException) as exc:
+        details = "\n".join(f"  {m}" for m in handler.messages)
+        raise SiteBuildError(f"{exc}\n{details}".rstrip()) from exc
+    finally:
+        logger.removeHandler(handler)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with renameat2; False when the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_into_place(staging: Path, site_dir: Path) -> None:
+    """Make `staging` the new `site_dir`; the old site is deleted once it is out of the way."""
+    if not site_dir.exists():
+        staging.rename(site_dir)
+        return
+    if _exchange(staging, site_dir):
+        shutil.rmtree(staging)
+        return
+    old = site_dir.parent / f".{site_dir.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old)

@@ -1,0 +1,109 @@
+"""Is the built site still what a build would make now? The no-change shortcut of `azx build`.
+
+A build depends on: the data package's files, the git history of the data folder (the 更新记录
+page), the hand-written pages under docs/, mkdocs.yml, the generator's own code, templates and
+assets, and the versions of the libraries that render. `inputs_key` hashes all of them. When it
+equals the key recorded by the last successful build into the same site folder, and that site
+still holds exactly the files its build manifest lists, the site is current and the build stops
+there. Any change to any input, or any damage to the site, makes a real build.
+
+Kept free of pandas, frictionless and matplotlib so that the check costs well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from generator.site import manifest
+
+GENERATOR = Path(__file__).resolve().parents[1]
+REPO = GENERATOR.parent
+CONFIG = REPO / "mkdocs.yml"
+HAND_WRITTEN = REPO / "docs"
+LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba", "jinja2", "matplotlib",
+             "mplfonts", "pandas", "frictionless", "openpyxl", "pyyaml")
+RECORD = "last-build.json"
+
+
+def _tree(digest, root: Path) -> None:
+    """Feed the relative names and bytes of every file under `root` (caches skipped)."""
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _data_history(data_root: Path) -> str:
+    """The last commit touching the data folder, or "" outside git."""
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%H", "--", "."], cwd=data_root,
+                                capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def _library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
+
+
+def inputs_key(data_root: Path) -> str | None:
+    """One sha256 of everything a build reads; None when the package cannot even be listed
+    (a real build then reports why)."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(manifest.data_digest(data_root).encode())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    digest.update(_data_history(data_root).encode() + b"\0")
+    for name in LIBRARIES:
+        digest.update(f"{name}={_library_version(name)}\0".encode())
+    digest.update(CONFIG.read_bytes())
+    for root in (HAND_WRITTEN, GENERATOR):
+        digest.update(f"\0{root.name}\0".encode())
+        _tree(digest, root)
+    return digest.hexdigest()
+
+
+def _manifest_sha(site_dir: Path) -> str | None:
+    path = site_dir / manifest.MANIFEST
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def read_record(work_dir: Path) -> dict:
+    """What the last successful build into `work_dir` recorded; {} when nothing usable."""
+    try:
+        record = json.loads((work_dir / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def site_intact(site_dir: Path, record: dict) -> bool:
+    """True when `site_dir` holds exactly the files, with the bytes, its recorded build made."""
+    built = manifest.read_manifest(site_dir)
+    return (
+        built is not None
+        and record.get("site_dir") == str(site_dir.resolve())
+        and record.get("manifest_sha256") == _manifest_sha(site_dir)
+        and built.get("files") == manifest.site_files(site_dir)
+    )
+
+
+def is_current(work_dir: Path, site_dir: Path, key: str | None) -> bool:
+    """True when the last build into `site_dir` had the inputs `key` and the site is intact."""
+    record = read_record(work_dir)
+    return key is not None and record.get("inputs") == key and site_intact(site_dir, record)
+
+
+def remember(work_dir: Path, site_dir: Path, tree: str, key: str | None) -> None:
+    """Record a successful build: the site, its docs-tree hash and its inputs key."""
+    record = {"site_dir": str(site_dir.resolve()), "key": tree, "inputs": key,
+              "manifest_sha256": _manifest_sha(site_dir)}
+    (work_dir / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,139 @@
+"""Validate a data package: safe reading, Table Schema (Frictionless), then the business rules.
+
+`validate_package` returns a Report for any data, however broken; it raises ConfigurationError
+only when there is no package at the path or the policy file cannot be used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.background import Background
+from generator.package.load import DESCRIPTOR
+from generator.package.policy import load_policy
+from generator.validate.read import (
+    Table,
+    locate_package,
+    read_descriptor,
+    read_tables,
+    safe_resources,
+)
+from generator.validate.report import Problem, Report
+from generator.validate.rules.contract import contract_problems
+from generator.validate.rules.schema import SchemaOutcome
+
+# Characters of CSV besides the largest table from which this process validates them itself
+# while the second process validates the largest: about 0.3 s of Frictionless's work, what
+# loading Frictionless costs (the province package has 433,000 besides its coverage table).
+SHARED_FROM = 300_000
+
+
+def validate_package(path: str | Path, parallel: bool = False) -> Report:
+    """Every problem of the package at `path` (a folder or its datapackage.json).
+
+    With `parallel`, Frictionless validates in a second process while this one runs the
+    business rules over every cell; they run again, without the cells Frictionless rejected, only
+    when it rejected some. The report is the same either way.
+    """
+    # config: the package folder and the policy numbers
+    root = locate_package(path)
+    policy = load_policy(root)
+    # descriptor: JSON and shape
+    descriptor, problems = read_descriptor(root)
+    if descriptor is None:
+        return finish(problems)
+    # contract: every resource, key and field the generator reads, with its type
+    found, broken = contract_problems(descriptor)
+    problems += found
+    resources, refused = safe_resources(root, descriptor)
+    problems += refused
+    # files: encoding and header
+    tables, found = read_tables(root, resources)
+    problems += found
+    # schema (Frictionless): metadata, then types, constraints, primary and foreign keys;
+    # business rules over typed frames that hide every cell the schema stage reported
+    if parallel:
+        theirs, mine = split_for_frictionless(tables)
+        with Background(schema_check, root, descriptor, tables, theirs) as schema:
+            try:
+                guess = business_problems(tables, SchemaOutcome(), broken, policy)
+            except Exception as exc:  # the rules met a cell Frictionless rejects: run again
+                guess = exc
+            outcome = merge(schema_check(root, descriptor, tables, mine) if mine else None,
+                            schema.result())
+    else:
+        outcome, guess = schema_check(root, descriptor, tables), None
+    if outcome.unusable:
+        return finish(outcome.problems)
+    if guess is None or isinstance(guess, Exception) or outcome.rejects_cells():
+        guess = business_problems(tables, outcome, broken, policy)
+    return finish(problems + outcome.problems + guess)
+
+
+def schema_check(root: Path, descriptor: dict, tables: list[Table],
+                 only: set[str] | None = None) -> SchemaOutcome:
+    """The Frictionless stage (for the tables named in `only`, all by default). Frictionless is
+    imported here, so that in a parallel validation this process loads it only when it validates
+    some tables itself."""
+    from generator.validate import tableschema
+
+    return tableschema.check(root, descriptor, tables, only)
+
+
+def split_for_frictionless(tables: list[Table]) -> tuple[set[str], set[str]]:
+    """The tables the second process validates, and those this one validates after the business
+    rules: the largest table alone goes to the second process when the others are large enough
+    to pay for loading Frictionless here too; otherwise it validates them all."""
+    if not tables:
+        return set(), set()
+    largest = max(tables, key=lambda t: len(t.text))
+    rest = {t.name for t in tables if t is not largest}
+    if sum(len(t.text) for t in tables if t is not largest) < SHARED_FROM:
+        return rest | {largest.name}, set()
+    return {largest.name}, rest
+
+
+def merge(*outcomes: SchemaOutcome | None) -> SchemaOutcome:
+    """One outcome from the outcomes of disjoint sets of tables."""
+    outcomes = [o for o in outcomes if o is not None]
+    unusable = [o for o in outcomes if o.unusable]
+    if unusable:
+        return unusable[0]
+    total = SchemaOutcome()
+    for outcome in outcomes:
+        total.problems += outcome.problems
+        for name, cells in outcome.bad_cells.items():
+            total.bad_cells[name] += cells
+        for name, rows in outcome.bad_rows.items():
+            total.bad_rows[name] |= rows
+        total.skipped |= outcome.skipped
+    return total
+
+
+def business_problems(tables: list[Table], outcome: SchemaOutcome, broken: set[str],
+                      policy) -> list[Problem]:
+    """The business rules over typed frames that hide every cell the schema stage reported."""
+    # pandas is imported here, after a parallel validation has forked its second process
+    from generator.validate.read import parse_rows
+    from generator.validate.rules.engine import Frames, run_business
+    from generator.validate.rules.frames import typed_frame
+
+    frames, fields, problems = {}, {}, []
+    for table in tables:
+        if table.frame is None:
+            table.frame = parse_rows(table.text, table.fields)
+        if table.frame is None or table.name in outcome.skipped | broken:
+            continue
+        frames[table.name], found = typed_frame(table, outcome)
+        fields[table.name] = table.fields
+        problems += found
+    by_name = {t.name: t for t in tables}
+    return problems + run_business(Frames(frames, fields), by_name, policy)
+
+
+def finish(problems: list[Problem]) -> Report:
+    """The report with problems in file, line, column order and exact repeats removed."""
+    unique = list(dict.fromkeys(problems))
+    unique.sort(key=lambda p: (p.file != DESCRIPTOR, p.file, p.row or 0, p.column_number or 0,
+                               p.rule))
+    return Report(unique)

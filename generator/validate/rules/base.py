@@ -1,0 +1,101 @@
+"""What a rule is, and the one registry every rule is added to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.validate.report import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+STAGES = ("file", "schema", "business")
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Rows of one resource that break a rule at one column.
+
+    `rows` is indexed by the 0-based data-row position (CSV line = position + 2) and holds every
+    value the rule's message template names.
+    """
+
+    resource: str
+    column: str | None
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered check: id, severity, Chinese title, source and message template.
+
+    File and schema rules are applied by the reading and Frictionless stages of `validate`;
+    business rules carry a vectorised `check(tables, policy)` that yields `Hits`.
+    """
+
+    id: str
+    severity: str
+    title: str
+    source: str
+    description: str
+    stage: str
+    message: str = ""
+    message_en: str = ""
+    check: Callable[..., Iterable[Hits]] | None = None
+
+    def render(self, values: dict) -> tuple[str, str]:
+        """The Chinese and English messages filled with one row's values."""
+        return self.message.format(**values), self.message_en.format(**values)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add `rule` to the registry; ids are unique."""
+    if rule.id in REGISTRY:
+        raise ValueError(f"duplicate rule id {rule.id}")
+    if rule.severity not in ("error", "warning") or rule.stage not in STAGES:
+        raise ValueError(f"rule {rule.id}: bad severity or stage")
+    REGISTRY[rule.id] = rule
+    return rule
+
+
+def business(
+    id: str, severity: str, title: str, source: str, description: str, message: str,
+    message_en: str,
+) -> Callable[[Callable[..., Iterable[Hits]]], Callable[..., Iterable[Hits]]]:
+    """Decorator: register a business rule whose check is the decorated function."""
+
+    def decorate(check: Callable[..., Iterable[Hits]]) -> Callable[..., Iterable[Hits]]:
+        register(Rule(id, severity, title, source, description, "business", message,
+                      message_en, check))
+        return check
+
+    return decorate
+
+
+def declare(id: str, severity: str, title: str, source: str, description: str,
+            stage: str) -> Rule:
+    """Register a file or schema rule (applied by the reading or Frictionless stage)."""
+    return register(Rule(id, severity, title, source, description, stage))
+
+
+def field_position(fields: list[dict] | None, name: str | None) -> tuple[str, int | None]:
+    """The Chinese title and 1-based position of field `name` (blank, None when unknown)."""
+    for number, spec in enumerate(fields or [], start=1):
+        if spec.get("name") == name:
+            return str(spec.get("title") or ""), number
+    return "", None
+
+
+def make_problem(rule_id: str, file: str, message: str, message_en: str = "",
+                 row: int | None = None, column: str | None = None,
+                 fields: list[dict] | None = None) -> Problem:
+    """A Problem for a registered rule, with the column's title and position filled in."""
+    title, number = field_position(fields, column)
+    return Problem(rule=rule_id, severity=REGISTRY[rule_id].severity, file=file, row=row,
+                   column=column, message=message, message_en=message_en,
+                   column_title=title, column_number=number)

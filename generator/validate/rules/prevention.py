@@ -1,0 +1,41 @@
+"""Accident-prevention rules: spending cap and hazards rectified."""
+
+from __future__ import annotations
+
+from generator.validate.rules.base import Hits, business
+from generator.validate.rules.frames import frame_with
+
+
+@business(
+    "prevention-spending-over-cap", "error", "事故预防费用超过上限",
+    "应急〔2025〕27号《安全生产责任保险实施办法》;应急厅函〔2024〕322号",
+    "事故预防费用支出不能超过当年实收保费乘以上限比例(policy.yaml 的 prevention_cap)。",
+    "事故预防费用支出 {prevention_spending} 元超过上限 {cap_amount} 元(实收保费 {premium_collected}"
+    " 元的 {cap_percent}%)。请核对支出和实收保费;超出部分不能列支为事故预防费用。",
+    "prevention spending {prevention_spending} exceeds the cap {cap_amount} "
+    "({cap_percent}% of {premium_collected})",
+)
+def spending_over_cap(frames, policy):
+    prevention = frame_with(frames, "prevention", "prevention_spending", "premium_collected")
+    if prevention is None:
+        return
+    cap = (prevention["premium_collected"] * policy.prevention_cap).round(2)
+    rows = prevention.assign(cap_amount=cap, cap_percent=policy.prevention_cap * 100)
+    rows = rows[rows["prevention_spending"] > cap + 0.005]
+    yield Hits("prevention", "prevention_spending",
+               rows[["prevention_spending", "cap_amount", "premium_collected", "cap_percent"]])
+
+
+@business(
+    "prevention-rectified-exceeds-found", "error", "已整改隐患数不能大于发现隐患数",
+    "AQ 9010-2019《安全生产责任保险事故预防技术服务规范》(隐患书面告知与整改)",
+    "同一年度同一保险机构的已整改隐患数不能多于发现隐患数。",
+    "已整改隐患数 {hazards_rectified} 大于发现隐患数 {hazards_found}。请核对两个数字。",
+    "hazards rectified {hazards_rectified} exceed hazards found {hazards_found}",
+)
+def rectified_exceeds_found(frames, policy):
+    prevention = frame_with(frames, "prevention", "hazards_rectified", "hazards_found")
+    if prevention is not None:
+        rows = prevention[prevention["hazards_rectified"] > prevention["hazards_found"]]
+        yield Hits("prevention", "hazards_rectified",
+                   rows[["hazards_rectified", "hazards_found"]])
