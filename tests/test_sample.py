@@ -8,8 +8,8 @@ import frictionless
 import numpy as np
 import pandas as pd
 import pytest
+import sample
 
-from generator import sample
 from generator.package.load import read_descriptor, read_policy
 from generator.package.uscc import is_valid
 

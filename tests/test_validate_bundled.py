@@ -7,8 +7,9 @@ from pathlib import Path
 
 import frictionless
 import pytest
+import sample
 
-from generator import cli, sample
+from generator import cli
 from generator.package.load import read_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"
