@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from generator.cli import main
-from generator.intake import importer as intake
+from generator.intake import merge, normalise
 
 FIXTURE = Path(__file__).parent / "fixtures" / "intake_package"
 
@@ -182,18 +183,18 @@ def test_usage_errors_exit_2(data, tmp_path, capsys, argv, message):
 @pytest.mark.parametrize(
     ("parse", "text", "expected"),
     [
-        (intake.parse_month, "2025年6月", "2025-06"),
-        (intake.parse_month, "2025/6", "2025-06"),
-        (intake.parse_month, "2025.06", "2025-06"),
-        (intake.parse_month, "202506", "2025-06"),
-        (intake.parse_month, "2025年6月30日", "2025-06"),
-        (intake.parse_month, "2025年13月", None),
-        (intake.parse_quarter, "2025年第二季度", "2025Q2"),
-        (intake.parse_quarter, "2025-Q3", "2025Q3"),
-        (intake.parse_half, "2025年上半年", "2025H1"),
-        (intake.parse_half, "2025-H2", "2025H2"),
-        (intake.parse_date, "2025年6月30日", "2025-06-30"),
-        (intake.parse_date, "2025/6/31", None),
+        (normalise.parse_month, "2025年6月", "2025-06"),
+        (normalise.parse_month, "2025/6", "2025-06"),
+        (normalise.parse_month, "2025.06", "2025-06"),
+        (normalise.parse_month, "202506", "2025-06"),
+        (normalise.parse_month, "2025年6月30日", "2025-06"),
+        (normalise.parse_month, "2025年13月", None),
+        (normalise.parse_quarter, "2025年第二季度", "2025Q2"),
+        (normalise.parse_quarter, "2025-Q3", "2025Q3"),
+        (normalise.parse_half, "2025年上半年", "2025H1"),
+        (normalise.parse_half, "2025-H2", "2025H2"),
+        (normalise.parse_date, "2025年6月30日", "2025-06-30"),
+        (normalise.parse_date, "2025/6/31", None),
     ],
 )
 def test_period_and_date_spellings(parse, text, expected):
@@ -201,20 +202,20 @@ def test_period_and_date_spellings(parse, text, expected):
 
 
 def test_percent_and_wan_numbers():
-    assert intake.parse_number("85%") == (intake.Decimal("0.85"), ["百分数"])
-    assert intake.parse_number("1,234.5") == (intake.Decimal("1234.5"), ["去掉千位分隔符"])
-    wan = (intake.Decimal("125000.0"), ["数值带“万”,×10000 换算为元"])
-    assert intake.parse_number("12.5万") == wan
-    assert intake.parse_number("十二") is None
+    assert normalise.parse_number("85%") == (Decimal("0.85"), ["百分数"])
+    assert normalise.parse_number("1,234.5") == (Decimal("1234.5"), ["去掉千位分隔符"])
+    wan = (Decimal("125000.0"), ["数值带“万”,×10000 换算为元"])
+    assert normalise.parse_number("12.5万") == wan
+    assert normalise.parse_number("十二") is None
 
 
 def test_numbers_follow_the_decimals_the_file_already_uses():
     resource = {"schema": {"fields": [{"name": "paid", "type": "number"},
                                       {"name": "limit", "type": "number"}]}}
     existing = [{"paid": "60810.30", "limit": "300000"}, {"paid": "0.00", "limit": ""}]
-    places = intake.column_decimals(resource, existing)
+    places = merge.column_decimals(resource, existing)
     assert places == {"paid": 2}
-    assert intake.in_file_style({"paid": "170000", "limit": "400000"}, places) == {
+    assert merge.in_file_style({"paid": "170000", "limit": "400000"}, places) == {
         "paid": "170000.00", "limit": "400000"}
 
 

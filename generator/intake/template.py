@@ -11,7 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from generator.intake.importer import INSTRUCTIONS_SHEET, LISTS_SHEET, is_yuan_field
+from generator.intake.normalise import is_yuan_field
+from generator.intake.sheet import INSTRUCTIONS_SHEET, LISTS_SHEET
 from generator.package.load import read_descriptor, resource_by_name
 
 DATA_ROWS = 1000

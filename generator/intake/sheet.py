@@ -1,0 +1,126 @@
+"""Reading one sheet of an .xlsx file, or a CSV file in whatever encoding Excel saved it, as a
+rectangle of values."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+# Sheets of our own template that never hold data.
+INSTRUCTIONS_SHEET = "填写说明"
+LISTS_SHEET = "代码表"
+
+
+class IntakeError(Exception):
+    """The file cannot be turned into rows at all (no header, missing columns, unreadable)."""
+
+
+class IntakeUsageError(Exception):
+    """A wrong command line: unknown sheet, unsupported file type."""
+
+
+
+@dataclass
+class Grid:
+    """One sheet as a rectangle of values; merged ranges carry their value into every cell."""
+
+    name: str
+    values: list[list[object]]
+    formats: list[list[str]]
+
+    def value(self, row: int, col: int) -> object:
+        if row < len(self.values) and col < len(self.values[row]):
+            return self.values[row][col]
+        return None
+
+    def number_format(self, row: int, col: int) -> str:
+        if row < len(self.formats) and col < len(self.formats[row]):
+            return self.formats[row][col]
+        return "General"
+
+
+
+
+def column_letter(number: int) -> str:
+    """Spreadsheet column name of a 1-based column number: 1 → A, 27 → AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+
+
+def read_grid(path: Path, sheet: str | None) -> Grid:
+    """Read an .xlsx sheet or a CSV file into a Grid."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return read_xlsx(path, sheet)
+    if suffix in {".csv", ".txt"}:
+        return read_csv(path)
+    raise IntakeUsageError(f"不支持的文件类型 {path.suffix}:请另存为 .xlsx 或 .csv")
+
+
+def read_xlsx(path: Path, sheet: str | None) -> Grid:
+    """Read one worksheet; the named one, else the first visible sheet that is not ours."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise IntakeError(f"{path.name}:无法作为 Excel 文件打开({exc})") from None
+    if sheet is not None:
+        if sheet not in book.sheetnames:
+            names = "、".join(book.sheetnames)
+            raise IntakeUsageError(f"{path.name} 中没有工作表「{sheet}」(有:{names})")
+        ws = book[sheet]
+    else:
+        candidates = [
+            ws for ws in book.worksheets
+            if ws.sheet_state == "visible" and ws.title not in {INSTRUCTIONS_SHEET, LISTS_SHEET}
+        ]
+        if not candidates:
+            raise IntakeError(f"{path.name}:没有可导入的工作表")
+        ws = candidates[0]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    formats = [[c.number_format for c in row] for row in ws.iter_rows()]
+    for merged in ws.merged_cells.ranges:
+        top = values[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                values[r][c] = top
+    return Grid(ws.title, values, formats)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode a CSV: UTF-8 (with or without BOM), else what charset-normalizer finds (GB18030…)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16"]).best()
+    if best is None:
+        raise IntakeError(f"{name}:无法识别文件编码,请在 Excel 中另存为“CSV UTF-8”")
+    encoding = best.encoding
+    if encoding in {"gb2312", "gbk", "gb18030", "hz"}:
+        encoding = "gb18030"  # superset: never lose a character GBK can hold
+    return data.decode(encoding)
+
+
+def read_csv(path: Path) -> Grid:
+    """Read a CSV in UTF-8, UTF-8 with BOM or GB18030/GBK; delimiter sniffed (comma, tab, ;)."""
+    text = decode_text(path.read_bytes(), path.name)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    values: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    formats = [["General"] * len(r) for r in values]
+    return Grid(path.name, values, formats)
+
+
