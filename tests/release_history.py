@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-FIXTURE = Path(__file__).parent / "fixtures" / "intake_package"
+from fixtures.cases import write_site_small
+
 JUNE = "2025-06,"
 COAL_JUNE = "2025-06,411702,coal,10,9,225,162000,400000"
 RELEASES = [  # (subject, committer date), oldest first
@@ -34,7 +34,7 @@ def make_history(tmp_path: Path) -> Path:
     later commit that touches only the README. Returns the data folder."""
     repo = tmp_path / "repo"
     data = repo / "data"
-    shutil.copytree(FIXTURE, data)
+    write_site_small(data)
     git(repo, "init", "-q", "-b", "main")
     coverage = data / "coverage.csv"
     full = coverage.read_text(encoding="utf-8")

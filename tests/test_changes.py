@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
-from release_history import FIXTURE, git, make_history
+from fixtures.cases import DATA, write_site_small
+from release_history import git, make_history
 
 from generator.cli import main
 
@@ -63,7 +62,7 @@ def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
     text = coverage.read_text(encoding="utf-8")
     coverage.write_text(text.replace("2025-04,411702,coal,10,6,", "2025-04,411702,coal,11,6,"),
                         encoding="utf-8")
-    (data / "policy.yaml").write_text("# 改动\n" + (FIXTURE / "policy.yaml").read_text("utf-8"),
+    (data / "policy.yaml").write_text("# 改动\n" + (DATA / "policy.yaml").read_text("utf-8"),
                                       encoding="utf-8")
 
     code, out, _ = run(capsys, "--data", str(data))
@@ -81,6 +80,6 @@ def test_unknown_ref_and_no_repository_are_usage_errors(tmp_path, capsys):
     data = make_history(tmp_path)
     assert run(capsys, "nope", "--data", str(data)) == (2, "", "azx changes: 找不到提交 nope\n")
     loose = tmp_path / "loose"
-    shutil.copytree(FIXTURE, loose)
+    write_site_small(loose)
     code, _, err = run(capsys, "--data", str(loose))
     assert (code, err) == (2, f"azx changes: {loose} 不在 git 仓库中,无法比较历史版本\n")

@@ -6,22 +6,19 @@ import datetime as dt
 import html
 import json
 import zipfile
-from pathlib import Path
 
 from openpyxl import load_workbook
 
 from generator.package.load import load_package
 from generator.site import downloads, pages
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site_small"
-
 
 def by_name(entries: list[dict]) -> dict[str, dict]:
     return {e["name"]: e for e in entries}
 
 
-def test_every_resource_as_csv_json_xlsx_and_the_package_zip(tmp_path):
-    package = load_package(FIXTURE)
+def test_every_resource_as_csv_json_xlsx_and_the_package_zip(tmp_path, fixture_package):
+    package = load_package(fixture_package("site_small"))
 
     entries = by_name(downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache"))
 
@@ -41,8 +38,8 @@ def test_every_resource_as_csv_json_xlsx_and_the_package_zip(tmp_path):
         e["rows"] for name, e in entries.items() if name != "package")
 
 
-def test_a_second_build_gives_the_same_bytes_from_the_cache(tmp_path, monkeypatch):
-    package = load_package(FIXTURE)
+def test_a_second_build_gives_the_same_bytes_from_the_cache(tmp_path, monkeypatch, fixture_package):
+    package = load_package(fixture_package("site_small"))
     first = downloads.write_downloads(package, tmp_path / "one", tmp_path / "cache")
 
     def no_conversion(*args):
@@ -59,9 +56,10 @@ def test_a_second_build_gives_the_same_bytes_from_the_cache(tmp_path, monkeypatc
                 (tmp_path / "one" / f["path"]).read_bytes()
 
 
-def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, monkeypatch):
+def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, monkeypatch,
+                                                                   fixture_package):
     monkeypatch.setattr(downloads, "EXCEL_SHEET_ROWS", 13)  # coverage has 27 rows, the rest ≤ 12
-    package = load_package(FIXTURE)
+    package = load_package(fixture_package("site_small"))
 
     entries = by_name(downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache"))
 

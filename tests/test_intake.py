@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from fixtures.cases import write_site_small
 
 from generator.cli import main
 from generator.intake import merge, normalise
-
-FIXTURE = Path(__file__).parent / "fixtures" / "intake_package"
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A copy of the tiny valid package; the real data/ is never touched."""
     root = tmp_path / "data"
-    shutil.copytree(FIXTURE, root)
+    write_site_small(root)
     return root
 
 
@@ -121,8 +119,8 @@ def test_gb18030_csv_adds_a_year(data, tmp_path, capsys):
     assert (data / "prevention.csv").read_text(encoding="utf-8").splitlines() == [
         "year,insurer_code,premium_collected,prevention_budget,prevention_spending,units_served,"
         "services_delivered,hazards_found,hazards_rectified",
-        "2024,HHCX,600000,120000,120000,25,35,80,50",
-        "2024,SYCX,1000000,200000,180000,40,60,120,100",
+        "2024,HHCX,1000000,200000,180000,40,60,120,100",
+        "2024,SYCX,600000,120000,120000,25,35,80,50",
         "2025,HHCX,700000,140000,120000,30,40,90,88",
         "2025,SYCX,1200000,240000,205000,45,70,130,120",
     ]

@@ -6,16 +6,14 @@ from pathlib import Path
 from generator.package.load import load_package
 from generator.site import charts, pages
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def site_data(name: str) -> pages.SiteData:
-    package = load_package(FIXTURES / name)
+def site_data(root: Path) -> pages.SiteData:
+    package = load_package(root)
     return pages.SiteData(package, figures=pages.compute(package))
 
 
-def test_plan_lists_every_page_once():
-    paths = [p.path for p in pages.plan(site_data("site_small"))]
+def test_plan_lists_every_page_once(fixture_package):
+    paths = [p.path for p in pages.plan(site_data(fixture_package("site_small")))]
     assert len(paths) == len(set(paths))
     assert set(paths) == {
         "index.md", "coverage/index.md", "industries/index.md", "regions/index.md",
@@ -38,8 +36,8 @@ def test_colours_are_fixed_per_code():
     assert charts.colours(["a", "b"]) == {"a": charts.PALETTE[0], "b": charts.PALETTE[1]}
 
 
-def test_chart_alt_text_states_the_finding():
-    fig = site_data("site_small").figures
+def test_chart_alt_text_states_the_finding(fixture_package):
+    fig = site_data(fixture_package("site_small")).figures
     chart = charts.industry_coverage("x", fig["by_industry"], fig["industry_colour"],
                                      fig["period"], fig["target"])
     # in 2025-06: coal 14 of 16, hazchem 55 of 62, metallurgy 19 of 22 units insured
@@ -48,8 +46,8 @@ def test_chart_alt_text_states_the_finding():
     assert chart.table.rows[0] == ("煤矿", "16", "14", "87.5%", "2024年12月31日")
 
 
-def render_page(tmp_path: Path, name: str, path: str) -> str:
-    data = site_data(name)
+def render_page(tmp_path: Path, root: Path, path: str) -> str:
+    data = site_data(root)
     planned = pages.plan(data)
     drawn = {c.name: dataclasses.replace(c, src=f"charts/{c.name}.svg")
              for p in planned for c in p.charts}
@@ -58,55 +56,56 @@ def render_page(tmp_path: Path, name: str, path: str) -> str:
     return (tmp_path / path).read_text(encoding="utf-8")
 
 
-def test_rendered_markdown_escapes_text_from_data(tmp_path):
-    text = render_page(tmp_path, "xss", "insurers/hhcx.md")
+def test_rendered_markdown_escapes_text_from_data(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("xss"), "insurers/hhcx.md")
     assert "<script>" not in text
     assert "<img src=x" not in text
     assert "# &#60;script&#62;x&#60;/script&#62;" in text
     assert "&#60;img src=x onerror=alert(1)&#62; &#42;&#42;粗体&#42;&#42; &#124; 竖线" in text
 
 
-def test_every_page_carries_the_illustrative_banner_and_its_date(tmp_path):
-    text = render_page(tmp_path, "site_small", "claims.md")
+def test_every_page_carries_the_illustrative_banner_and_its_date(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "claims.md")
     assert '!!! warning "示例数据"' in text
     assert "本站数据为示例数据" in text
     assert '<p class="azx-updated">数据更新于 2025年6月30日</p>' in text
     assert '<img src="../charts/claims-paid.svg"' in text
 
 
-def test_home_names_the_industries_still_short_of_full_coverage(tmp_path):
-    home = next(p for p in pages.plan(site_data("site_small")) if p.path == "index.md")
+def test_home_names_the_industries_still_short_of_full_coverage(tmp_path, fixture_package):
+    planned = pages.plan(site_data(fixture_package("site_small")))
+    home = next(p for p in planned if p.path == "index.md")
     uninsured = home.charts[0]
     # in 2025-06: hazchem 62 − 55, metallurgy 22 − 19, coal 16 − 14 units still uninsured
     assert uninsured.title == "各行业尚未投保企业数(2025年6月)"
     assert uninsured.alt == ("截至2025年6月,3个行业中0个已全部投保;尚有12家企业未投保,"
                              "危险化学品7家、金属冶炼3家、煤矿2家。")
     assert uninsured.data["value_labels"] == ["7家", "3家", "2家"]
-    text = render_page(tmp_path, "site_small", "index.md")
+    text = render_page(tmp_path, fixture_package("site_small"), "index.md")
     assert "- [危险化学品](industries/hazchem.md):7 家未投保,覆盖率 88.7%," in text
     assert "全覆盖截止日期 2024年12月31日 **已过**\n- [金属冶炼]" in text
 
 
-def test_chart_leaving_out_a_region_says_why():
-    industry = next(p for p in pages.plan(site_data("site_small"))
+def test_chart_leaving_out_a_region_says_why(fixture_package):
+    industry = next(p for p in pages.plan(site_data(fixture_package("site_small")))
                     if p.path == "industries/coal.md")
     regions = industry.charts[1]
     assert [row[0] for row in regions.table.rows] == ["驿城区", "西平县"]
     assert regions.alt.endswith("经济开发区没有煤矿行业的应投保企业,未列入图表。")
 
 
-def test_trend_alt_names_the_due_dates_once():
-    industry = next(p for p in pages.plan(site_data("site_small"))
+def test_trend_alt_names_the_due_dates_once(fixture_package):
+    industry = next(p for p in pages.plan(site_data(fixture_package("site_small")))
                     if p.path == "industries/coal.md")
     assert industry.charts[0].alt == (
         "煤矿投保覆盖率从2025年4月的56.3%变为2025年6月的87.5%;"
         "虚线为全覆盖截止日期(2024年12月31日)。")
 
 
-def test_every_chart_has_a_heading_above_it_and_its_table_below(tmp_path):
-    planned = pages.plan(site_data("site_small"))
+def test_every_chart_has_a_heading_above_it_and_its_table_below(tmp_path, fixture_package):
+    planned = pages.plan(site_data(fixture_package("site_small")))
     assert [c.name for p in planned for c in p.charts if not c.title] == []
-    text = render_page(tmp_path, "site_small", "prevention.md")
+    text = render_page(tmp_path, fixture_package("site_small"), "prevention.md")
     assert ('<figcaption><strong class="azx-chart__title">'
             '2024年各保险机构事故预防费用占实收保费的比例</strong>'
             '<span class="azx-chart__finding">') in text
@@ -115,14 +114,14 @@ def test_every_chart_has_a_heading_above_it_and_its_table_below(tmp_path):
         "| 保险机构 |实收保费(万元) |")
 
 
-def test_wide_chart_scrolls_in_a_named_box(tmp_path):
-    text = render_page(tmp_path, "site_small", "coverage/index.md")
+def test_wide_chart_scrolls_in_a_named_box(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "coverage/index.md")
     assert '<figure class="azx-chart azx-chart--wide">' in text  # the heat map
     assert ('<div class="azx-chart__scroll" tabindex="0" role="region" '
             'aria-label="图表:各县区各行业投保覆盖率(%,2025年6月)(可左右滚动)">') in text
 
 
-def test_quarter_without_settled_claims_shows_no_average_days(tmp_path):
-    text = render_page(tmp_path, "site_small", "claims.md")
+def test_quarter_without_settled_claims_shows_no_average_days(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "claims.md")
     assert "| [宿鸭湖财险](insurers/sycx.md) | 1 | 0 | 0.00 | 0 | 0.00 | — | — |" in text
     assert "| 2025年第二季度 |5 |4 |26.00 |1 |5.00 |10.0 |5.0 |" in text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import shutil
 import xml.etree.ElementTree as ET
 
-from release_history import FIXTURE, RELEASES, git, make_history
+from fixtures.cases import write_site_small
+from release_history import RELEASES, git, make_history
 
 from generator.history import releases
 from generator.package.load import load_package
@@ -63,7 +63,7 @@ def test_last_changed_is_the_date_of_the_release_that_last_touched_the_files(tmp
 
 def test_outside_git_there_is_no_history(tmp_path):
     loose = tmp_path / "loose"
-    shutil.copytree(FIXTURE, loose)
+    write_site_small(loose)
     assert releases.last_changed(loose, ["coverage.csv"]) is None
     assert releases.data_releases(loose) == []
 

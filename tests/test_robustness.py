@@ -12,21 +12,18 @@ import csv
 import io
 import json
 import random
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixtures.cases import csv_names, reduced
+from fixtures.cases import write_valid_base as write_base
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-
-from build_validate_fixtures import BASE, write_base  # noqa: E402
-
-from generator import cli  # noqa: E402
+from generator import cli
 
 SEED = 20250601
 RUNS = 36
-CSV_FILES = sorted(BASE)
+CSV_FILES = sorted(csv_names())
 JUNK = [
     "不是数字", "9" * 400, "NaN", "nan", "inf", "1e400", "-1e400", "-0", "0x1F", "1_000",
     "😀🔥", "a\x00b", "x" * 20000, "   ", "=HYPERLINK(\"http://x\")", "2025-13-45", "null",
@@ -48,7 +45,7 @@ def _pick(folder: Path, rng: random.Random) -> tuple[str, list[list[str]]]:
         if len(rows) > 1 and len(rows[0]) > 1 and all(len(r) == len(rows[0]) for r in rows):
             return name, rows
     name = "assessors.csv"
-    return name, list(csv.reader(io.StringIO(BASE[name])))
+    return name, list(csv.reader(io.StringIO(reduced(name).decode("utf-8"))))
 
 
 def _write_rows(path: Path, rows: list[list[str]]) -> None:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from fixtures.cases import write_site_small
 
 from generator.cli import main
-
-FIXTURE = Path(__file__).parent / "fixtures" / "intake_package"
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     root = tmp_path / "data"
-    shutil.copytree(FIXTURE, root)
+    write_site_small(root)
     return root
 
 

@@ -19,7 +19,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
-FIXTURES = REPO / "tests" / "fixtures"
 HALVES = {"1": "上", "2": "下"}
 
 
@@ -140,11 +139,11 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_invalid_data_leaves_the_site_untouched(built, tmp_path):
+def test_invalid_data_leaves_the_site_untouched(built, tmp_path, fixture_package):
     site = tmp_path / "site"
     shutil.copytree(built, site)
     before = tree(site)
-    result = azx_build(FIXTURES / "site_invalid", site, tmp_path / "work")
+    result = azx_build(fixture_package("site_invalid"), site, tmp_path / "work")
     assert result.returncode == 1
     assert ("prevention.csv:3 prevention_spending(事故预防费用支出) — 错误:事故预防费用支出 "
             "130000 元超过上限 126000 元") in result.stdout
@@ -153,8 +152,8 @@ def test_invalid_data_leaves_the_site_untouched(built, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging left behind
 
 
-def test_text_from_data_is_escaped(tmp_path):
-    result = azx_build(FIXTURES / "xss", tmp_path / "site", tmp_path / "work")
+def test_text_from_data_is_escaped(tmp_path, fixture_package):
+    result = azx_build(fixture_package("xss"), tmp_path / "site", tmp_path / "work")
     assert result.returncode == 0, result.stdout + result.stderr
     pages = {name: data.decode("utf-8") for name, data in tree(tmp_path / "site").items()
              if name.endswith(".html")}
