@@ -25,7 +25,8 @@ serve: $(VENV)/.installed
 	$(BIN)/azx serve
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check generator tests bench tools/sample
+	$(BIN)/mypy
 
 # axe-core for the browser tests, from the npm registry as pinned by package-lock.json.
 $(BROWSER_TOOLS)/node_modules/.installed: $(BROWSER_TOOLS)/package.json $(BROWSER_TOOLS)/package-lock.json

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-def start(target: Callable, *args: Any):
+def start(target: Callable, *args: Any) -> tuple[Any, Any] | None:
     """`target(conn, *args)` in a forked daemon child, `conn` one end of a pipe; returns the
     process and the other end, or None where processes cannot be forked (or this process may
     not have children)."""
@@ -60,6 +60,8 @@ class Background:
 
     def __init__(self, task: Callable, *args: Any) -> None:
         self.task, self.args = task, args
+        self.process: Any
+        self.conn: Any
         self.process, self.conn = start(_run, task, args) or (None, None)
 
     def result(self) -> Any:

@@ -264,7 +264,8 @@ def _locked(dest: Path) -> Iterator[None]:
 
 
 def _next_counter(releases: list[str]) -> int:
-    return max((int(RELEASE_ID.match(r).group(1)) for r in releases), default=0) + 1
+    return max((int(RELEASE_ID.match(r).group(1)) for r in releases),  # type: ignore[union-attr]
+               default=0) + 1
 
 
 def _copy_release(site: Path, dest: Path, release: str) -> int:

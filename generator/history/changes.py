@@ -193,9 +193,9 @@ def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
         figures["最新年度事故预防费用支出"] = f"{filters.wan_yuan(spent)}({year} 年)"
     claims = frames.get("claims")
     if claims is not None and len(claims):
-        year = str(claims["period"].max())[:4]
-        paid = claims.loc[claims["period"].str.startswith(year), "amount_paid"].sum()
-        figures["最新年度赔付金额"] = f"{filters.wan_yuan(paid)}({year} 年)"
+        claims_year = str(claims["period"].max())[:4]
+        paid = claims.loc[claims["period"].str.startswith(claims_year), "amount_paid"].sum()
+        figures["最新年度赔付金额"] = f"{filters.wan_yuan(paid)}({claims_year} 年)"
     return figures
 
 

@@ -111,7 +111,7 @@ def merge_rows(resource: dict, existing: list[dict[str, str]], incoming: list[So
         keys = {row.values[scope] for row in incoming}
         kept = [row for row in existing if row.get(scope, "") not in keys]
     places = column_decimals(resource, existing)
-    tagged = [(row, None) for row in kept]
+    tagged: list[tuple[dict[str, str], int | None]] = [(row, None) for row in kept]
     tagged += [(in_file_style(row.values, places), row.sheet_row) for row in incoming]
     order = sort_key(resource)
     tagged.sort(key=lambda pair: order(pair[0]))

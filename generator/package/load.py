@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import yaml
 
@@ -57,7 +57,7 @@ def resource_by_name(descriptor: dict, name: str) -> dict:
     raise KeyError(name)
 
 
-def typed_frame(csv_path: Path, fields: list[dict]) -> pd.DataFrame:
+def typed_frame(csv_path: Path | IO[str], fields: list[dict]) -> pd.DataFrame:
     """Read one CSV with dtypes taken from its Table Schema fields."""
     import pandas as pd
 

@@ -39,7 +39,7 @@ def _number(raw: dict, *keys: str) -> float:
 
 
 def _list(raw: dict, *keys: str) -> list[dict]:
-    value = raw
+    value: object = raw
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):

@@ -139,7 +139,7 @@ def _draw_hbar(plt, d: dict):
     bars = ax.barh(ys, values, color=d["colors"], height=0.65)
     ax.set_yticks(ys, d["labels"])
     ax.tick_params(axis="y", length=0)
-    full = d.get("percent") and d.get("full_scale", True)  # rates of coverage: always to 100%
+    full = bool(d.get("percent") and d.get("full_scale", True))  # coverage rates: up to 100%
     top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
     ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
     if d.get("value_labels"):

@@ -121,7 +121,7 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path) -> t
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
     rows = write_json(resource["schema"]["fields"], source, temporary / "json")
-    meta = {"rows": rows, "sha256": {"json": _file_sha(temporary / "json")}}
+    meta: dict = {"rows": rows, "sha256": {"json": _file_sha(temporary / "json")}}
     if rows < EXCEL_SHEET_ROWS:
         (temporary / "xlsx").write_bytes(to_xlsx(resource, source))
         meta["sha256"]["xlsx"] = _file_sha(temporary / "xlsx")

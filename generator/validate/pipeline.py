@@ -55,6 +55,7 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
     if parallel:
         theirs, mine = split_for_frictionless(tables)
         with Background(schema_check, root, descriptor, tables, theirs) as schema:
+            guess: list[Problem] | Exception | None
             try:
                 guess = business_problems(tables, SchemaOutcome(), broken, policy)
             except Exception as exc:  # the rules met a cell Frictionless rejects: run again
@@ -95,12 +96,12 @@ def split_for_frictionless(tables: list[Table]) -> tuple[set[str], set[str]]:
 
 def merge(*outcomes: SchemaOutcome | None) -> SchemaOutcome:
     """One outcome from the outcomes of disjoint sets of tables."""
-    outcomes = [o for o in outcomes if o is not None]
-    unusable = [o for o in outcomes if o.unusable]
+    present = [o for o in outcomes if o is not None]
+    unusable = [o for o in present if o.unusable]
     if unusable:
         return unusable[0]
     total = SchemaOutcome()
-    for outcome in outcomes:
+    for outcome in present:
         total.problems += outcome.problems
         for name, cells in outcome.bad_cells.items():
             total.bad_cells[name] += cells

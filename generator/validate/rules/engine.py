@@ -38,6 +38,7 @@ def run_business(frames: dict[str, pd.DataFrame], tables: dict, policy) -> list[
     for rule in RULES:
         if rule.stage != "business":
             continue
+        assert rule.check is not None  # every business rule has one
         for hits in rule.check(frames, policy):
             table = tables[hits.resource]
             records = hits.rows.astype(object).to_dict("records")
