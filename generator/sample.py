@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, read_policy
+from generator.package.load import DESCRIPTOR, POLICY, read_descriptor
+from generator.package.policy import Policy, load_policy
 from generator.package.uscc import CHARSET, check_char
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -276,8 +277,8 @@ def regions_table(scale: Scale) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def industries_table(scale: Scale, policy: dict) -> pd.DataFrame:
-    due = {"首批": policy["due_dates"]["first_batch"], "拓展": policy["due_dates"]["extension"]}
+def industries_table(scale: Scale, policy: Policy) -> pd.DataFrame:
+    due = {"首批": policy.due_dates["first_batch"], "拓展": policy.due_dates["extension"]}
     rows = [
         (i.code, i.name, i.name_en, i.lead_department, i.batch, due[i.batch].isoformat(), n + 1)
         for n, i in enumerate(INDUSTRIES[: scale.n_industries])
@@ -332,9 +333,9 @@ def assessors_table(scale: Scale, regions: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("code").reset_index(drop=True)
 
 
-def milestones_table(policy: dict) -> pd.DataFrame:
+def milestones_table(policy: Policy) -> pd.DataFrame:
     rows = [
-        (code, name, start.isoformat(), policy["due_dates"][due_key].isoformat(), text, PLAN)
+        (code, name, start.isoformat(), policy.due_dates[due_key].isoformat(), text, PLAN)
         for code, name, start, due_key, text in MILESTONES
     ]
     columns = ["code", "name", "start_date", "due_date", "description", "source"]
@@ -355,7 +356,7 @@ class Cells:
     cap: np.ndarray  # highest coverage rate ever reached
 
 
-def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: dict) -> Cells:
+def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: Policy) -> Cells:
     city = scale.name == "city"
     codes = sorted(i.code for i in INDUSTRIES[: scale.n_industries])
     position = {i.code: n for n, i in enumerate(INDUSTRIES)}
@@ -365,8 +366,8 @@ def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: dict) -> Cells:
     ]
     first_year = scale.first_year
     due_month = {
-        "首批": month_index(first_year, policy["due_dates"]["first_batch"]),
-        "拓展": month_index(first_year, policy["due_dates"]["extension"]),
+        "首批": month_index(first_year, policy.due_dates["first_batch"]),
+        "拓展": month_index(first_year, policy.due_dates["extension"]),
     }
     extension_start = month_index(first_year, CITY_EXTENSION_FROM) if city else 0
     batch = [INDUSTRIES[position[i]].batch for _, i in pairs]
@@ -410,20 +411,19 @@ def coverage_rates(rng: np.random.Generator, scale: Scale, cells: Cells, months:
     return np.minimum(rates, cells.cap[:, None])
 
 
-def death_limits(rng: np.random.Generator, cells: Cells, month_names: list[str], policy: dict):
+def death_limits(rng: np.random.Generator, cells: Cells, month_names: list[str], policy: Policy):
     """The lowest death/disability limit of each cell and month, in 元, meeting the policy steps."""
-    steps = sorted(policy["death_limit"]["steps"], key=lambda s: s["from"])
     n, months = len(cells.regions), len(month_names)
     starts = np.array([date.fromisoformat(m + "-01") for m in month_names])
     limits = np.zeros((n, months), dtype=np.int64)
-    for step in steps:
+    for start, value in policy.death_limit_steps:
         extra = rng.choice([0, 100_000, 200_000], n, p=[0.65, 0.25, 0.10])
-        applies = starts >= step["from"]
-        limits[:, applies] = (step["value"] + extra)[:, None]
+        applies = starts >= start
+        limits[:, applies] = (int(value) + extra)[:, None]
     return limits
 
 
-def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: dict):
+def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: Policy):
     """The coverage rows, plus the insured-unit and monthly-premium matrices (cells × months)."""
     rng = rng_for(f"coverage-{scale.name}")
     n, months = len(cells.regions), len(month_names)
@@ -513,11 +513,11 @@ def round_dates(rng: np.random.Generator, round_name: str, count: int) -> list[n
             for days in (assessed, reported, published)]
 
 
-def grade_of(total_tenths: np.ndarray, policy: dict) -> np.ndarray:
-    bands = sorted(policy["score_bands"]["bands"], key=lambda b: b["min"])
-    grades = np.full(len(total_tenths), bands[0]["grade"], dtype=object)
-    for band in bands:
-        grades[total_tenths >= band["min"] * 10] = band["grade"]
+def grade_of(total_tenths: np.ndarray, policy: Policy) -> np.ndarray:
+    bands = policy.score_bands[::-1]  # lowest first
+    grades = np.full(len(total_tenths), bands[0][0], dtype=object)
+    for grade, low in bands:
+        grades[total_tenths >= low * 10] = grade
     return grades
 
 
@@ -565,7 +565,7 @@ def half_year_units(market: Market, round_name: str) -> float:
     return float(market.units_by_month[first: first + 6].mean())
 
 
-def assessment_tables(market: Market, n_assessors: int, policy: dict):
+def assessment_tables(market: Market, n_assessors: int, policy: Policy):
     """The assessments and their dimension scores; also services delivered per round × insurer."""
     rng = rng_for(f"assessments-{market.scale.name}")
     years = range(market.scale.first_year, LAST_YEAR + 1)
@@ -586,7 +586,7 @@ def assessment_tables(market: Market, n_assessors: int, policy: dict):
         grades = grade_of(totals[r], policy)
         assessed, reported, published = round_dates(rng, round_name, n)
         for i, code in enumerate(market.insurers["code"]):
-            failed = grades[i] == "不合格"
+            failed = policy.failing(grades[i])
             rate = tenths([delivered[i] * 1000 // contracted[i]])[0]
             rows.append((
                 round_name, code, assessor_codes[(i + r) % n_assessors], assessed[i].isoformat(),
@@ -613,9 +613,9 @@ def assessment_tables(market: Market, n_assessors: int, policy: dict):
     return assessments, dims, dict(zip(rounds, delivered_all, strict=True))
 
 
-def prevention_table(market: Market, delivered: dict[str, np.ndarray], policy: dict):
+def prevention_table(market: Market, delivered: dict[str, np.ndarray], policy: Policy):
     rng = rng_for(f"prevention-{market.scale.name}")
-    cap = policy["prevention_cap"]["value"]
+    cap = policy.prevention_cap
     n = len(market.insurers)
     codes = market.insurers["code"].to_numpy()
     frames = []
@@ -717,7 +717,7 @@ def slow_claims(frame: pd.DataFrame) -> None:
 # --- the package ------------------------------------------------------------------------------
 
 
-def generate(scale_name: str, policy: dict) -> dict[str, pd.DataFrame]:
+def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
     """Every resource of the package at one scale, as frames of final CSV values."""
     scale = SCALES[scale_name]
     month_names = month_labels(scale.first_year)
@@ -795,7 +795,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="输出目录")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    tables = generate(args.scale, read_policy(DATA_DIR))
+    tables = generate(args.scale, load_policy(DATA_DIR))
     write_package(tables, args.out)
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
     print(f"{args.scale} → {args.out}: {counts} ({time.perf_counter() - began:.1f} s)")

@@ -5,13 +5,14 @@ from pathlib import Path
 
 from generator.package.load import load_package
 from generator.site import charts, pages
+from generator.site.figures import compute
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def site_data(name: str) -> pages.SiteData:
     package = load_package(FIXTURES / name)
-    return pages.SiteData(package, figures=pages.compute(package))
+    return pages.SiteData(package, figures=compute(package))
 
 
 def test_plan_lists_every_page_once():
@@ -40,8 +41,8 @@ def test_colours_are_fixed_per_code():
 
 def test_chart_alt_text_states_the_finding():
     fig = site_data("site_small").figures
-    chart = charts.industry_coverage("x", fig["by_industry"], fig["industry_colour"],
-                                     fig["period"], fig["target"])
+    chart = charts.industry_coverage("x", fig.by_industry, fig.industry_colour, fig.period,
+                                     fig.target)
     # in 2025-06: coal 14 of 16, hazchem 55 of 62, metallurgy 19 of 22 units insured
     assert chart.alt == ("截至2025年6月,3个行业中0个达到全覆盖;覆盖率最高的是危险化学品(88.7%),"
                          "最低的是金属冶炼(86.4%)。")
@@ -54,7 +55,7 @@ def render_page(tmp_path: Path, name: str, path: str) -> str:
     drawn = {c.name: dataclasses.replace(c, src=f"charts/{c.name}.svg")
              for p in planned for c in p.charts}
     page = next(p for p in planned if p.path == path)
-    pages.render([page], drawn, tmp_path, lambda files: data.figures["as_of"], data.package)
+    pages.render([page], drawn, tmp_path, lambda files: data.figures.as_of, data.package)
     return (tmp_path / path).read_text(encoding="utf-8")
 
 

@@ -9,7 +9,7 @@ import frictionless
 import pytest
 
 from generator import cli, sample
-from generator.package.load import read_policy
+from generator.package.policy import load_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _spec = importlib.util.spec_from_file_location("build_validate_fixtures",
@@ -32,7 +32,7 @@ def test_committed_fixtures_match_the_builder(tmp_path):
 def city(tmp_path_factory):
     """The city-scale illustrative data: what `data/` holds, from the same seeded script."""
     out = tmp_path_factory.mktemp("city")
-    sample.write_package(sample.generate("city", read_policy(sample.DATA_DIR)), out)
+    sample.write_package(sample.generate("city", load_policy(sample.DATA_DIR)), out)
     return out
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from generator import background
 from generator.site import manifest
-from generator import cache as pickles
+from generator import cache
 from generator.site import mkdocs_build as site
 from generator.site import uptodate
 from generator.package.load import package_root
@@ -99,6 +99,7 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
     from generator.site import charts
     from generator.site import downloads
     from generator.site import pages
+    from generator.site.figures import compute
     from generator.history import releases
     from generator.package.load import load_package
     from generator.validate.rules.catalog import RULES
@@ -112,11 +113,11 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
         helper.check()
 
         # 2. compute: every figure of every page (pure functions, no I/O)
-        figures = pages.compute(package)
-        updated = last_updated(data_root, figures["as_of"])
+        figures = compute(package)
+        updated = last_updated(data_root, figures.as_of)
         site_data = pages.SiteData(package, [], list(RULES), figures=figures)
         site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
-        done(f"计算指标:数据截至 {figures['period']}")
+        done(f"计算指标:数据截至 {figures.period}")
         helper.check()
 
         # 3. downloads: every resource as CSV, JSON and XLSX, and the package as a zip
@@ -195,7 +196,7 @@ class Helper:
         self.process = self.conn = None
         self.key = validation_key(data_root)
         self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
-        self.report = pickles.load(self.cached)
+        self.report = cache.load(self.cached)
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate.pipeline  # noqa: F401
@@ -215,7 +216,7 @@ class Helper:
             elif wait or self.conn.poll():
                 self.report, self.validation_seconds = _answer(self.conn)
             if self.report is not None and not self.report.errors:
-                pickles.store(self.cached, self.report)
+                cache.store(self.cached, self.report)
         if self.report is not None and self.report.errors:
             raise BadData(self.report)
         return self.report
@@ -236,24 +237,18 @@ class Helper:
             self.process = None
 
 
-VALIDATING_LIBRARIES = ("frictionless", "pandas", "numpy", "pyyaml")
+# The code that decides a validation report.
+VALIDATING_CODE = ("generator.validate", "generator.package", "generator.background")
 
 
 def validation_key(data_root: Path) -> str | None:
-    """sha256 of what decides a validation report: the package's files, the generator's code
-    and the validating libraries' versions; None when the package cannot be listed."""
-    from importlib.metadata import version
-
+    """The cache fingerprint of a validation report: the package's files, the validating code
+    and the library versions; None when the package cannot be listed."""
     try:
-        digest = hashlib.sha256(manifest.data_digest(data_root).encode())
+        data = manifest.data_digest(data_root)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    for name in VALIDATING_LIBRARIES:
-        digest.update(f"{name}={version(name)}\0".encode())
-    code = Path(__file__).resolve().parents[1]
-    for path in sorted(code.rglob("*.py")):
-        digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return cache.fingerprint([data], code=VALIDATING_CODE)
 
 
 def _answer(conn):
