@@ -1,7 +1,10 @@
 """Pages: every expected page is planned, links are relative, data text is escaped."""
 
 import dataclasses
+import re
 from pathlib import Path
+
+import pandas as pd
 
 from generator.package.load import load_package
 from generator.site import charts, pages
@@ -127,3 +130,30 @@ def test_quarter_without_settled_claims_shows_no_average_days(tmp_path):
     text = render_page(tmp_path, "site_small", "claims.md")
     assert "| [宿鸭湖财险](insurers/sycx.md) | 1 | 0 | 0.00 | 0 | 0.00 | — | — |" in text
     assert "| 2025年第二季度 |5 |4 |26.00 |1 |5.00 |10.0 |5.0 |" in text
+
+
+def test_templates_index_no_frames():
+    """Templates get records and values: pandas indexing there is compute in disguise."""
+    pandas_access = re.compile(r"\.(loc|iloc|at|iat|values|index|to_numpy)\b|iterrows|itertuples")
+    found = [f"{path.name}:{n}: {line.strip()}"
+             for path in sorted(pages.TEMPLATES.glob("*.j2"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pandas_access.search(line.replace("/index.md", ""))]
+    assert found == []
+
+
+def test_no_page_context_holds_a_frame():
+    def frames_in(value) -> bool:
+        if isinstance(value, pd.DataFrame | pd.Series):
+            return True
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return any(frames_in(getattr(value, f.name)) for f in dataclasses.fields(value))
+        if isinstance(value, dict):
+            return any(frames_in(v) for v in value.values())
+        if isinstance(value, list | tuple):
+            return any(frames_in(v) for v in value)
+        return False
+
+    planned = pages.plan(site_data("site_small"))
+    assert [(p.path, key) for p in planned for key, value in p.context.items()
+            if frames_in(value)] == []

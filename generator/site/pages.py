@@ -181,7 +181,7 @@ def region_pages(site: SiteData) -> Iterable[Page]:
 def assessment_pages(site: SiteData) -> Iterable[Page]:
     fig, f = site.figures, site.package.frames
     ranking = charts.score_ranking(
-        "assessment-ranking", fig.ranking, fig.insurer_colour, fig.round, fig.policy.pass_mark
+        "assessment-ranking", fig.ranking, fig.insurer_colour, fig.round, fig.policy
     )
     rounds = [
         (r, records(metrics.assessment_table(f["assessments"], fig.insurers, r)))

@@ -8,6 +8,7 @@ import calendar
 import functools
 from dataclasses import dataclass, field
 
+from generator.package.policy import Policy
 from generator.site import filters
 
 # Okabe & Ito (2008) then Paul Tol's "muted" scheme: distinguishable with colour-vision deficiency.
@@ -202,13 +203,14 @@ def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tu
     return Chart(name, "trend", data, alt, Table(headers, body), title=title)
 
 
-def score_ranking(name: str, table, colour_of: dict, round_: str, pass_mark: float) -> Chart:
-    """One round's total scores, best first."""
+def score_ranking(name: str, table, colour_of: dict, round_: str, policy: Policy) -> Chart:
+    """One round's total scores, best first, against the policy's pass mark."""
     best, worst = table.iloc[0], table.iloc[-1]
-    failing = int((table["total_score"] < pass_mark).sum())
+    failing = int(policy.failing(table["grade"]).fillna(False).sum())
+    pass_mark = policy.pass_mark
     alt = (f"{filters.period_zh(round_)}评估中{best['short_name']}得分最高"
            f"({filters.number(best['total_score'], 1)}分),{worst['short_name']}最低"
-           f"({filters.number(worst['total_score'], 1)}分),{failing}家不合格。")
+           f"({filters.number(worst['total_score'], 1)}分),{failing}家{policy.failing_grade}。")
     data = {"labels": list(table["short_name"]), "values": [_num(v) for v in table["total_score"]],
             "colors": [colour_of[c] for c in table["insurer_code"]], "percent": False,
             "value_labels": [filters.number(v, 1) for v in table["total_score"]],
