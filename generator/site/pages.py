@@ -1,6 +1,9 @@
 """The site's pages: a list of page builders, each turning the computed figures into page specs,
 and one renderer that writes every spec through its Jinja2 template to Markdown.
 
+Builders hand templates values and records (`Figures.summary`, `figures.records`), never a
+DataFrame: a template only lays out and formats.
+
 To add a page, write a builder `def my_pages(site: SiteData) -> Iterable[Page]` and append it to
 `PAGE_BUILDERS`; give its template under `templates/` and, if it belongs in the menu, a `nav`
 entry in mkdocs.yml.

@@ -61,7 +61,7 @@ def industry_coverage(name: str, table, colour_of: dict, period: str, target: fl
     rows = table[table["units_required"] > 0]
     labels = list(rows["name"])
     values = [_num(v) for v in rows["coverage_rate"]]
-    met = int((rows["coverage_rate"] >= target).sum())
+    met = int(rows["meets_target"].sum())  # as the policy defines it (metrics.industry_table)
     best, worst = rows.loc[rows["coverage_rate"].idxmax()], rows.loc[rows["coverage_rate"].idxmin()]
     alt = (f"截至{filters.period_zh(period)},{len(rows)}个行业中{met}个达到全覆盖;"
            f"覆盖率最高的是{best['name']}({_pct(best['coverage_rate'])}),"
