@@ -18,8 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # The libraries whose versions can change the bytes of a cached artefact.
-LIBRARIES = ("matplotlib", "openpyxl", "lxml", "pandas", "frictionless", "mkdocs",
-             "mkdocs-material", "pymdown-extensions", "jieba", "jinja2", "numpy", "pyyaml")
+LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "lxml", "pandas", "numpy", "frictionless",
+             "pyyaml", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions", "jieba")
 
 
 @functools.cache

@@ -344,12 +344,10 @@ def source_date_epoch(day: dt.date):
 
 
 def tree_key(docs_dir: Path) -> str:
-    """One hash of the docs tree, the MkDocs config and the builder versions."""
-    from importlib.metadata import version
-
+    """One hash of the docs tree, the MkDocs config and the library versions."""
     digest = hashlib.sha256()
-    for part in ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba"):
-        digest.update(f"{part}={version(part)}\0".encode())
+    for line in cache.library_versions():
+        digest.update(line.encode() + b"\0")
     digest.update(site.CONFIG.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
