@@ -157,3 +157,10 @@ def test_no_page_context_holds_a_frame():
     planned = pages.plan(site_data("site_small"))
     assert [(p.path, key) for p in planned for key, value in p.context.items()
             if frames_in(value)] == []
+
+
+def test_region_names_its_overdue_industries_inside_the_warning(tmp_path):
+    text = render_page(tmp_path, "site_small", "regions/411702.md")
+    assert ('!!! danger "未按期实现全覆盖的行业"\n\n'
+            "    煤矿(覆盖率 90.0%,截止 2024年12月31日)、危险化学品(覆盖率 90.0%,"
+            "截止 2024年12月31日)\n\n## 各行业\n") in text
