@@ -1,9 +1,79 @@
-"""Objects kept on disk between builds, for the content-keyed caches under the work folder."""
+"""The content-keyed caches under the work folder: one fingerprint keys every cached artefact.
+
+A cached file (validation report, chart, download, release diff, compiled template) is reused only
+when its `fingerprint` is the same: the same inputs, the same source of the modules that produce
+it and the same versions of the libraries that shape its bytes. So a warm build publishes the
+bytes a cold build would. Every write is atomic: a temporary file, then a rename.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.util
+import os
 import pickle
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+# The libraries whose versions can change the bytes of a cached artefact.
+LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "lxml", "pandas", "numpy", "frictionless",
+             "pyyaml", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions", "jieba")
+
+
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    """"name=version" of each of LIBRARIES ("name=-" when it is not installed), once a process."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=-")
+    return tuple(found)
+
+
+@functools.cache
+def source_digest(module: str) -> bytes:
+    """sha256 of the source of `module` (a dotted name), or of every .py file of a package,
+    found without importing it."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(module)
+    if spec.submodule_search_locations:
+        root = Path(spec.origin).parent
+        files = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+    else:
+        root, files = Path(spec.origin).parent, [Path(spec.origin)]
+    digest = hashlib.sha256(module.encode() + b"\0")
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def fingerprint(inputs: Iterable[bytes | str], code: Iterable[str]) -> str:
+    """The cache key of an artefact: sha256 of its `inputs`, of the source of the `code` modules
+    that produce it (dotted names; a package means all its modules) and of the LIBRARIES'
+    versions."""
+    digest = hashlib.sha256()
+    for line in library_versions():
+        digest.update(line.encode() + b"\0")
+    for module in code:
+        digest.update(source_digest(module))
+    for part in inputs:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` at `path` atomically: a reader sees the old file or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def load(path: Path | None):
@@ -17,10 +87,6 @@ def load(path: Path | None):
 
 
 def store(path: Path | None, value) -> None:
-    """Keep `value` at `path`: written to a temporary name, then renamed into place."""
-    if path is None:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    temporary.replace(path)
+    """Keep `value` at `path` (atomically, see `write_bytes`)."""
+    if path is not None:
+        write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

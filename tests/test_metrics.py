@@ -2,10 +2,14 @@
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pandas as pd
 
+from generator.package.policy import load_policy
 from generator.site import metrics
+
+POLICY = load_policy(Path(__file__).resolve().parents[1] / "data")  # coverage target 1.0
 
 
 def coverage_frame():
@@ -40,7 +44,7 @@ def test_overall_coverage_at_latest_period():
 
 def test_by_industry_flags_overdue_only_after_the_due_date():
     table = metrics.coverage_by_industry(
-        coverage_frame(), INDUSTRIES, "2025-06", dt.date(2025, 6, 30), 1.0
+        coverage_frame(), INDUSTRIES, "2025-06", dt.date(2025, 6, 30), POLICY
     )
     assert list(table["code"]) == ["coal", "chem"]  # display order
     coal, chem = table.iloc[0], table.iloc[1]
@@ -131,12 +135,12 @@ def test_industry_tables_equal_one_table_per_region_and_count_zero_without_rows(
     pairs = metrics.coverage_sums(cov, ["region_code", "industry_code"], "2025-06")
     as_of = dt.date(2025, 6, 30)
 
-    tables = metrics.industry_tables(pairs, ["B", "A", "C"], INDUSTRIES, as_of, 1.0)
+    tables = metrics.industry_tables(pairs, ["B", "A", "C"], INDUSTRIES, as_of, POLICY)
 
     assert list(tables) == ["B", "A", "C"]
     for code in ("A", "B"):
         alone = metrics.coverage_by_industry(cov[cov["region_code"] == code], INDUSTRIES,
-                                             "2025-06", as_of, 1.0)
+                                             "2025-06", as_of, POLICY)
         pd.testing.assert_frame_equal(tables[code], alone)
     assert list(tables["A"]["units_insured"]) == [8.0, 0.0]
     assert list(tables["A"]["overdue"]) == [True, False]

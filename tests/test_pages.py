@@ -1,15 +1,19 @@
 """Pages: every expected page is planned, links are relative, data text is escaped."""
 
 import dataclasses
+import re
 from pathlib import Path
+
+import pandas as pd
 
 from generator.package.load import load_package
 from generator.site import charts, pages
+from generator.site.figures import compute
 
 
 def site_data(root: Path) -> pages.SiteData:
     package = load_package(root)
-    return pages.SiteData(package, figures=pages.compute(package))
+    return pages.SiteData(package, figures=compute(package))
 
 
 def test_plan_lists_every_page_once(fixture_package):
@@ -38,8 +42,8 @@ def test_colours_are_fixed_per_code():
 
 def test_chart_alt_text_states_the_finding(fixture_package):
     fig = site_data(fixture_package("site_small")).figures
-    chart = charts.industry_coverage("x", fig["by_industry"], fig["industry_colour"],
-                                     fig["period"], fig["target"])
+    chart = charts.industry_coverage("x", fig.by_industry, fig.industry_colour, fig.period,
+                                     fig.target)
     # in 2025-06: coal 14 of 16, hazchem 55 of 62, metallurgy 19 of 22 units insured
     assert chart.alt == ("截至2025年6月,3个行业中0个达到全覆盖;覆盖率最高的是危险化学品(88.7%),"
                          "最低的是金属冶炼(86.4%)。")
@@ -52,7 +56,7 @@ def render_page(tmp_path: Path, root: Path, path: str) -> str:
     drawn = {c.name: dataclasses.replace(c, src=f"charts/{c.name}.svg")
              for p in planned for c in p.charts}
     page = next(p for p in planned if p.path == path)
-    pages.render([page], drawn, tmp_path, lambda files: data.figures["as_of"], data.package)
+    pages.render([page], drawn, tmp_path, lambda files: data.figures.as_of, data.package)
     return (tmp_path / path).read_text(encoding="utf-8")
 
 
@@ -125,3 +129,37 @@ def test_quarter_without_settled_claims_shows_no_average_days(tmp_path, fixture_
     text = render_page(tmp_path, fixture_package("site_small"), "claims.md")
     assert "| [宿鸭湖财险](insurers/sycx.md) | 1 | 0 | 0.00 | 0 | 0.00 | — | — |" in text
     assert "| 2025年第二季度 |5 |4 |26.00 |1 |5.00 |10.0 |5.0 |" in text
+
+
+def test_templates_index_no_frames():
+    """Templates get records and values: pandas indexing there is compute in disguise."""
+    pandas_access = re.compile(r"\.(loc|iloc|at|iat|values|index|to_numpy)\b|iterrows|itertuples")
+    found = [f"{path.name}:{n}: {line.strip()}"
+             for path in sorted(pages.TEMPLATES.glob("*.j2"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pandas_access.search(line.replace("/index.md", ""))]
+    assert found == []
+
+
+def test_no_page_context_holds_a_frame(fixture_package):
+    def frames_in(value) -> bool:
+        if isinstance(value, pd.DataFrame | pd.Series):
+            return True
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return any(frames_in(getattr(value, f.name)) for f in dataclasses.fields(value))
+        if isinstance(value, dict):
+            return any(frames_in(v) for v in value.values())
+        if isinstance(value, list | tuple):
+            return any(frames_in(v) for v in value)
+        return False
+
+    planned = pages.plan(site_data(fixture_package("site_small")))
+    assert [(p.path, key) for p in planned for key, value in p.context.items()
+            if frames_in(value)] == []
+
+
+def test_region_names_its_overdue_industries_inside_the_warning(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "regions/411702.md")
+    assert ('!!! danger "未按期实现全覆盖的行业"\n\n'
+            "    煤矿(覆盖率 90.0%,截止 2024年12月31日)、危险化学品(覆盖率 90.0%,"
+            "截止 2024年12月31日)\n\n## 各行业\n") in text

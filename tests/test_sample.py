@@ -11,6 +11,7 @@ import pytest
 import sample
 
 from generator.package.load import read_descriptor, read_policy
+from generator.package.policy import load_policy
 from generator.package.uscc import is_valid
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -178,7 +179,7 @@ def test_claims_rules(city):
 
 
 def test_province_scale_shape():
-    tables = sample.generate("province", POLICY)
+    tables = sample.generate("province", load_policy(DATA))
     counts = {name: len(frame) for name, frame in tables.items()}
     assert counts["regions"] == 157
     assert counts["coverage"] == 157 * 12 * 60

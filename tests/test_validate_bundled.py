@@ -8,14 +8,14 @@ import pytest
 import sample
 
 from generator import cli
-from generator.package.load import read_policy
+from generator.package.policy import load_policy
 
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
     """The city-scale illustrative data: what `data/` holds, from the same seeded script."""
     out = tmp_path_factory.mktemp("city")
-    sample.write_package(sample.generate("city", read_policy(sample.DATA_DIR)), out)
+    sample.write_package(sample.generate("city", load_policy(sample.DATA_DIR)), out)
     return out
 
 

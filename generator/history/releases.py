@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import subprocess
 import uuid
 import xml.etree.ElementTree as ET
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from generator import cache as pickles
+from generator import cache
 from generator.history import changes
 from generator.package.load import DESCRIPTOR, read_descriptor
 
@@ -113,9 +112,9 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
     if not commits:
         return []
     descriptor = read_descriptor(data_root)
-    salt = _cache_salt(data_root)
-    keys = {c.sha: hashlib.sha256(salt + c.sha.encode()).hexdigest() for c in commits}
-    found = {c.sha: pickles.load(_cache_path(cache_dir, keys[c.sha])) for c in commits}
+    current = (data_root / DESCRIPTOR).read_bytes()
+    keys = {c.sha: cache.fingerprint([current, c.sha], code=_DIFF_CODE) for c in commits}
+    found = {c.sha: cache.load(_cache_path(cache_dir, keys[c.sha])) for c in commits}
     missing = [c for c in commits if found[c.sha] is None]
     revs: list[str | None] = []
     for c in missing:
@@ -124,21 +123,13 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
     for i, commit in enumerate(missing):
         diff = changes.diff_snapshots(descriptor, snapshots[2 * i], snapshots[2 * i + 1])
         found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)))
-        pickles.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
+        cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
     return [Release(c, *found[c.sha]) for c in commits]
 
 
 # Modules whose code decides what a release's diff and lines are.
-_DIFF_CODE = ("history/changes.py", "history/releases.py", "site/metrics.py", "site/filters.py",
-              "package/load.py")
-
-
-def _cache_salt(data_root: Path) -> bytes:
-    """What, besides the commit, decides its release: the current descriptor and the code."""
-    digest = hashlib.sha256((data_root / DESCRIPTOR).read_bytes())
-    for name in _DIFF_CODE:
-        digest.update((Path(__file__).resolve().parents[1] / name).read_bytes())
-    return digest.digest()
+_DIFF_CODE = ("generator.history.changes", "generator.history.releases", "generator.site.metrics",
+              "generator.site.filters", "generator.package.load")
 
 
 def _cache_path(cache_dir: Path | None, key: str) -> Path | None:

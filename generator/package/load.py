@@ -16,6 +16,8 @@ import yaml
 if TYPE_CHECKING:  # pandas is imported when a table is read: the no-change check needs no pandas
     import pandas as pd
 
+    from generator.package.policy import Policy
+
 DESCRIPTOR = "datapackage.json"
 POLICY = "policy.yaml"
 
@@ -25,7 +27,7 @@ class Package:
     root: Path
     descriptor: dict
     frames: dict[str, pd.DataFrame]
-    policy: dict
+    policy: Policy
 
     def fields(self, resource: str) -> list[dict]:
         """The Table Schema fields of `resource`, in order."""
@@ -47,6 +49,7 @@ def read_descriptor(root: Path) -> dict:
 
 
 def read_policy(root: Path) -> dict:
+    """The policy file's YAML as it is, unchecked: `policy.load_policy` checks and types it."""
     return yaml.safe_load((root / POLICY).read_text(encoding="utf-8"))
 
 
@@ -77,11 +80,16 @@ def typed_frame(csv_path: Path | IO[str], fields: list[dict]) -> pd.DataFrame:
 
 
 def load_package(path: str | Path) -> Package:
-    """Read the descriptor, every resource and the policy file of a validated package."""
+    """Read the descriptor, every resource and the policy file of a validated package.
+
+    The policy is checked first: a missing or mistyped key is a ConfigurationError."""
+    from generator.package.policy import load_policy
+
     root = package_root(path)
+    policy = load_policy(root)
     descriptor = read_descriptor(root)
     frames = {
         r["name"]: typed_frame(root / r["path"], r["schema"]["fields"])
         for r in descriptor["resources"]
     }
-    return Package(root=root, descriptor=descriptor, frames=frames, policy=read_policy(root))
+    return Package(root=root, descriptor=descriptor, frames=frames, policy=policy)

@@ -1,10 +1,15 @@
-"""The numbers the business rules use, parsed from the package's policy file (data/policy.yaml)."""
+"""The one typed policy: every number of data/policy.yaml, checked once when it is loaded.
+
+Rules, figures, pages, templates and the synthesiser all read this object, never the YAML. It also
+holds the one definition of a failing grade, of a target met and of a deadline missed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -13,38 +18,97 @@ from generator.validate.report import ConfigurationError
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One top-level entry of policy.yaml as the site's method page lists it."""
+
+    key: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Policy:
     prevention_cap: float
+    prevention_cap_source: str
     death_limit_steps: tuple[tuple[dt.date, float], ...]  # (from, minimum), oldest first
     score_bands: tuple[tuple[str, float], ...]  # (grade, lowest score), best grade first
     coverage_target: float
+    due_dates: MappingProxyType  # plans / first_batch / extension → date
     decide_within: float
     pay_within: float
+    advance_after: float
+    claim_days_source: str
+    entries: tuple[Entry, ...]  # every entry with its title and source, in file order
 
     @property
     def failing_grade(self) -> str:
         """The lowest band: a unit with this grade must be given a rectification due date."""
         return self.score_bands[-1][0]
 
+    @property
+    def pass_mark(self) -> float:
+        """The lowest score that is not a failing grade."""
+        return self.score_bands[-2][1] if len(self.score_bands) > 1 else self.score_bands[0][1]
 
-def _number(raw: dict, *keys: str) -> float:
+    def failing(self, grade):
+        """True where `grade` (a value or a Series) is the failing grade."""
+        return grade == self.failing_grade
+
+    def target_met(self, insured, required):
+        """True where units insured reach the coverage target of units required (scalars or
+        Series); a row with nothing to insure has no target to meet."""
+        return (required > 0) & (insured >= self.coverage_target * required)
+
+    def overdue(self, due, as_of, insured, required):
+        """True where the due date is before `as_of` (the due day itself is on time) and the
+        target is not met by a row with units to insure."""
+        return (due < as_of) & (required > 0) & ~self.target_met(insured, required)
+
+
+def _at(raw: dict, keys: tuple[str, ...]):
     value = raw
     for key in keys:
         if not isinstance(value, dict) or key not in value:
             raise ConfigurationError(f"{POLICY} 缺少 {'.'.join(keys)}")
         value = value[key]
+    return value
+
+
+def _number(raw: dict, *keys: str) -> float:
+    value = _at(raw, keys)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigurationError(f"{POLICY} 的 {'.'.join(keys)} 应为数字,现为 {value!r}")
     return float(value)
 
 
+def _text(raw: dict, *keys: str) -> str:
+    value = _at(raw, keys)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{POLICY} 的 {'.'.join(keys)} 应为文字,现为 {value!r}")
+    return value
+
+
+def _date(raw: dict, *keys: str) -> dt.date:
+    value = _at(raw, keys)
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ConfigurationError(f"{POLICY} 的 {'.'.join(keys)} 应为日期 YYYY-MM-DD,现为 {value!r}")
+    return value
+
+
 def _list(raw: dict, *keys: str) -> list[dict]:
-    value: object = raw
-    for key in keys:
-        value = value.get(key) if isinstance(value, dict) else None
+    value = _at(raw, keys)
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
         raise ConfigurationError(f"{POLICY} 的 {'.'.join(keys)} 应为非空列表")
     return value
+
+
+def _source(item: dict) -> str:
+    """The source of a policy entry, or of each of its dated steps."""
+    if "source" in item:
+        return str(item["source"])
+    steps = item.get("steps", [])
+    return ";".join(f"{s['from']} 起:{s['source']}" for s in steps
+                    if isinstance(s, dict) and "source" in s)
 
 
 def parse_policy(raw: object) -> Policy:
@@ -63,11 +127,18 @@ def parse_policy(raw: object) -> Policy:
         bands.append((band["grade"], _number(band, "min")))
     return Policy(
         prevention_cap=_number(raw, "prevention_cap", "value"),
+        prevention_cap_source=_text(raw, "prevention_cap", "source"),
         death_limit_steps=tuple(sorted(steps)),
         score_bands=tuple(sorted(bands, key=lambda b: -b[1])),
         coverage_target=_number(raw, "coverage_target", "value"),
+        due_dates=MappingProxyType({key: _date(raw, "due_dates", key)
+                                    for key in ("plans", "first_batch", "extension")}),
         decide_within=_number(raw, "claim_days", "decide_within"),
         pay_within=_number(raw, "claim_days", "pay_within"),
+        advance_after=_number(raw, "claim_days", "advance_after"),
+        claim_days_source=_text(raw, "claim_days", "source"),
+        entries=tuple(Entry(key, str(item.get("title", key)), _source(item))
+                      for key, item in raw.items() if isinstance(item, dict)),
     )
 
 

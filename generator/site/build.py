@@ -23,12 +23,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import background
-from generator.site import manifest
-from generator import cache as pickles
-from generator.site import mkdocs_build as site
-from generator.site import uptodate
+from generator import background, cache
 from generator.package.load import package_root
+from generator.site import manifest, uptodate
+from generator.site import mkdocs_build as site
 
 ASSETS = Path(__file__).parent / "assets"
 DEFAULT_WORK_DIR = site.CONFIG.parent / ".build"
@@ -96,11 +94,10 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
 def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
            helper: Helper) -> int:
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
-    from generator.site import charts
-    from generator.site import downloads
-    from generator.site import pages
     from generator.history import releases
     from generator.package.load import load_package
+    from generator.site import charts, downloads, pages
+    from generator.site.figures import compute
     from generator.validate.rules.catalog import RULES
 
     docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
@@ -112,11 +109,11 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
         helper.check()
 
         # 2. compute: every figure of every page (pure functions, no I/O)
-        figures = pages.compute(package)
-        updated = last_updated(data_root, figures["as_of"])
+        figures = compute(package)
+        updated = last_updated(data_root, figures.as_of)
         site_data = pages.SiteData(package, [], list(RULES), figures=figures)
         site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
-        done(f"计算指标:数据截至 {figures['period']}")
+        done(f"计算指标:数据截至 {figures.period}")
         helper.check()
 
         # 3. downloads: every resource as CSV, JSON and XLSX, and the package as a zip
@@ -195,7 +192,7 @@ class Helper:
         self.process = self.conn = None
         self.key = validation_key(data_root)
         self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
-        self.report = pickles.load(self.cached)
+        self.report = cache.load(self.cached)
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate.pipeline  # noqa: F401
@@ -215,7 +212,7 @@ class Helper:
             elif wait or self.conn.poll():
                 self.report, self.validation_seconds = _answer(self.conn)
             if self.report is not None and not self.report.errors:
-                pickles.store(self.cached, self.report)
+                cache.store(self.cached, self.report)
         if self.report is not None and self.report.errors:
             raise BadData(self.report)
         return self.report
@@ -236,24 +233,18 @@ class Helper:
             self.process = None
 
 
-VALIDATING_LIBRARIES = ("frictionless", "pandas", "numpy", "pyyaml")
+# The code that decides a validation report.
+VALIDATING_CODE = ("generator.validate", "generator.package", "generator.background")
 
 
 def validation_key(data_root: Path) -> str | None:
-    """sha256 of what decides a validation report: the package's files, the generator's code
-    and the validating libraries' versions; None when the package cannot be listed."""
-    from importlib.metadata import version
-
+    """The cache fingerprint of a validation report: the package's files, the validating code
+    and the library versions; None when the package cannot be listed."""
     try:
-        digest = hashlib.sha256(manifest.data_digest(data_root).encode())
+        data = manifest.data_digest(data_root)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    for name in VALIDATING_LIBRARIES:
-        digest.update(f"{name}={version(name)}\0".encode())
-    code = Path(__file__).resolve().parents[1]
-    for path in sorted(code.rglob("*.py")):
-        digest.update(path.relative_to(code).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return cache.fingerprint([data], code=VALIDATING_CODE)
 
 
 def _answer(conn):
@@ -349,12 +340,10 @@ def source_date_epoch(day: dt.date):
 
 
 def tree_key(docs_dir: Path) -> str:
-    """One hash of the docs tree, the MkDocs config and the builder versions."""
-    from importlib.metadata import version
-
+    """One hash of the docs tree, the MkDocs config and the library versions."""
     digest = hashlib.sha256()
-    for part in ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba"):
-        digest.update(f"{part}={version(part)}\0".encode())
+    for line in cache.library_versions():
+        digest.update(line.encode() + b"\0")
     digest.update(site.CONFIG.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")

@@ -3,7 +3,8 @@
 Every file is reproducible (sorted keys, fixed zip timestamps, fixed workbook dates), so two builds
 of the same data give the same bytes and the same sha256 on the downloads page. Tables are
 streamed row by row, never held in memory whole; a table longer than an Excel sheet gets no XLSX
-(the downloads page says why). Converted files are cached by the content hash of their source.
+(the downloads page says why). Converted files are cached under the fingerprint of their source,
+this module's code and the library versions (`generator.cache.fingerprint`).
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.cache import fingerprint, write_bytes
 from generator.package.load import DESCRIPTOR, POLICY, Package
 
 FOLDER = "downloads"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 JSON_TYPES = {"integer": int, "number": float}
 EXCEL_SHEET_ROWS = 1_048_576  # rows of one Excel worksheet, the header row included
-# Cached files depend on this module's code as well as on the data.
-_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).digest()
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
@@ -112,9 +112,8 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path) -> t
     """The JSON (and, when the table fits one Excel sheet, XLSX) of one resource in its cache
     folder, converted only when no build made them from the same bytes (`source_sha`) before;
     the folder and its record: rows, and the sha256 of each file."""
-    digest = hashlib.sha256(_CODE_DIGEST + json.dumps(resource, sort_keys=True).encode())
-    digest.update(source_sha.encode())
-    folder = cache_dir / digest.hexdigest()
+    key = fingerprint([json.dumps(resource, sort_keys=True), source_sha], code=(__name__,))
+    folder = cache_dir / key
     if (folder / "meta.json").is_file():
         return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     temporary = cache_dir / f".{folder.name}.tmp"
@@ -127,22 +126,18 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path) -> t
         meta["sha256"]["xlsx"] = _file_sha(temporary / "xlsx")
     (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
-    temporary.rename(folder)
+    os.replace(temporary, folder)
     return folder, meta
 
 
 def package_zip(package: Package, cache_dir: Path) -> Path:
     """The whole package as one zip, cached by the content of its files."""
     names = [DESCRIPTOR, POLICY] + [r["path"] for r in package.descriptor["resources"]]
-    digest = hashlib.sha256(_CODE_DIGEST)
-    for name in names:
-        digest.update(name.encode() + b"\0" + _file_sha(package.root / name).encode())
-    cached = cache_dir / f"package-{digest.hexdigest()}.zip"
+    key = fingerprint([f"{name}\0{_file_sha(package.root / name)}" for name in names],
+                      code=(__name__,))
+    cached = cache_dir / f"package-{key}.zip"
     if not cached.is_file():
-        bundle = _zip([(name, (package.root / name).read_bytes()) for name in names])
-        temporary = cache_dir / f".{cached.name}.tmp"
-        temporary.write_bytes(bundle)
-        temporary.rename(cached)
+        write_bytes(cached, _zip([(name, (package.root / name).read_bytes()) for name in names]))
     return cached
 
 

@@ -7,9 +7,13 @@ charts. Rates are ratios (0.873), amounts stay in 元; the filters format them f
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from generator.package.policy import Policy
 
 COVERAGE_SUMS = ["units_required", "units_insured", "employees_covered", "premium_ytd"]
 FILLED = COVERAGE_SUMS + ["units_uninsured"]
@@ -72,25 +76,23 @@ def _grouped(coverage: pd.DataFrame, period: str, key: str) -> pd.DataFrame:
 
 
 def coverage_by_industry(
-    coverage: pd.DataFrame, industries: pd.DataFrame, period: str, as_of: dt.date, target: float
+    coverage: pd.DataFrame, industries: pd.DataFrame, period: str, as_of: dt.date, policy: Policy
 ) -> pd.DataFrame:
-    """One row an industry (in display order) with totals, rate, due date and whether it is late.
-
-    `overdue` is true when the due date has passed by `as_of` and the rate is below `target`.
-    """
-    return industry_table(_grouped(coverage, period, "industry_code"), industries, as_of, target)
+    """One row an industry (in display order) with totals, rate, due date and whether it is late
+    (`meets_target` and `overdue` as the policy defines them)."""
+    return industry_table(_grouped(coverage, period, "industry_code"), industries, as_of, policy)
 
 
-def industry_table(sums: pd.DataFrame, industries: pd.DataFrame, as_of: dt.date, target: float
+def industry_table(sums: pd.DataFrame, industries: pd.DataFrame, as_of: dt.date, policy: Policy
                    ) -> pd.DataFrame:
     """`coverage_by_industry` from one month's sums with rates per industry code (`with_rates`);
     industries without rows count zero."""
     table = industries.sort_values("display_order").set_index("code", drop=False)
-    return _due_status(table.join(sums, how="left"), as_of, target).reset_index(drop=True)
+    return _due_status(table.join(sums, how="left"), as_of, policy).reset_index(drop=True)
 
 
 def industry_tables(pairs: pd.DataFrame, codes: list[str], industries: pd.DataFrame,
-                    as_of: dt.date, target: float) -> dict[str, pd.DataFrame]:
+                    as_of: dt.date, policy: Policy) -> dict[str, pd.DataFrame]:
     """`industry_table` of each of `codes` (regions), from one month's sums by region and
     industry code (`coverage_sums`), computed for all of them at once: a region without rows
     counts zero in every industry."""
@@ -102,20 +104,20 @@ def industry_tables(pairs: pd.DataFrame, codes: list[str], industries: pd.DataFr
     sums = with_rates(pairs).reindex(keys)
     for column in sums.columns:
         table[column] = sums[column].to_numpy()
-    table = _due_status(table, as_of, target)
+    table = _due_status(table, as_of, policy)
     return {code: table.iloc[i * size:(i + 1) * size].reset_index(drop=True)
             for i, code in enumerate(codes)}
 
 
-def _due_status(table: pd.DataFrame, as_of: dt.date, target: float) -> pd.DataFrame:
+def _due_status(table: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.DataFrame:
     """Industries joined to their sums: zeros where none, the due date as a date, and whether
-    it has passed, the target is met, the industry is overdue, days left."""
+    the target is met, the industry is overdue (both as `policy` defines them), days left."""
     table[FILLED] = table[FILLED].fillna(0)
     due = pd.to_datetime(table["due_date"]).dt.date
+    insured, required = table["units_insured"], table["units_required"]
     table["due_date"] = due
-    table["due_passed"] = due <= as_of
-    table["meets_target"] = table["coverage_rate"] >= target
-    table["overdue"] = table["due_passed"] & ~table["meets_target"] & (table["units_required"] > 0)
+    table["meets_target"] = policy.target_met(insured, required)
+    table["overdue"] = policy.overdue(due, as_of, insured, required)
     table["days_to_due"] = [(d - as_of).days for d in due]
     return table
 

@@ -1,6 +1,9 @@
 """The site's pages: a list of page builders, each turning the computed figures into page specs,
 and one renderer that writes every spec through its Jinja2 template to Markdown.
 
+Builders hand templates values and records (`Figures.summary`, `figures.records`), never a
+DataFrame: a template only lays out and formats.
+
 To add a page, write a builder `def my_pages(site: SiteData) -> Iterable[Page]` and append it to
 `PAGE_BUILDERS`; give its template under `templates/` and, if it belongs in the menu, a `nav`
 entry in mkdocs.yml.
@@ -18,11 +21,11 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from generator.site import charts
-from generator.site import filters
-from generator.site import metrics
+from generator.cache import fingerprint
 from generator.history import releases
 from generator.package.load import POLICY, Package
+from generator.site import charts, filters, metrics
+from generator.site.figures import Figures, records
 
 TEMPLATES = Path(__file__).parent / "templates"
 HAND_WRITTEN = Path(__file__).resolve().parents[2] / "docs"
@@ -47,76 +50,18 @@ class SiteData:
     warnings: list = field(default_factory=list)
     rules: list = field(default_factory=list)
     downloads: list = field(default_factory=list)
-    figures: dict = field(default_factory=dict)
+    figures: Figures | None = None
     releases: list = field(default_factory=list)
 
-
-def compute(package: Package) -> dict:
-    """Every figure the pages show, from the package's frames (pure: calls `metrics` only)."""
-    f, policy = package.frames, package.policy
-    period = metrics.latest_period(f["coverage"])
-    as_of = metrics.as_of_date(f["coverage"])
-    target = float(policy["coverage_target"]["value"])
-    industries = f["industries"].sort_values("display_order")
-    regions = f["regions"].sort_values("display_order")
-    insurers = f["insurers"].sort_values("display_order")
-    by_industry = metrics.coverage_by_industry(f["coverage"], industries, period, as_of, target)
-    round_ = metrics.latest_round(f["assessments"])
-    prevention = metrics.prevention_table(
-        f["prevention"], insurers, float(policy["prevention_cap"]["value"])
-    )
-    claims_periods = metrics.claims_by_period(f["claims"])
-    latest_quarter = str(claims_periods.index.max())
-    return {
-        "period": period,
-        "as_of": as_of,
-        "target": target,
-        "industries": industries,
-        "regions": regions,
-        "insurers": insurers,
-        "industry_names": dict(zip(industries["code"], industries["name"], strict=True)),
-        "region_names": dict(zip(regions["code"], regions["name"], strict=True)),
-        "insurer_names": dict(zip(insurers["code"], insurers["short_name"], strict=True)),
-        "industry_colour": charts.colours(list(industries["code"])),
-        "insurer_colour": charts.colours(list(insurers["code"])),
-        "overall": metrics.overall_coverage(f["coverage"], period),
-        "by_industry": by_industry,
-        "overdue": by_industry[by_industry["overdue"]],
-        "laggards": by_industry[by_industry["units_uninsured"] > 0].sort_values(
-            "units_uninsured", ascending=False, kind="stable"),
-        "by_region": metrics.coverage_by_region(f["coverage"], regions, period),
-        "matrix": metrics.coverage_matrix(f["coverage"], period),
-        "trend": metrics.coverage_trend(f["coverage"]),
-        "trend_by_industry": metrics.coverage_trend(f["coverage"], "industry_code"),
-        "trend_by_batch": metrics.coverage_trend(
-            f["coverage"].merge(industries[["code", "batch"]], left_on="industry_code",
-                                right_on="code"), "batch"),
-        "batches": list(industries.sort_values(["due_date", "display_order"])["batch"].unique()),
-        "round": round_,
-        "ranking": metrics.assessment_table(f["assessments"], insurers, round_),
-        "rounds": sorted(f["assessments"]["round"].unique(), reverse=True),
-        "prevention": prevention,
-        "prevention_year": int(prevention["year"].max()),
-        "claims_periods": claims_periods,
-        "claims_quarter": latest_quarter,
-        "claims_by_insurer": metrics.claims_by_insurer(f["claims"], insurers, latest_quarter),
-        "claims_year": int(latest_quarter[:4]),
-        "claims_by_industry": metrics.claims_by_industry(
-            f["claims"], industries, int(latest_quarter[:4])
-        ),
-        "milestones": metrics.milestone_status(f["milestones"], as_of),
-        "pass_mark": _pass_mark(policy),
-    }
-
-
-def _pass_mark(policy: dict) -> float:
-    """The lowest score that is not 不合格, from the policy's score bands."""
-    bands = policy["score_bands"]["bands"]
-    return float(min(b["min"] for b in bands if b["grade"] != "不合格"))
+    @property
+    def fig(self) -> Figures:
+        """The figures; page builders run only after they are computed."""
+        assert self.figures is not None, "figures are computed before pages are planned"
+        return self.figures
 
 
 def _due_lines(site: SiteData, codes: Iterable[str]) -> list[tuple[dt.date, str]]:
-    table = site.figures["by_industry"].set_index("code")
+    table = site.fig.by_industry.set_index("code")
     days = sorted({table.at[c, "due_date"] for c in codes if c in table.index})
     return [(day, f"截止{filters.date_zh(day)}") for day in days]
 
@@ -131,49 +76,51 @@ def _absent(table, sentence: str) -> str:
 
 
 def home(site: SiteData) -> Iterable[Page]:
-    fig = site.figures
+    fig = site.fig
     uninsured = charts.uninsured_by_industry(
-        "industry-uninsured", fig["by_industry"], fig["industry_colour"], fig["period"])
-    batches = fig["batches"]
+        "industry-uninsured", fig.by_industry, fig.industry_colour, fig.period)
+    batches = fig.batches
     trend = charts.coverage_trend(
-        "coverage-trend-batches", fig["trend_by_batch"], {b: f"{b}行业" for b in batches},
-        charts.colours(batches), _due_lines(site, fig["industry_names"]), "全市各批次行业",
+        "coverage-trend-batches", fig.trend_by_batch, {b: f"{b}行业" for b in batches},
+        charts.colours(batches), _due_lines(site, fig.industry_names), "全市各批次行业",
     )
-    shown = (uninsured, trend) if len(fig["laggards"]) else (trend,)
-    yield Page("index.md", "home.md.j2", {"fig": fig, "uninsured": uninsured, "trend": trend},
+    shown = (uninsured, trend) if len(fig.laggards) else (trend,)
+    yield Page("index.md", "home.md.j2",
+               {"fig": fig.summary, "uninsured": uninsured, "trend": trend},
                ("coverage", "industries", "assessments", "claims"), shown)
 
 
 def coverage(site: SiteData) -> Iterable[Page]:
-    fig = site.figures
-    regions = fig["by_region"]
+    fig = site.fig
+    regions = fig.by_region
     by_industry = charts.industry_coverage(
-        "industry-coverage", fig["by_industry"], fig["industry_colour"], fig["period"],
-        fig["target"],
+        "industry-coverage", fig.by_industry, fig.industry_colour, fig.period,
+        fig.target,
     )
-    by_region = charts.group_coverage("region-coverage", regions, "县区", "各县区", fig["period"])
+    by_region = charts.group_coverage("region-coverage", regions, "县区", "各县区", fig.period)
     heatmap = charts.coverage_heatmap(
-        "coverage-heatmap", fig["matrix"], fig["region_names"], fig["industry_names"],
-        fig["period"],
+        "coverage-heatmap", fig.matrix, fig.region_names, fig.industry_names,
+        fig.period,
     )
     trend = charts.coverage_trend(
-        "coverage-trend", fig["trend_by_industry"], fig["industry_names"], fig["industry_colour"],
-        _due_lines(site, fig["industry_names"]), "各行业",
+        "coverage-trend", fig.trend_by_industry, fig.industry_names, fig.industry_colour,
+        _due_lines(site, fig.industry_names), "各行业",
     )
-    context = {"fig": fig, "by_industry": by_industry, "by_region": by_region,
+    summary = fig.summary
+    context = {"fig": summary, "by_industry": by_industry, "by_region": by_region,
                "heatmap": heatmap, "trend": trend}
     yield Page("coverage/index.md", "coverage.md.j2", context,
                ("coverage", "industries", "regions"), (by_industry, by_region, heatmap, trend))
-    yield Page("industries/index.md", "industries.md.j2", {"fig": fig},
+    yield Page("industries/index.md", "industries.md.j2", {"fig": summary},
                ("coverage", "industries"))
-    yield Page("regions/index.md", "regions.md.j2", {"fig": fig}, ("coverage", "regions"))
+    yield Page("regions/index.md", "regions.md.j2", {"fig": summary}, ("coverage", "regions"))
 
 
 def _slices(site: SiteData, key: str) -> tuple[dict, pd.DataFrame]:
     """Per code of `key` (region_code or industry_code) its monthly totals (for the trend), and
     the latest month's sums by `key` and the other code; the coverage rows are grouped once,
     not filtered once a page."""
-    cov, period = site.package.frames["coverage"], site.figures["period"]
+    cov, period = site.package.frames["coverage"], site.fig.period
     other = "industry_code" if key == "region_code" else "region_code"
     monthly = cov.groupby([key, "period"], sort=True)[["units_insured", "units_required"]].sum()
     return metrics.split(monthly.astype("float64")), metrics.coverage_sums(cov, [key, other],
@@ -187,44 +134,46 @@ def _latest_of(latest: dict, code: str) -> pd.DataFrame:
 
 
 def industry_pages(site: SiteData) -> Iterable[Page]:
-    fig = site.figures
+    fig = site.fig
     monthly, pairs = _slices(site, "industry_code")
     latest = metrics.split(pairs)
-    for _, industry in fig["by_industry"].iterrows():
+    summary = fig.summary
+    for industry in summary.by_industry:
         code = industry["code"]
         if code not in monthly:
             continue
         trend = charts.coverage_trend(
             f"industry-{code}-trend", metrics.trend_table(monthly[code]).rename(
                 columns={"coverage_rate": code}), {code: industry["name"]},
-            fig["industry_colour"], _due_lines(site, [code]), industry["name"],
+            fig.industry_colour, _due_lines(site, [code]), industry["name"],
         )
-        by_region = metrics.region_table(_latest_of(latest, code), fig["regions"])
+        by_region = metrics.region_table(_latest_of(latest, code), fig.regions)
         regions = charts.group_coverage(
             f"industry-{code}-regions", by_region, "县区", f"{industry['name']}行业各县区",
-            fig["period"],
+            fig.period,
             _absent(by_region, "{names}没有" + industry["name"] + "行业的应投保企业,未列入图表。"),
         )
-        context = {"fig": fig, "industry": industry, "trend": trend, "regions": regions}
+        context = {"fig": summary, "industry": industry, "trend": trend, "regions": regions}
         yield Page(f"industries/{code}.md", "industry.md.j2", context,
                    ("coverage", "industries", "regions"), (trend, regions))
 
 
 def region_pages(site: SiteData) -> Iterable[Page]:
-    fig = site.figures
+    fig = site.fig
     monthly, pairs = _slices(site, "region_code")
-    tables = metrics.industry_tables(pairs, [c for c in fig["by_region"]["code"] if c in monthly],
-                                     fig["industries"], fig["as_of"], fig["target"])
-    due_lines = _due_lines(site, fig["industry_names"])
-    for _, region in fig["by_region"].iterrows():
+    tables = metrics.industry_tables(pairs, [c for c in fig.by_region["code"] if c in monthly],
+                                     fig.industries, fig.as_of, fig.policy)
+    due_lines = _due_lines(site, fig.industry_names)
+    summary = fig.summary
+    for region in summary.by_region:
         code = region["code"]
         if code not in monthly:
             continue
         by_industry = tables[code]
-        by_industry["colour"] = [fig["industry_colour"][c] for c in by_industry["code"]]
+        by_industry["colour"] = [fig.industry_colour[c] for c in by_industry["code"]]
         industries = charts.group_coverage(
             f"region-{code}-industries", by_industry, "行业", f"{region['name']}各行业",
-            fig["period"],
+            fig.period,
             _absent(by_industry, region["name"] + "没有{names}行业的应投保企业,未列入图表。"),
         )
         trend = charts.coverage_trend(
@@ -232,29 +181,32 @@ def region_pages(site: SiteData) -> Iterable[Page]:
             metrics.trend_table(monthly[code]).rename(columns={"coverage_rate": code}),
             {code: region["name"]}, {code: charts.PALETTE[0]}, due_lines, region["name"],
         )
-        overdue = by_industry[by_industry["overdue"]]
-        context = {"fig": fig, "region": region, "industries": industries, "trend": trend,
-                   "overdue": overdue}
+        context = {"fig": summary, "region": region, "industries": industries, "trend": trend,
+                   "overdue": records(by_industry[by_industry["overdue"]])}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
                    ("coverage", "industries", "regions"), (industries, trend))
 
 
 def assessment_pages(site: SiteData) -> Iterable[Page]:
-    fig, f = site.figures, site.package.frames
+    fig, f = site.fig, site.package.frames
     ranking = charts.score_ranking(
-        "assessment-ranking", fig["ranking"], fig["insurer_colour"], fig["round"], fig["pass_mark"]
+        "assessment-ranking", fig.ranking, fig.insurer_colour, fig.round, fig.policy
     )
     rounds = [
-        (r, metrics.assessment_table(f["assessments"], fig["insurers"], r)) for r in fig["rounds"]
+        (r, records(metrics.assessment_table(f["assessments"], fig.insurers, r)))
+        for r in fig.rounds
     ]
-    failing = f["assessments"][f["assessments"]["grade"] == "不合格"].sort_values(
+    assessments = f["assessments"]
+    failing = assessments[fig.policy.failing(assessments["grade"]).fillna(False)].sort_values(
         ["round", "insurer_code"], ascending=[False, True]
     )
-    context = {"fig": fig, "ranking": ranking, "rounds": rounds, "failing": failing}
+    summary = fig.summary
+    context = {"fig": summary, "ranking": ranking, "rounds": rounds,
+               "failing": records(failing)}
     yield Page("insurers/index.md", "insurers.md.j2", context,
                ("assessments", "insurers", "assessors"), (ranking,))
     assessors = dict(zip(f["assessors"]["code"], f["assessors"]["name"], strict=True))
-    for _, insurer in fig["insurers"].iterrows():
+    for insurer in records(fig.insurers):
         code = insurer["code"]
         history = metrics.insurer_history(f["assessments"], code)
         figures = []
@@ -264,42 +216,40 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
             dims = metrics.dimension_scores(f["assessment_scores"], last_round, code)
             if not dims.empty:
                 figures.append(charts.dimension_scores(
-                    f"insurer-{code}-dimensions", dims, fig["insurer_colour"][code], last_round,
+                    f"insurer-{code}-dimensions", dims, fig.insurer_colour[code], last_round,
                     insurer["short_name"]))
             figures.append(charts.services_delivery(
                 f"insurer-{code}-services", history, insurer["short_name"]))
-        prevention = fig["prevention"][fig["prevention"]["insurer_code"] == code]
-        context = {"fig": fig, "insurer": insurer, "history": history, "figures": figures,
-                   "assessors": assessors, "prevention": prevention}
+        prevention = fig.prevention[fig.prevention["insurer_code"] == code]
+        context = {"fig": summary, "insurer": insurer, "history": records(history),
+                   "figures": figures, "assessors": assessors, "prevention": records(prevention)}
         yield Page(f"insurers/{code.lower()}.md", "insurer.md.j2", context,
                    ("assessments", "assessment_scores", "insurers", "prevention"), tuple(figures))
 
 
 def prevention_page(site: SiteData) -> Iterable[Page]:
-    fig = site.figures
-    year = fig["prevention_year"]
-    rows = fig["prevention"][fig["prevention"]["year"] == year]
+    fig = site.fig
+    year = fig.prevention_year
+    rows = fig.prevention[fig.prevention["year"] == year]
     share = charts.prevention_share(
-        "prevention-share", rows, fig["insurer_colour"], year,
-        float(site.package.policy["prevention_cap"]["value"]),
+        "prevention-share", rows, fig.insurer_colour, year, fig.policy.prevention_cap,
     )
     found = charts.hazards("prevention-hazards", rows, year)
-    context = {"fig": fig, "share": share, "hazards": found,
-               "policy": site.package.policy["prevention_cap"]}
+    context = {"fig": fig.summary, "share": share, "hazards": found, "policy": fig.policy}
     yield Page("prevention.md", "prevention.md.j2", context, ("prevention", "insurers"),
                (share, found))
 
 
 def claims_page(site: SiteData) -> Iterable[Page]:
-    fig = site.figures
-    paid = charts.claims_paid("claims-paid", fig["claims_periods"])
-    context = {"fig": fig, "paid": paid, "days": site.package.policy["claim_days"]}
+    fig = site.fig
+    paid = charts.claims_paid("claims-paid", fig.claims_periods)
+    context = {"fig": fig.summary, "paid": paid, "policy": fig.policy}
     yield Page("claims.md", "claims.md.j2", context, ("claims", "insurers", "industries"),
                (paid,))
 
 
 def milestones_page(site: SiteData) -> Iterable[Page]:
-    yield Page("milestones.md", "milestones.md.j2", {"fig": site.figures},
+    yield Page("milestones.md", "milestones.md.j2", {"fig": site.fig.summary},
                ("milestones", "coverage", "industries"))
 
 
@@ -315,12 +265,8 @@ def data_pages(site: SiteData) -> Iterable[Page]:
                {"warnings": site.warnings, "rules": rules},
                tuple(r["name"] for r in descriptor["resources"]))
     about = HAND_WRITTEN / "about.md"
-    policy = [
-        {"key": key, "title": item.get("title", key), "source": policy_source(item)}
-        for key, item in site.package.policy.items() if isinstance(item, dict)
-    ]
     yield Page("about.md", "about.md.j2",
-               {"rules": site.rules, "policy": policy,
+               {"rules": site.rules, "policy": site.package.policy.entries,
                 "about": Markup(about.read_text(encoding="utf-8")), "descriptor": descriptor},
                (POLICY,))
 
@@ -334,14 +280,6 @@ def updates_page(site: SiteData) -> Iterable[Page]:
     descriptor = site.package.descriptor
     yield Page(releases.PAGE, "updates.md.j2", {"releases": found, "feed": releases.FEED},
                (*(r["name"] for r in descriptor["resources"]), POLICY))
-
-
-def policy_source(item: dict) -> str:
-    """The source of a policy value, or of each of its dated steps."""
-    if "source" in item:
-        return str(item["source"])
-    steps = item.get("steps", [])
-    return ";".join(f"{s['from']} 起:{s['source']}" for s in steps if "source" in s)
 
 
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
@@ -373,13 +311,15 @@ def _link(context, target: str) -> Markup:
 def environment(cache_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for Markdown: every value from data is escaped on output.
 
-    With `cache_dir`, compiled templates are kept there (checked against their source) so a
-    build compiles only the templates that changed.
+    With `cache_dir`, compiled templates are kept there (checked against their source by Jinja,
+    in a folder named by the fingerprint of this module and the library versions) so a build
+    compiles only the templates that changed.
     """
     cache = None
     if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        folder = cache_dir / fingerprint([], code=(__name__,))
+        folder.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(folder))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         bytecode_cache=cache,

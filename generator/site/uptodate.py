@@ -15,17 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from generator import cache
 from generator.site import manifest
 
 GENERATOR = Path(__file__).resolve().parents[1]
 REPO = GENERATOR.parent
 CONFIG = REPO / "mkdocs.yml"
 HAND_WRITTEN = REPO / "docs"
-LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba", "jinja2", "matplotlib",
-             "mplfonts", "pandas", "frictionless", "openpyxl", "pyyaml")
 RECORD = "last-build.json"
 
 
@@ -46,13 +44,6 @@ def _data_history(data_root: Path) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def _library_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "-"
-
-
 def inputs_key(data_root: Path) -> str | None:
     """One sha256 of everything a build reads; None when the package cannot even be listed
     (a real build then reports why)."""
@@ -62,8 +53,8 @@ def inputs_key(data_root: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     digest.update(_data_history(data_root).encode() + b"\0")
-    for name in LIBRARIES:
-        digest.update(f"{name}={_library_version(name)}\0".encode())
+    for line in cache.library_versions():  # the same libraries as every cached artefact
+        digest.update(line.encode() + b"\0")
     digest.update(CONFIG.read_bytes())
     for root in (HAND_WRITTEN, GENERATOR):
         digest.update(f"\0{root.name}\0".encode())

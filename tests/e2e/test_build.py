@@ -1,7 +1,7 @@
 """One real `azx build` of the bundled data, checked against figures computed here from the CSVs.
 
-Also: two builds are byte-identical, bad data leaves an existing site untouched, and text from the
-data is escaped in the HTML.
+Also: two builds are byte-identical (two cold ones, and a warm one from the first's caches), bad
+data leaves an existing site untouched, and text from the data is escaped in the HTML.
 """
 
 from __future__ import annotations
@@ -137,6 +137,18 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     first, second = tree(built), tree(tmp_path / "site")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_warm_build_is_byte_identical_to_the_cold_one(built, tmp_path):
+    """A build that takes every chart, download, compiled template and the validation report
+    from the first build's caches publishes the same bytes as that cold build."""
+    result = azx_build(DATA, tmp_path / "site", built.parent / "work")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "其中新绘制 0 张" in result.stdout
+    assert "沿用其结果" in result.stdout
+    cold, warm = tree(built), tree(tmp_path / "site")
+    assert sorted(cold) == sorted(warm)
+    assert [name for name in cold if cold[name] != warm[name]] == []
 
 
 def test_invalid_data_leaves_the_site_untouched(built, tmp_path, fixture_package):

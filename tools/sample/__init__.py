@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, read_policy
+from generator.package.load import DESCRIPTOR, POLICY, read_descriptor
+from generator.package.policy import Policy, load_policy
 
 from .common import INDUSTRIES, SCALES, month_labels
 from .coverage import coverage_cells, coverage_table
@@ -36,7 +37,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CSV_CHUNK_ROWS = 200_000  # rows turned into Python values at a time, to bound memory
 
 
-def generate(scale_name: str, policy: dict) -> dict[str, pd.DataFrame]:
+def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
     """Every resource of the package at one scale, as frames of final CSV values."""
     scale = SCALES[scale_name]
     month_names = month_labels(scale.first_year)
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="输出目录")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    tables = generate(args.scale, read_policy(DATA_DIR))
+    tables = generate(args.scale, load_policy(DATA_DIR))
     write_package(tables, args.out)
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
     print(f"{args.scale} → {args.out}: {counts} ({time.perf_counter() - began:.1f} s)")

@@ -8,6 +8,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from generator.package.policy import Policy
+
 from .common import (
     CITY_EXTENSION_FROM,
     CITY_LATE,
@@ -35,7 +37,7 @@ class Cells:
     cap: np.ndarray  # highest coverage rate ever reached
 
 
-def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: dict) -> Cells:
+def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: Policy) -> Cells:
     city = scale.name == "city"
     codes = sorted(i.code for i in INDUSTRIES[: scale.n_industries])
     position = {i.code: n for n, i in enumerate(INDUSTRIES)}
@@ -45,8 +47,8 @@ def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: dict) -> Cells:
     ]
     first_year = scale.first_year
     due_month = {
-        "首批": month_index(first_year, policy["due_dates"]["first_batch"]),
-        "拓展": month_index(first_year, policy["due_dates"]["extension"]),
+        "首批": month_index(first_year, policy.due_dates["first_batch"]),
+        "拓展": month_index(first_year, policy.due_dates["extension"]),
     }
     extension_start = month_index(first_year, CITY_EXTENSION_FROM) if city else 0
     batch = [INDUSTRIES[position[i]].batch for _, i in pairs]
@@ -90,20 +92,19 @@ def coverage_rates(rng: np.random.Generator, scale: Scale, cells: Cells, months:
     return np.minimum(rates, cells.cap[:, None])
 
 
-def death_limits(rng: np.random.Generator, cells: Cells, month_names: list[str], policy: dict):
+def death_limits(rng: np.random.Generator, cells: Cells, month_names: list[str], policy: Policy):
     """The lowest death/disability limit of each cell and month, in 元, meeting the policy steps."""
-    steps = sorted(policy["death_limit"]["steps"], key=lambda s: s["from"])
     n, months = len(cells.regions), len(month_names)
     starts = np.array([date.fromisoformat(m + "-01") for m in month_names])
     limits = np.zeros((n, months), dtype=np.int64)
-    for step in steps:
+    for start, value in policy.death_limit_steps:
         extra = rng.choice([0, 100_000, 200_000], n, p=[0.65, 0.25, 0.10])
-        applies = starts >= step["from"]
-        limits[:, applies] = (step["value"] + extra)[:, None]
+        applies = starts >= start
+        limits[:, applies] = (int(value) + extra)[:, None]
     return limits
 
 
-def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: dict):
+def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: Policy):
     """The coverage rows, plus the insured-unit and monthly-premium matrices (cells × months)."""
     rng = rng_for(f"coverage-{scale.name}")
     n, months = len(cells.regions), len(month_names)

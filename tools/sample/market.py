@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from generator.package.policy import Policy
+
 from .common import (
     ASSESSOR_BRANDS,
     CITY_FAILED_ROUND,
@@ -55,11 +57,11 @@ def round_dates(rng: np.random.Generator, round_name: str, count: int) -> list[n
             for days in (assessed, reported, published)]
 
 
-def grade_of(total_tenths: np.ndarray, policy: dict) -> np.ndarray:
-    bands = sorted(policy["score_bands"]["bands"], key=lambda b: b["min"])
-    grades = np.full(len(total_tenths), bands[0]["grade"], dtype=object)
-    for band in bands:
-        grades[total_tenths >= band["min"] * 10] = band["grade"]
+def grade_of(total_tenths: np.ndarray, policy: Policy) -> np.ndarray:
+    bands = policy.score_bands[::-1]  # lowest first
+    grades = np.full(len(total_tenths), bands[0][0], dtype=object)
+    for grade, low in bands:
+        grades[total_tenths >= low * 10] = grade
     return grades
 
 
@@ -107,7 +109,7 @@ def half_year_units(market: Market, round_name: str) -> float:
     return float(market.units_by_month[first: first + 6].mean())
 
 
-def assessment_tables(market: Market, n_assessors: int, policy: dict):
+def assessment_tables(market: Market, n_assessors: int, policy: Policy):
     """The assessments and their dimension scores; also services delivered per round × insurer."""
     rng = rng_for(f"assessments-{market.scale.name}")
     years = range(market.scale.first_year, LAST_YEAR + 1)
@@ -128,7 +130,7 @@ def assessment_tables(market: Market, n_assessors: int, policy: dict):
         grades = grade_of(totals[r], policy)
         assessed, reported, published = round_dates(rng, round_name, n)
         for i, code in enumerate(market.insurers["code"]):
-            failed = grades[i] == "不合格"
+            failed = policy.failing(grades[i])
             rate = tenths([delivered[i] * 1000 // contracted[i]])[0]
             rows.append((
                 round_name, code, assessor_codes[(i + r) % n_assessors], assessed[i].isoformat(),
@@ -155,9 +157,9 @@ def assessment_tables(market: Market, n_assessors: int, policy: dict):
     return assessments, dims, dict(zip(rounds, delivered_all, strict=True))
 
 
-def prevention_table(market: Market, delivered: dict[str, np.ndarray], policy: dict):
+def prevention_table(market: Market, delivered: dict[str, np.ndarray], policy: Policy):
     rng = rng_for(f"prevention-{market.scale.name}")
-    cap = policy["prevention_cap"]["value"]
+    cap = policy.prevention_cap
     n = len(market.insurers)
     codes = market.insurers["code"].to_numpy()
     frames = []

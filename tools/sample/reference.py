@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from generator.package.policy import Policy
+
 from .common import (
     ASSESSOR_BRANDS,
     BRANCH_SUFFIX,
@@ -78,8 +80,8 @@ def regions_table(scale: Scale) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def industries_table(scale: Scale, policy: dict) -> pd.DataFrame:
-    due = {"首批": policy["due_dates"]["first_batch"], "拓展": policy["due_dates"]["extension"]}
+def industries_table(scale: Scale, policy: Policy) -> pd.DataFrame:
+    due = {"首批": policy.due_dates["first_batch"], "拓展": policy.due_dates["extension"]}
     rows = [
         (i.code, i.name, i.name_en, i.lead_department, i.batch, due[i.batch].isoformat(), n + 1)
         for n, i in enumerate(INDUSTRIES[: scale.n_industries])
@@ -134,9 +136,9 @@ def assessors_table(scale: Scale, regions: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("code").reset_index(drop=True)
 
 
-def milestones_table(policy: dict) -> pd.DataFrame:
+def milestones_table(policy: Policy) -> pd.DataFrame:
     rows = [
-        (code, name, start.isoformat(), policy["due_dates"][due_key].isoformat(), text, PLAN)
+        (code, name, start.isoformat(), policy.due_dates[due_key].isoformat(), text, PLAN)
         for code, name, start, due_key, text in MILESTONES
     ]
     columns = ["code", "name", "start_date", "due_date", "description", "source"]

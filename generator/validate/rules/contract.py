@@ -27,8 +27,8 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "display_order": "integer"}),
     "assessors": (("code",), {"code": "string", "name": "string", "uscc": "string"}),
     "milestones": (("code",), {
-        "code": "string", "start_date": "date", "due_date": "date", "description": "string",
-        "source": "string"}),
+        "code": "string", "name": "string", "start_date": "date", "due_date": "date",
+        "description": "string", "source": "string"}),
     "coverage": (("period", "region_code", "industry_code"), {
         "period": "string", "region_code": "string", "industry_code": "string",
         "units_required": "integer", "units_insured": "integer", "employees_covered": "integer",

@@ -93,9 +93,9 @@ def short_after_due(frames, policy):
         rate=(latest["units_insured"] / latest["units_required"] * 100).round(1),
         target=policy.coverage_target * 100,
     )
-    short = (latest["units_required"] > 0) & (
-        latest["units_insured"] < policy.coverage_target * latest["units_required"]) & (
-        period_start(latest["period"]) + pd.offsets.MonthEnd(0) >= latest["due_date"])
+    month_end = period_start(latest["period"]) + pd.offsets.MonthEnd(0)
+    short = policy.overdue(latest["due_date"], month_end, latest["units_insured"],
+                           latest["units_required"])
     rows = latest[short].sort_index()
     yield Hits("coverage", "units_insured", rows[[
         "period", "region", "industry", "units_insured", "units_required", "rate", "target",

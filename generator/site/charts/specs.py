@@ -1,22 +1,14 @@
-"""Charts: a `Chart` spec (data, alt text, table) per figure, drawn to reproducible SVG files.
-
-A spec is plain data, so its hash says whether it must be drawn again: unchanged specs are copied
-from the cache under `.build/` instead of being redrawn. Files are named by the hash of their
-bytes (`coverage-trend-1a2b3c4d.svg`) so they can be cached forever by browsers and servers.
+"""Chart specs: one function a figure, each computing its data, its finding sentence (the alt
+text) and its table from the figures. A spec is plain data; `draw` turns it into an SVG file.
 """
 
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import functools
-import hashlib
-import json
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from generator.package.policy import Policy
 from generator.site import filters
 
 # Okabe & Ito (2008) then Paul Tol's "muted" scheme: distinguishable with colour-vision deficiency.
@@ -25,16 +17,6 @@ PALETTE = (
     "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
     "#AA4499",
 )
-NEUTRAL = "#6b6b6b"
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
-# Sizes for phones: a WIDTH-inch chart is drawn 461 px wide and shown at 343 px on a 375 px phone
-# (scale 0.74), so FONT-point text stays about 11 px tall there. WIDE charts (heat map, many
-# series) scroll sideways on a phone rather than shrink below that (see azx.css).
-WIDTH = 4.8
-WIDE = 6.6
-FONT = 11
-SMALL = 10
-PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more than it saves
 
 
 def colours(codes: list[str]) -> dict[str, str]:
@@ -65,237 +47,6 @@ class Chart:
         """Drawn WIDE: scrolls sideways on a phone instead of shrinking (heat map, many lines)."""
         return self.kind == "heatmap" or (self.kind == "trend" and len(self.data["series"]) > 3)
 
-    def key(self) -> str:
-        """Hash of everything that decides the drawing, including this module's code."""
-        payload = json.dumps([self.kind, self.data], ensure_ascii=False, sort_keys=True)
-        digest = hashlib.sha256(_CODE_DIGEST.encode() + payload.encode())
-        return digest.hexdigest()
-
-
-_CODE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-
-
-# --- drawing (runs in worker processes; imports matplotlib lazily) ---------------------------
-
-@functools.cache
-def _pyplot():
-    """pyplot with the CJK font registered and the reproducible SVG settings (once a process)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import mplfonts
-    from matplotlib import font_manager
-
-    font_path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
-    font_manager.fontManager.addfont(str(font_path))
-    name = font_manager.FontProperties(fname=str(font_path)).get_name()
-    plt.rcParams.update({
-        "svg.fonttype": "none",
-        "svg.hashsalt": "azx",
-        "font.family": [name, "sans-serif"],
-        "font.size": FONT,
-        "axes.labelsize": FONT,
-        "xtick.labelsize": SMALL,
-        "ytick.labelsize": FONT,
-        "legend.fontsize": SMALL,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.unicode_minus": False,
-    })
-    return plt
-
-
-def _percent_axis(axis, full: bool = True) -> None:
-    """Percent ticks: 0–100% in quarters (`full`), else about four round steps."""
-    from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
-
-    if full:
-        axis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
-    else:
-        axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
-    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-
-
-def _count_axis(axis) -> None:
-    from matplotlib.ticker import MaxNLocator
-
-    axis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-
-
-def _ref_line(ax, ref: float, label: str) -> None:
-    """A dashed reference line with its label above the plot (never clipped, never on a bar)."""
-    ax.axvline(ref, color=NEUTRAL, linestyle="--", linewidth=1)
-    ax.annotate(label, xy=(ref, 1), xycoords=("data", "axes fraction"), xytext=(0, 3),
-                textcoords="offset points", ha="center", va="bottom", color=NEUTRAL,
-                fontsize=SMALL)
-
-
-def _draw_hbar(plt, d: dict):
-    n = len(d["labels"])
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.9 + 0.34 * n))
-    ys = list(range(n))[::-1]
-    values = [v if v is not None else 0 for v in d["values"]]
-    bars = ax.barh(ys, values, color=d["colors"], height=0.65)
-    ax.set_yticks(ys, d["labels"])
-    ax.tick_params(axis="y", length=0)
-    full = bool(d.get("percent") and d.get("full_scale", True))  # coverage rates: up to 100%
-    top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
-    ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
-    if d.get("value_labels"):
-        ax.bar_label(bars, d["value_labels"], padding=3, fontsize=SMALL)
-    if d.get("ref") is not None:
-        _ref_line(ax, d["ref"], d["ref_label"])
-    if d.get("percent"):
-        _percent_axis(ax.xaxis, full)
-    elif d.get("xmax"):  # a bounded scale (scores 0–100): no tick past its end
-        from matplotlib.ticker import FixedLocator
-
-        ax.xaxis.set_major_locator(FixedLocator([d["xmax"] * k / 4 for k in range(5)]))
-    else:
-        _count_axis(ax.xaxis)
-    ax.set_xlabel(d.get("xlabel", ""))
-    return fig
-
-
-def _month_formatter():
-    import matplotlib.dates as mdates
-    from matplotlib.ticker import FuncFormatter
-
-    def month(x, _pos):
-        day = mdates.num2date(x)
-        return f"{day.year}年{day.month}月"
-
-    return FuncFormatter(month)
-
-
-def _draw_trend(plt, d: dict):
-    import datetime as dt
-
-    import matplotlib.dates as mdates
-
-    many = len(d["series"]) > 3
-    fig, ax = plt.subplots(figsize=(WIDE if many else WIDTH, 3.4))
-    xs = [dt.date.fromisoformat(x) for x in d["x"]]
-    for series in d["series"]:
-        values = [float("nan") if v is None else v for v in series["values"]]
-        ax.plot(xs, values, color=series["color"], linewidth=1.8, marker="o", markersize=3,
-                label=series["label"])
-    for due in d.get("due", []):
-        day = dt.date.fromisoformat(due["date"])
-        ax.axvline(day, color=NEUTRAL, linestyle="--", linewidth=1)
-        ax.annotate(due["label"], (day, 0.03), xytext=(-2, 0), textcoords="offset points",
-                    fontsize=SMALL, color=NEUTRAL, rotation=90, ha="right", va="bottom")
-    ax.axhline(1.0, color=NEUTRAL, linewidth=0.6)
-    _percent_axis(ax.yaxis)
-    ax.set_ylim(0, 1.05)
-    long_span = (xs[-1] - xs[0]).days > 460
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if long_span else (1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(_month_formatter())
-    if len(d["series"]) > 1:  # below the plot, so it never covers a line
-        ax.legend(ncol=4 if many else len(d["series"]), frameon=False, loc="upper center",
-                  bbox_to_anchor=(0.5, -0.12))
-    return fig
-
-
-def _draw_heatmap(plt, d: dict):
-    import numpy as np
-
-    rows, cols = d["rows"], d["cols"]
-    values = np.array([[np.nan if v is None else v for v in r] for r in d["values"]], dtype=float)
-    fig, ax = plt.subplots(figsize=(2.4 + 0.5 * len(cols), 1.2 + 0.36 * len(rows)))
-    image = ax.imshow(values, cmap="cividis", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), rows)
-    ax.tick_params(length=0)
-    for i in range(len(rows)):
-        for j in range(len(cols)):
-            if not np.isnan(values[i, j]):
-                # Short of 100% is never printed as "100": 99.96% shows as 99.
-                shown = min(round(values[i, j] * 100), 99 if values[i, j] < 1 else 100)
-                ax.text(j, i, f"{shown}", ha="center", va="center",
-                        fontsize=SMALL, color="black" if values[i, j] > 0.55 else "white")
-    colorbar = fig.colorbar(image, ax=ax, fraction=0.04)
-    _percent_axis(colorbar.ax.yaxis)
-    return fig
-
-
-def _draw_grouped(plt, d: dict):
-    import numpy as np
-
-    n = len(d["labels"])
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.1 + 0.62 * n))
-    height = 0.8 / len(d["series"])
-    base = np.arange(n)[::-1]
-    top = 0
-    for k, series in enumerate(d["series"]):
-        values = [v if v is not None else 0 for v in series["values"]]
-        bars = ax.barh(base + 0.4 - height * (k + 0.5), values, height=height,
-                       color=series["color"], label=series["label"])
-        if series.get("value_labels"):
-            ax.bar_label(bars, series["value_labels"], padding=3, fontsize=SMALL)
-        top = max([top, *values])
-    ax.set_yticks(base, d["labels"])
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(0, (top or 1) * 1.25)
-    _count_axis(ax.xaxis)
-    ax.set_xlabel(d.get("xlabel", ""))
-    # Above the plot, so it never covers a bar.
-    ax.legend(frameon=False, ncol=len(d["series"]), loc="lower left", bbox_to_anchor=(0, 1.0),
-              borderaxespad=0.2)
-    return fig
-
-
-DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
-        "grouped": _draw_grouped}
-
-
-def render_svg(kind: str, data: dict) -> bytes:
-    """Draw one chart to SVG bytes; the same input always gives the same bytes."""
-    import io
-
-    plt = _pyplot()
-    fig = DRAW[kind](plt, data)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    # "tight" keeps labels and legends drawn outside the axes inside the picture.
-    fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.05,
-                metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def _render_job(job: tuple[str, dict]) -> bytes:
-    return render_svg(*job)
-
-
-def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[Chart], int]:
-    """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
-    were drawn (the rest came from the cache)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    unique = {c.key(): c for c in charts}
-    missing = [k for k in sorted(unique) if not (cache_dir / f"{k}.svg").is_file()]
-    jobs = [(unique[k].kind, unique[k].data) for k in missing]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-            results = list(pool.map(_render_job, jobs, chunksize=4))
-    else:
-        results = [_render_job(job) for job in jobs]
-    for key, svg in zip(missing, results, strict=True):
-        (cache_dir / f"{key}.svg").write_bytes(svg)
-    (out_dir / "charts").mkdir(parents=True, exist_ok=True)
-    drawn = []
-    for chart in charts:
-        svg = (cache_dir / f"{chart.key()}.svg").read_bytes()
-        src = f"charts/{chart.name}-{hashlib.sha256(svg).hexdigest()[:10]}.svg"
-        target = out_dir / src
-        if not target.exists():
-            target.write_bytes(svg)
-        drawn.append(dataclasses.replace(chart, src=src))
-    return drawn, len(missing)
-
-
-# --- specs: one function a figure, each computing its finding sentence from the numbers ------
 
 def _num(value) -> float | None:
     return None if value != value else round(float(value), 6)  # NaN → None (JSON-able)
@@ -310,7 +61,7 @@ def industry_coverage(name: str, table, colour_of: dict, period: str, target: fl
     rows = table[table["units_required"] > 0]
     labels = list(rows["name"])
     values = [_num(v) for v in rows["coverage_rate"]]
-    met = int((rows["coverage_rate"] >= target).sum())
+    met = int(rows["meets_target"].sum())  # as the policy defines it (metrics.industry_table)
     best, worst = rows.loc[rows["coverage_rate"].idxmax()], rows.loc[rows["coverage_rate"].idxmin()]
     alt = (f"截至{filters.period_zh(period)},{len(rows)}个行业中{met}个达到全覆盖;"
            f"覆盖率最高的是{best['name']}({_pct(best['coverage_rate'])}),"
@@ -452,13 +203,14 @@ def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tu
     return Chart(name, "trend", data, alt, Table(headers, body), title=title)
 
 
-def score_ranking(name: str, table, colour_of: dict, round_: str, pass_mark: float) -> Chart:
-    """One round's total scores, best first."""
+def score_ranking(name: str, table, colour_of: dict, round_: str, policy: Policy) -> Chart:
+    """One round's total scores, best first, against the policy's pass mark."""
     best, worst = table.iloc[0], table.iloc[-1]
-    failing = int((table["total_score"] < pass_mark).sum())
+    failing = int(policy.failing(table["grade"]).fillna(False).sum())
+    pass_mark = policy.pass_mark
     alt = (f"{filters.period_zh(round_)}评估中{best['short_name']}得分最高"
            f"({filters.number(best['total_score'], 1)}分),{worst['short_name']}最低"
-           f"({filters.number(worst['total_score'], 1)}分),{failing}家不合格。")
+           f"({filters.number(worst['total_score'], 1)}分),{failing}家{policy.failing_grade}。")
     data = {"labels": list(table["short_name"]), "values": [_num(v) for v in table["total_score"]],
             "colors": [colour_of[c] for c in table["insurer_code"]], "percent": False,
             "value_labels": [filters.number(v, 1) for v in table["total_score"]],

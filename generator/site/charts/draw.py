@@ -1,0 +1,258 @@
+"""Drawing: chart specs to reproducible SVG files, with matplotlib (imported lazily, in worker
+processes when there are many charts).
+
+Files are named by the hash of their bytes (`coverage-trend-1a2b3c4d.svg`) so browsers and servers
+may cache them forever. A drawing is kept in the cache folder under the fingerprint of its spec,
+this module's code and the library versions (`generator.cache.fingerprint`): an unchanged chart is
+copied, not drawn again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from generator import cache
+from generator.site.charts.specs import Chart
+
+NEUTRAL = "#6b6b6b"
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+# Sizes for phones: a WIDTH-inch chart is drawn 461 px wide and shown at 343 px on a 375 px phone
+# (scale 0.74), so FONT-point text stays about 11 px tall there. WIDE charts (heat map, many
+# series) scroll sideways on a phone rather than shrink below that (see azx.css).
+WIDTH = 4.8
+WIDE = 6.6
+FONT = 11
+SMALL = 10
+PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more than it saves
+
+
+@functools.cache
+def _pyplot():
+    """pyplot with the CJK font registered and the reproducible SVG settings (once a process)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import mplfonts
+    from matplotlib import font_manager
+
+    font_path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    font_manager.fontManager.addfont(str(font_path))
+    name = font_manager.FontProperties(fname=str(font_path)).get_name()
+    plt.rcParams.update({
+        "svg.fonttype": "none",
+        "svg.hashsalt": "azx",
+        "font.family": [name, "sans-serif"],
+        "font.size": FONT,
+        "axes.labelsize": FONT,
+        "xtick.labelsize": SMALL,
+        "ytick.labelsize": FONT,
+        "legend.fontsize": SMALL,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.unicode_minus": False,
+    })
+    return plt
+
+
+def _percent_axis(axis, full: bool = True) -> None:
+    """Percent ticks: 0–100% in quarters (`full`), else about four round steps."""
+    from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
+
+    if full:
+        axis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+    else:
+        axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+
+
+def _count_axis(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+
+
+def _ref_line(ax, ref: float, label: str) -> None:
+    """A dashed reference line with its label above the plot (never clipped, never on a bar)."""
+    ax.axvline(ref, color=NEUTRAL, linestyle="--", linewidth=1)
+    ax.annotate(label, xy=(ref, 1), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                textcoords="offset points", ha="center", va="bottom", color=NEUTRAL,
+                fontsize=SMALL)
+
+
+def _draw_hbar(plt, d: dict):
+    n = len(d["labels"])
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.9 + 0.34 * n))
+    ys = list(range(n))[::-1]
+    values = [v if v is not None else 0 for v in d["values"]]
+    bars = ax.barh(ys, values, color=d["colors"], height=0.65)
+    ax.set_yticks(ys, d["labels"])
+    ax.tick_params(axis="y", length=0)
+    full = bool(d.get("percent") and d.get("full_scale", True))  # rates of coverage: always to 100%
+    top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
+    ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
+    if d.get("value_labels"):
+        ax.bar_label(bars, d["value_labels"], padding=3, fontsize=SMALL)
+    if d.get("ref") is not None:
+        _ref_line(ax, d["ref"], d["ref_label"])
+    if d.get("percent"):
+        _percent_axis(ax.xaxis, full)
+    elif d.get("xmax"):  # a bounded scale (scores 0–100): no tick past its end
+        from matplotlib.ticker import FixedLocator
+
+        ax.xaxis.set_major_locator(FixedLocator([d["xmax"] * k / 4 for k in range(5)]))
+    else:
+        _count_axis(ax.xaxis)
+    ax.set_xlabel(d.get("xlabel", ""))
+    return fig
+
+
+def _month_formatter():
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    def month(x, _pos):
+        day = mdates.num2date(x)
+        return f"{day.year}年{day.month}月"
+
+    return FuncFormatter(month)
+
+
+def _draw_trend(plt, d: dict):
+    import datetime as dt
+
+    import matplotlib.dates as mdates
+
+    many = len(d["series"]) > 3
+    fig, ax = plt.subplots(figsize=(WIDE if many else WIDTH, 3.4))
+    xs = [dt.date.fromisoformat(x) for x in d["x"]]
+    for series in d["series"]:
+        values = [float("nan") if v is None else v for v in series["values"]]
+        ax.plot(xs, values, color=series["color"], linewidth=1.8, marker="o", markersize=3,
+                label=series["label"])
+    for due in d.get("due", []):
+        day = dt.date.fromisoformat(due["date"])
+        ax.axvline(day, color=NEUTRAL, linestyle="--", linewidth=1)
+        ax.annotate(due["label"], (day, 0.03), xytext=(-2, 0), textcoords="offset points",
+                    fontsize=SMALL, color=NEUTRAL, rotation=90, ha="right", va="bottom")
+    ax.axhline(1.0, color=NEUTRAL, linewidth=0.6)
+    _percent_axis(ax.yaxis)
+    ax.set_ylim(0, 1.05)
+    long_span = (xs[-1] - xs[0]).days > 460
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if long_span else (1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(_month_formatter())
+    if len(d["series"]) > 1:  # below the plot, so it never covers a line
+        ax.legend(ncol=4 if many else len(d["series"]), frameon=False, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.12))
+    return fig
+
+
+def _draw_heatmap(plt, d: dict):
+    import numpy as np
+
+    rows, cols = d["rows"], d["cols"]
+    values = np.array([[np.nan if v is None else v for v in r] for r in d["values"]], dtype=float)
+    fig, ax = plt.subplots(figsize=(2.4 + 0.5 * len(cols), 1.2 + 0.36 * len(rows)))
+    image = ax.imshow(values, cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(len(rows)), rows)
+    ax.tick_params(length=0)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if not np.isnan(values[i, j]):
+                # Short of 100% is never printed as "100": 99.96% shows as 99.
+                shown = min(round(values[i, j] * 100), 99 if values[i, j] < 1 else 100)
+                ax.text(j, i, f"{shown}", ha="center", va="center",
+                        fontsize=SMALL, color="black" if values[i, j] > 0.55 else "white")
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.04)
+    _percent_axis(colorbar.ax.yaxis)
+    return fig
+
+
+def _draw_grouped(plt, d: dict):
+    import numpy as np
+
+    n = len(d["labels"])
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.1 + 0.62 * n))
+    height = 0.8 / len(d["series"])
+    base = np.arange(n)[::-1]
+    top = 0
+    for k, series in enumerate(d["series"]):
+        values = [v if v is not None else 0 for v in series["values"]]
+        bars = ax.barh(base + 0.4 - height * (k + 0.5), values, height=height,
+                       color=series["color"], label=series["label"])
+        if series.get("value_labels"):
+            ax.bar_label(bars, series["value_labels"], padding=3, fontsize=SMALL)
+        top = max([top, *values])
+    ax.set_yticks(base, d["labels"])
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, (top or 1) * 1.25)
+    _count_axis(ax.xaxis)
+    ax.set_xlabel(d.get("xlabel", ""))
+    # Above the plot, so it never covers a bar.
+    ax.legend(frameon=False, ncol=len(d["series"]), loc="lower left", bbox_to_anchor=(0, 1.0),
+              borderaxespad=0.2)
+    return fig
+
+
+DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
+        "grouped": _draw_grouped}
+
+
+def render_svg(kind: str, data: dict) -> bytes:
+    """Draw one chart to SVG bytes; the same input always gives the same bytes."""
+    import io
+
+    plt = _pyplot()
+    fig = DRAW[kind](plt, data)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    # "tight" keeps labels and legends drawn outside the axes inside the picture.
+    fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.05,
+                metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _render_job(job: tuple[str, dict]) -> bytes:
+    return render_svg(*job)
+
+
+def key(chart: Chart) -> str:
+    """The cache key of a chart's drawing: its kind and data, this code, the library versions."""
+    payload = json.dumps([chart.kind, chart.data], ensure_ascii=False, sort_keys=True)
+    return cache.fingerprint([payload], code=(__name__,))
+
+
+def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[Chart], int]:
+    """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
+    were drawn (the rest came from the cache)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    keys = [key(c) for c in charts]
+    unique = dict(zip(keys, charts, strict=True))
+    missing = [k for k in sorted(unique) if not (cache_dir / f"{k}.svg").is_file()]
+    jobs = [(unique[k].kind, unique[k].data) for k in missing]
+    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
+            results = list(pool.map(_render_job, jobs, chunksize=4))
+    else:
+        results = [_render_job(job) for job in jobs]
+    for name, svg in zip(missing, results, strict=True):
+        cache.write_bytes(cache_dir / f"{name}.svg", svg)
+    (out_dir / "charts").mkdir(parents=True, exist_ok=True)
+    drawn = []
+    for chart, name in zip(charts, keys, strict=True):
+        svg = (cache_dir / f"{name}.svg").read_bytes()
+        src = f"charts/{chart.name}-{hashlib.sha256(svg).hexdigest()[:10]}.svg"
+        target = out_dir / src
+        if not target.exists():
+            target.write_bytes(svg)
+        drawn.append(dataclasses.replace(chart, src=src))
+    return drawn, len(missing)
+
