@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from generator import cache
 from generator.package.load import load_package
 from generator.site import build, charts, downloads, pages
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site_small"
 
 
 @pytest.fixture
@@ -43,8 +40,8 @@ def test_a_new_library_version_redraws_the_chart(tmp_path, upgrade):
     assert sorted(p.suffix for p in store.iterdir()) == [".svg", ".svg"]  # no temporary left
 
 
-def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade):
-    package = load_package(FIXTURE)
+def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade, fixture_package):
+    package = load_package(fixture_package("site_small"))
     resource = next(r for r in package.descriptor["resources"] if r["name"] == "regions")
     source = package.root / resource["path"]
     sha = downloads._file_sha(source)
@@ -57,9 +54,10 @@ def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade):
     assert meta["sha256"]["xlsx"] == downloads._file_sha(again / "xlsx")
 
 
-def test_validation_report_and_compiled_templates_follow_library_versions(tmp_path, upgrade):
+def test_validation_report_and_compiled_templates_follow_library_versions(tmp_path, upgrade,
+                                                                           fixture_package):
     data = tmp_path / "data"
-    shutil.copytree(FIXTURE, data)
+    shutil.copytree(fixture_package("site_small"), data)
     report_key = build.validation_key(data)
     pages.environment(tmp_path / "templates")
     upgrade()
