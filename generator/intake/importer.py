@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from generator.errors import IntakeError, IntakeUsageError
 from generator.package.load import read_descriptor, resource_by_name
 from generator.site.manifest import data_files
 
@@ -39,14 +40,6 @@ TOTAL_WORDS = ("合计", "总计", "小计")
 NOTE_PREFIXES = ("注", "备注", "说明", "填报", "填表", "制表", "审核", "联系")
 COUNT_UNITS = "家人次件个天项户年"
 HEADER_SCAN_ROWS = 30
-
-
-class IntakeError(Exception):
-    """The file cannot be turned into rows at all (no header, missing columns, unreadable)."""
-
-
-class IntakeUsageError(Exception):
-    """A wrong command line: unknown sheet, unsupported file type."""
 
 
 @dataclass(frozen=True)

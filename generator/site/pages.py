@@ -25,7 +25,6 @@ from generator.history import releases
 from generator.package.load import POLICY, Package
 
 TEMPLATES = Path(__file__).parent / "templates"
-HAND_WRITTEN = Path(__file__).resolve().parents[2] / "docs"
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class SiteData:
     downloads: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
     releases: list = field(default_factory=list)
+    about: str = ""  # the project's hand-written docs/about.md
 
 
 def compute(package: Package) -> dict:
@@ -314,14 +314,13 @@ def data_pages(site: SiteData) -> Iterable[Page]:
     yield Page("validation.md", "validation.md.j2",
                {"warnings": site.warnings, "rules": rules},
                tuple(r["name"] for r in descriptor["resources"]))
-    about = HAND_WRITTEN / "about.md"
     policy = [
         {"key": key, "title": item.get("title", key), "source": policy_source(item)}
         for key, item in site.package.policy.items() if isinstance(item, dict)
     ]
     yield Page("about.md", "about.md.j2",
                {"rules": site.rules, "policy": policy,
-                "about": Markup(about.read_text(encoding="utf-8")), "descriptor": descriptor},
+                "about": Markup(site.about), "descriptor": descriptor},
                (POLICY,))
 
 

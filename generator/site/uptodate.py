@@ -18,12 +18,10 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from generator.project import Project
 from generator.site import manifest
 
 GENERATOR = Path(__file__).resolve().parents[1]
-REPO = GENERATOR.parent
-CONFIG = REPO / "mkdocs.yml"
-HAND_WRITTEN = REPO / "docs"
 LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba", "jinja2", "matplotlib",
              "mplfonts", "pandas", "frictionless", "openpyxl", "pyyaml")
 RECORD = "last-build.json"
@@ -53,9 +51,9 @@ def _library_version(name: str) -> str:
         return "-"
 
 
-def inputs_key(data_root: Path) -> str | None:
-    """One sha256 of everything a build reads; None when the package cannot even be listed
-    (a real build then reports why)."""
+def inputs_key(data_root: Path, project: Project) -> str | None:
+    """One sha256 of everything a build of `project` reads; None when the package cannot even
+    be listed (a real build then reports why)."""
     digest = hashlib.sha256()
     try:
         digest.update(manifest.data_digest(data_root).encode())
@@ -64,8 +62,8 @@ def inputs_key(data_root: Path) -> str | None:
     digest.update(_data_history(data_root).encode() + b"\0")
     for name in LIBRARIES:
         digest.update(f"{name}={_library_version(name)}\0".encode())
-    digest.update(CONFIG.read_bytes())
-    for root in (HAND_WRITTEN, GENERATOR):
+    digest.update(project.config.read_bytes())
+    for root in (project.docs, GENERATOR):
         digest.update(f"\0{root.name}\0".encode())
         _tree(digest, root)
     return digest.hexdigest()
