@@ -28,7 +28,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.validate.pipeline import validate_package
     from generator.validate.report import format_github, format_human, format_json
 
-    path = args.path or folder(args, "data")
+    path = args.path or Project.find(args.project).data
     report = validate_package(path, parallel=True)
     if args.format == "json":
         sys.stdout.write(format_json(report))

@@ -30,8 +30,7 @@ class Project:
         if given is not None:
             root = Path(given)
             if not (root / CONFIG).is_file():
-                raise UsageError(f"项目目录 {root} 中没有 {CONFIG}(用 --project 指定含 {CONFIG} "
-                                 "的目录)")
+                raise UsageError(f"项目目录 {root} 中没有 {CONFIG},请指定含 {CONFIG} 的目录")
             return cls(root)
         here = Path.cwd()
         for folder in (here, *here.parents):
