@@ -2,7 +2,8 @@
 environment, then `azx build` in a clone of the repository builds the bundled data.
 
 The installed package finds mkdocs.yml, docs/, data/ and .build/ from the current directory,
-never next to its own files (which are now in the environment's site-packages).
+never next to its own files (which are now in the environment's site-packages). The clone holds
+the last commit of this repository, not uncommitted changes.
 """
 
 from __future__ import annotations
