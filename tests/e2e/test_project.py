@@ -1,0 +1,38 @@
+"""`azx build --project DIR` from another folder builds that project: its mkdocs.yml and its
+hand-written docs/. A broken link there fails the strict MkDocs step with one message, exit 1,
+and no site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_broken_link_in_the_projects_docs_fails_the_build_with_one_message(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", project)
+    shutil.copytree(REPO / "data", project / "data")
+    (project / "docs").mkdir()
+    (project / "docs" / "about.md").write_text("见[旧页面](old-page.md)。\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--project", "../project",
+         "--site-dir", "out"], cwd=elsewhere, capture_output=True, text=True, encoding="utf-8")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.startswith("MkDocs 构建失败,out/ 保持不变:Aborted with 1 warnings in "
+                                    "strict mode!\n"), result.stderr
+    assert "old-page.md" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == []  # no site, no staging folder
+    assert (project / ".build" / "docs" / "about.md").is_file()  # the project's work folder
