@@ -22,6 +22,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from mkdocs.exceptions import MkDocsException
+
 from generator import background
 from generator.errors import BadData
 from generator.project import Project
@@ -280,7 +282,10 @@ def _serve(conn, data_root: Path, validate: bool, config: Path | None) -> None:
         return
     if config is None:
         return
-    _warm_up_mkdocs(config)
+    try:
+        _warm_up_mkdocs(config)
+    except MkDocsException:  # a broken mkdocs.yml: the build below reports it
+        pass
     try:
         docs_dir, staging, day = conn.recv()
     except EOFError:
@@ -299,6 +304,7 @@ def _warm_up_mkdocs(config: Path) -> None:
     import jieba
     from mkdocs.config import load_config
 
+    logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the build reports problems
     jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not news
     jieba.initialize()
     with tempfile.TemporaryDirectory() as empty:

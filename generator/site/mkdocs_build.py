@@ -43,15 +43,15 @@ def staging_dir(site_dir: Path) -> Path:
 def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path) -> None:
     """Build `docs_dir` with `config_file` (mkdocs.yml) into `out_dir`, strict: any warning
     fails the build. Relative paths are taken from the current directory."""
-    config = load_config(  # MkDocs itself would take them from the config file's folder
-        str(Path(config_file).resolve()), docs_dir=str(Path(docs_dir).resolve()),
-        site_dir=str(Path(out_dir).resolve()), strict=True
-    )
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its start-up chatter is not news
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
     try:
+        config = load_config(  # MkDocs itself would take them from the config file's folder
+            str(Path(config_file).resolve()), docs_dir=str(Path(docs_dir).resolve()),
+            site_dir=str(Path(out_dir).resolve()), strict=True
+        )
         with redirect_stdout(io.StringIO()):
             mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
