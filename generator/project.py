@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import UsageError
+from generator.errors import ConfigurationError, UsageError
 
 CONFIG = "mkdocs.yml"
 
@@ -48,6 +48,13 @@ class Project:
     def docs(self) -> Path:
         """The hand-written pages (about.md)."""
         return self.root / "docs"
+
+    def hand_written(self, name: str) -> str:
+        """The text of the hand-written page docs/`name`; ConfigurationError when it is missing."""
+        try:
+            return (self.docs / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigurationError(f"找不到手写的页面 {self.docs / name}") from None
 
     @property
     def data(self) -> Path:

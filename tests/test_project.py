@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
+from generator.errors import ConfigurationError
 from generator.project import Project
 
 
@@ -58,3 +59,9 @@ def test_no_project_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
     assert cli.main(["validate", "--project", "elsewhere"]) == 2
     assert capsys.readouterr() == ("", (
         "azx validate: 项目目录 elsewhere 中没有 mkdocs.yml,请指定含 mkdocs.yml 的目录\n"))
+
+
+def test_a_missing_hand_written_page_is_a_configuration_error(project):
+    with pytest.raises(ConfigurationError) as raised:
+        Project(project).hand_written("about.md")
+    assert str(raised.value) == f"找不到手写的页面 {project / 'docs' / 'about.md'}"
