@@ -7,12 +7,15 @@ import sys
 from pathlib import Path
 
 from generator import __version__
+from generator.errors import AzxError, ConfigurationError, SiteBuildError, UsageError
+from generator.project import Project
 
-DEFAULT_DATA = Path("data")
 
-
-class UsageError(Exception):
-    """A problem with the command line or configuration: exit code 2, one clear line."""
+def folder(args: argparse.Namespace, name: str) -> Path:
+    """The folder option `name` (data, site_dir or work_dir) as given, relative to the current
+    directory; else the project's own (the project is looked for only then)."""
+    value = getattr(args, name)
+    return Path(value) if value else getattr(Project.find(args.project), name)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -23,21 +26,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """
     from generator.package.load import package_root
     from generator.validate.pipeline import validate_package
-    from generator.validate.report import (
-        ConfigurationError,
-        format_github,
-        format_human,
-        format_json,
-    )
+    from generator.validate.report import format_github, format_human, format_json
 
-    try:
-        report = validate_package(args.path, parallel=True)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from exc
+    path = args.path or Project.find(args.project).data
+    report = validate_package(path, parallel=True)
     if args.format == "json":
         sys.stdout.write(format_json(report))
     elif args.format == "github":
-        sys.stdout.write(format_github(report, package_root(args.path)))
+        sys.stdout.write(format_github(report, package_root(path)))
     else:
         sys.stdout.write(format_human(report))
     return 0 if report.ok else 1
@@ -59,14 +55,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     """校验数据并生成网站到 site/。 Validate, compute, draw, render and build the site."""
     from generator.site import build
 
-    return build.main(args.data, args.site_dir, args.work_dir)
+    project, site_dir = Project.find(args.project), folder(args, "site_dir")
+    try:
+        return build.build(folder(args, "data"), site_dir, folder(args, "work_dir"), project)
+    except ConfigurationError as exc:  # no package at the path, or an unusable policy file
+        raise ConfigurationError(f"{exc};{site_dir}/ 保持不变。") from None
+    except SiteBuildError as exc:
+        raise SiteBuildError(f"{site_dir}/ 保持不变:{exc}") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """本地预览网站,数据或文档变化时重新生成。 Preview the site locally with rebuild on change."""
     from generator import serve
 
-    return serve.serve(Path(args.data), args.dev_addr)
+    return serve.serve(Project.find(args.project), folder(args, "data"), folder(args, "work_dir"),
+                       args.dev_addr)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -75,16 +78,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     if args.keep < 1:
         raise UsageError("--keep 至少为 1")
-    try:
-        if args.rollback:
-            outcome = publish.rollback(Path(args.dest))
-        else:
-            outcome = publish.publish(Path(args.site), Path(args.data), Path(args.dest), args.keep)
-    except publish.UsageProblem as exc:
-        raise UsageError(str(exc)) from exc
-    except publish.PublishError as exc:
-        print(f"azx publish: {exc}", file=sys.stderr)
-        return 1
+    if args.rollback:
+        outcome = publish.rollback(Path(args.dest))
+    else:
+        outcome = publish.publish(folder(args, "site_dir"), folder(args, "data"), Path(args.dest),
+                                  args.keep)
     print("\n".join(outcome.lines()))
     return 0
 
@@ -93,21 +91,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     """从 Excel 或 CSV 导入一张表,校验通过后写入 data/。 Import an .xlsx/.csv into a resource."""
     from generator.intake import importer as intake
 
-    source, root = Path(args.file), Path(args.data)
+    source = Path(args.file)
     if not source.is_file():
         raise UsageError(f"找不到文件 {source}")
+    root = folder(args, "data")
     names = _resource_names(root)
     if args.resource not in names:
         raise UsageError(f"没有名为 {args.resource} 的数据表(可选:{'、'.join(names)})")
-    try:
-        result = intake.import_file(source, args.resource, root, args.sheet,
-                                    args.replace_periods)
-    except intake.IntakeUsageError as exc:
-        raise UsageError(str(exc)) from None
-    except intake.IntakeError as exc:
-        print(f"导入失败:{exc}", file=sys.stderr)
-        return 1
-    print("\n".join(intake.report_lines(result, source, args.data.rstrip("/"))))
+    result = intake.import_file(source, args.resource, root, args.sheet, args.replace_periods)
+    print("\n".join(intake.report_lines(result, source, str(root))))
     return 1 if result.failed else 0
 
 
@@ -115,7 +107,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     """生成一张表的 Excel 填报模板。 Write an Excel template for a resource."""
     from generator.intake import template as xlsx_template
 
-    root = Path(args.data)
+    root = folder(args, "data")
     names = _resource_names(root)
     if args.name not in names:
         raise UsageError(f"没有名为 {args.name} 的数据表(可选:{'、'.join(names)})")
@@ -128,11 +120,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     """列出自某次提交以来 data/ 的变化。 Show what changed in data/ since REF."""
     from generator.history import changes
 
-    try:
-        lines = changes.changes_lines(Path(args.data), args.ref)
-    except changes.GitError as exc:
-        raise UsageError(str(exc)) from None
-    print("\n".join(lines))
+    print("\n".join(changes.changes_lines(folder(args, "data"), args.ref)))
     return 0
 
 
@@ -153,54 +141,57 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"azx {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=handler.__doc__.splitlines()[0], description=handler.__doc__)
+    # the options several commands share: relative folders are taken from the current directory
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("--project", metavar="DIR",
+                         help="项目目录,即含 mkdocs.yml、docs/ 和 data/ 的目录"
+                              "(默认从当前目录向上查找)")
+    data = argparse.ArgumentParser(add_help=False, parents=[project])
+    data.add_argument("--data", metavar="DIR", help="数据目录(默认项目的 data/)")
+    work = argparse.ArgumentParser(add_help=False)
+    work.add_argument("--work-dir", metavar="DIR",
+                      help="生成的页面和缓存存放目录(默认项目的 .build/)")
+
+    def add(name: str, handler, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=handler.__doc__.splitlines()[0], description=handler.__doc__,
+                           parents=parents)
         p.set_defaults(handler=handler)
         return p
 
-    p = add("validate", cmd_validate)
-    p.add_argument("path", nargs="?", default=str(DEFAULT_DATA),
-                   help="数据目录或 datapackage.json(默认 data/)")
+    p = add("validate", cmd_validate, project)
+    p.add_argument("path", nargs="?", help="数据目录或 datapackage.json(默认项目的 data/)")
     p.add_argument("--format", choices=["human", "json", "github"], default="human",
                    help="输出格式:human 按文件分组(默认),json,github(GitHub 注释)")
 
     add("rules", cmd_rules)
 
-    p = add("build", cmd_build)
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
-    p.add_argument("--site-dir", default="site", help="输出目录(默认 site/)")
-    p.add_argument("--work-dir", default=None,
-                   help="生成的页面和缓存存放目录(默认仓库内 .build/)")
+    p = add("build", cmd_build, data, work)
+    p.add_argument("--site-dir", metavar="DIR", help="输出目录(默认项目的 site/)")
 
-    p = add("serve", cmd_serve)
-    p.add_argument("--data", default=str(DEFAULT_DATA))
+    p = add("serve", cmd_serve, data, work)
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
 
-    p = add("publish", cmd_publish)
+    p = add("publish", cmd_publish, data)
     p.add_argument("--dest", required=True, help="发布目录(网站服务器的根目录)")
-    p.add_argument("--site", "--site-dir", dest="site", default="site",
-                   help="azx build 生成的网站目录(默认 site/)")
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="生成网站所用的数据目录(默认 data/)")
+    p.add_argument("--site", "--site-dir", dest="site_dir", metavar="DIR",
+                   help="azx build 生成的网站目录(默认项目的 site/)")
     p.add_argument("--keep", type=int, default=5, help="保留的版本数(默认 5)")
     p.add_argument("--rollback", action="store_true", help="切换回上一个版本")
 
-    p = add("import", cmd_import)
+    p = add("import", cmd_import, data)
     p.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
     p.add_argument("--resource", required=True, help="数据表名,如 coverage")
     p.add_argument("--sheet", help="工作表名称(默认第一个可见工作表)")
     p.add_argument("--replace-periods", action="store_true",
                    help="用文件替换其中各期间(月份、季度、年度、轮次)的全部数据,"
                         "删除文件里没有的已有行(默认:会删除已有行时停止)")
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
 
-    p = add("template", cmd_template)
+    p = add("template", cmd_template, data)
     p.add_argument("name", help="数据表名,如 coverage")
     p.add_argument("--xlsx", required=True, help="输出的 .xlsx 文件")
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
 
-    p = add("changes", cmd_changes)
+    p = add("changes", cmd_changes, data)
     p.add_argument("ref", nargs="?", help="比较的起点提交(默认上一次数据发布)")
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="数据目录(默认 data/)")
 
     return parser
 
@@ -210,9 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except UsageError as exc:
-        print(f"azx {args.command}: {exc}", file=sys.stderr)
-        return 2
+    except AzxError as exc:  # the one place where an error becomes an exit status
+        print(exc.line(args.command), file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import PublishError, UsageError
 from generator.package.load import DESCRIPTOR
 from generator.site import manifest
 
@@ -74,14 +75,6 @@ server {{
     }}
 }}
 """
-
-
-class PublishError(Exception):
-    """Publishing was refused or cannot be done: one clear Chinese line, exit code 1."""
-
-
-class UsageProblem(Exception):
-    """The destination or data folder cannot be used as given (a usage problem): exit code 2."""
 
 
 @dataclass
@@ -147,11 +140,11 @@ def verify_site(site: Path, data: Path) -> dict:
 def _data_digest(data: Path) -> str:
     descriptor = data / DESCRIPTOR
     if not descriptor.is_file():
-        raise UsageProblem(f"数据目录 {data}/ 中没有 {DESCRIPTOR}(用 --data 指定数据目录)")
+        raise UsageError(f"数据目录 {data}/ 中没有 {DESCRIPTOR}(用 --data 指定数据目录)")
     try:
         return manifest.data_digest(data)
     except (ValueError, KeyError, TypeError) as exc:
-        raise UsageProblem(f"{descriptor} 不是有效的数据包描述文件,请先运行 azx validate") from exc
+        raise UsageError(f"{descriptor} 不是有效的数据包描述文件,请先运行 azx validate") from exc
 
 
 def _file_problems(site: Path, listed: dict[str, str]) -> list[str]:
@@ -193,7 +186,7 @@ def publish(site: Path, data: Path, dest: Path, keep: int = DEFAULT_KEEP) -> Out
 def rollback(dest: Path) -> Outcome:
     """Switch `current` back to the release before the live one."""
     if not dest.is_dir():
-        raise UsageProblem(f"目标目录 {dest} 不存在")
+        raise UsageError(f"目标目录 {dest} 不存在")
     with _locked(dest):
         live = live_release(dest)
         if live is None:
@@ -248,10 +241,10 @@ def prune(dest: Path, keep: int) -> list[str]:
 
 def _prepare(dest: Path) -> None:
     if dest.exists() and not dest.is_dir():
-        raise UsageProblem(f"目标 {dest} 不是目录")
+        raise UsageError(f"目标 {dest} 不是目录")
     current = dest / CURRENT
     if current.exists() and not current.is_symlink():
-        raise UsageProblem(f"{current} 不是符号链接;请先把它移走,再发布")
+        raise UsageError(f"{current} 不是符号链接;请先把它移走,再发布")
     (dest / RELEASES).mkdir(parents=True, exist_ok=True)
 
 

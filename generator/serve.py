@@ -8,11 +8,11 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from generator.errors import SiteBuildError
+from generator.project import Project
 from generator.site import build
-from generator.site import mkdocs_build as site
 
-WATCHED = [Path(__file__).parent / "templates", Path(__file__).parent / "assets",
-           site.CONFIG.parent / "docs", site.CONFIG]
+CODE = Path(__file__).parent / "site"  # the templates and stylesheets of the installed package
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -30,18 +30,19 @@ def snapshot(paths: list[Path]) -> dict[str, float]:
     return files
 
 
-def serve(data_root: Path, dev_addr: str, interval: float = 1.0) -> int:
-    """Serve a preview build at `dev_addr` until interrupted; rebuild on every change."""
-    work_dir = build.DEFAULT_WORK_DIR
+def serve(project: Project, data_root: Path, work_dir: Path, dev_addr: str,
+          interval: float = 1.0) -> int:
+    """Serve a preview build of `project` at `dev_addr` until interrupted; rebuild on every
+    change of the data, the hand-written docs, mkdocs.yml, the templates or the stylesheets."""
     site_dir = work_dir / "serve-site"
-    if build.build(data_root, site_dir, work_dir) != 0:
+    if build.build(data_root, site_dir, work_dir, project) != 0:
         print("数据有错误,改正后将自动重新生成。")
     host, _, port = dev_addr.rpartition(":")
     handler = functools.partial(_Quiet, directory=str(site_dir))
     server = ThreadingHTTPServer((host or "127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"预览地址:http://{host or '127.0.0.1'}:{port}/ (Ctrl+C 结束)")
-    watched = [*WATCHED, data_root]
+    watched = [CODE / "templates", CODE / "assets", project.docs, project.config, data_root]
     seen = snapshot(watched)
     try:
         while True:
@@ -51,9 +52,9 @@ def serve(data_root: Path, dev_addr: str, interval: float = 1.0) -> int:
                 seen = now
                 print("检测到修改,重新生成……")
                 try:
-                    build.build(data_root, site_dir, work_dir)
-                except site.SiteBuildError as exc:
-                    print(f"MkDocs 构建失败:{exc}")
+                    build.build(data_root, site_dir, work_dir, project)
+                except SiteBuildError as exc:
+                    print(exc.line("serve"))
     finally:
         server.shutdown()
         server.server_close()

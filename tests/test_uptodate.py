@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from generator.project import Project
 from generator.site import manifest, uptodate
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def inputs(tmp_path, monkeypatch) -> dict[str, Path]:
-    """Copies of a data package, docs/, a generator tree and mkdocs.yml the key is taken from."""
+def inputs(tmp_path, monkeypatch) -> dict:
+    """A project (copies of a data package, docs/, mkdocs.yml) and a generator tree the key is
+    taken from."""
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
     docs = tmp_path / "docs"
@@ -27,35 +29,37 @@ def inputs(tmp_path, monkeypatch) -> dict[str, Path]:
     (code / "pages.py").write_text("X = 1\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: 测试\n", encoding="utf-8")
-    monkeypatch.setattr(uptodate, "HAND_WRITTEN", docs)
     monkeypatch.setattr(uptodate, "GENERATOR", code)
-    monkeypatch.setattr(uptodate, "CONFIG", config)
-    return {"data": data, "doc": docs / "about.md", "template": code / "templates" / "home.md.j2",
-            "code": code / "pages.py", "config": config,
-            "resource": data / "prevention.csv", "policy": data / "policy.yaml"}
+    return {"project": Project(tmp_path), "data": data, "doc": docs / "about.md",
+            "template": code / "templates" / "home.md.j2", "code": code / "pages.py",
+            "config": config, "resource": data / "prevention.csv", "policy": data / "policy.yaml"}
+
+
+def key(inputs: dict) -> str | None:
+    return uptodate.inputs_key(inputs["data"], inputs["project"])
 
 
 def test_key_is_stable(inputs):
-    assert uptodate.inputs_key(inputs["data"]) == uptodate.inputs_key(inputs["data"])
+    assert key(inputs) == key(inputs)
 
 
 @pytest.mark.parametrize("changed", ["doc", "template", "code", "config", "resource", "policy"])
 def test_any_changed_input_changes_the_key(inputs, changed):
-    before = uptodate.inputs_key(inputs["data"])
+    before = key(inputs)
     with inputs[changed].open("a", encoding="utf-8") as handle:
         handle.write("\n")
-    assert uptodate.inputs_key(inputs["data"]) != before
+    assert key(inputs) != before
 
 
 def test_a_new_hand_written_page_changes_the_key(inputs):
-    before = uptodate.inputs_key(inputs["data"])
+    before = key(inputs)
     (inputs["doc"].parent / "new.md").write_text("# 新页面\n", encoding="utf-8")
-    assert uptodate.inputs_key(inputs["data"]) != before
+    assert key(inputs) != before
 
 
 def test_a_broken_descriptor_gives_no_key(inputs):
     (inputs["data"] / "datapackage.json").write_text("{", encoding="utf-8")
-    assert uptodate.inputs_key(inputs["data"]) is None
+    assert key(inputs) is None
 
 
 @pytest.fixture

@@ -15,15 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.errors import GitError
 from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, typed_frame
 from generator.site import filters, metrics
 from generator.site.manifest import data_files
 
 LIST_ROWS = 10  # more added/removed rows than this are counted per period instead of listed
-
-
-class GitError(Exception):
-    """git is missing, the folder is not in a repository, or a revision does not exist."""
 
 
 # ---------------------------------------------------------------- git

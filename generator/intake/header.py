@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from generator.intake.sheet import Grid, IntakeError, column_letter
+from generator.errors import IntakeError
+from generator.intake.sheet import Grid, column_letter
 from generator.package.load import resource_by_name
 
 # Words staff commonly use as a column header for a code of a reference table (besides the

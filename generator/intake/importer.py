@@ -14,11 +14,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import IntakeError
 from generator.intake.header import Column, find_header, header_names
 from generator.intake.merge import Merge, SourceRow, csv_text, merge_rows, primary_key, read_table
 from generator.intake.normalise import Conversion, Normaliser, plain
-from generator.intake.sheet import Grid, IntakeError, read_grid
-from generator.intake.sheet import IntakeUsageError as IntakeUsageError  # for the CLI
+from generator.intake.sheet import Grid, read_grid
 from generator.package.load import read_descriptor, resource_by_name
 from generator.site.manifest import data_files
 

@@ -8,17 +8,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import IntakeError, IntakeUsageError
+
 # Sheets of our own template that never hold data.
 INSTRUCTIONS_SHEET = "填写说明"
 LISTS_SHEET = "代码表"
 
 
-class IntakeError(Exception):
-    """The file cannot be turned into rows at all (no header, missing columns, unreadable)."""
-
-
-class IntakeUsageError(Exception):
-    """A wrong command line: unknown sheet, unsupported file type."""
 
 
 

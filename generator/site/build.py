@@ -16,20 +16,22 @@ import hashlib
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from mkdocs.exceptions import MkDocsException
+
 from generator import background, cache
+from generator.errors import BadData
 from generator.package.load import package_root
+from generator.project import Project
 from generator.site import manifest, uptodate
 from generator.site import mkdocs_build as site
 
 ASSETS = Path(__file__).parent / "assets"
-DEFAULT_WORK_DIR = site.CONFIG.parent / ".build"
 
 
 class Progress:
@@ -50,25 +52,21 @@ class Progress:
         return time.perf_counter() - self.started
 
 
-class BadData(Exception):
-    """Validation found errors: the build stops and publishes nothing."""
-
-    def __init__(self, report) -> None:
-        super().__init__(f"{len(report.errors)} errors")
-        self.report = report
-
-
-def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
+def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
+          project: Project | None = None) -> int:
     """Build the site of the package at `data_root` into `site_dir`; 0 on success, 1 on bad data.
 
     `site_dir` is replaced atomically, and only after every phase succeeded. When no input
     changed since the last build into `site_dir` and that site is intact, nothing is rebuilt.
+    `project` (mkdocs.yml, docs/, the default work folder) is found from the current directory
+    when not given.
     """
+    project = project or Project.find()
     data_root, site_dir = package_root(data_root), Path(site_dir)
-    work_dir = Path(work_dir) if work_dir else DEFAULT_WORK_DIR
+    work_dir = Path(work_dir) if work_dir else project.work_dir
 
     # 0. up to date: same data, history, docs, config, code and libraries as the site's build
-    inputs = uptodate.inputs_key(data_root)
+    inputs = uptodate.inputs_key(data_root, project)
     if uptodate.is_current(work_dir, site_dir, inputs):
         print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
         return 0
@@ -76,9 +74,9 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     # the pipeline's modules are imported here, so that the check above stays fast
     import generator.site.pages  # noqa: F401
 
-    helper = Helper(data_root, work_dir / "cache" / "validation")
+    helper = Helper(data_root, work_dir / "cache" / "validation", project.config)
     try:
-        return _build(data_root, site_dir, work_dir, inputs, helper)
+        return _build(project, data_root, site_dir, work_dir, inputs, helper)
     except BadData as bad:
         from generator.validate.report import format_human
 
@@ -91,8 +89,8 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
         helper.close()
 
 
-def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
-           helper: Helper) -> int:
+def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
+           inputs: str | None, helper: Helper) -> int:
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.history import releases
     from generator.package.load import load_package
@@ -111,7 +109,8 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
         # 2. compute: every figure of every page (pure functions, no I/O)
         figures = compute(package)
         updated = last_updated(data_root, figures.as_of)
-        site_data = pages.SiteData(package, [], list(RULES), figures=figures)
+        site_data = pages.SiteData(package, [], list(RULES), figures=figures,
+                                   about=project.hand_written("about.md"))
         site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
         done(f"计算指标:数据截至 {figures.period}")
         helper.check()
@@ -149,7 +148,7 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
-    key = tree_key(docs_dir)
+    key = tree_key(docs_dir, project.config)
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
         done(f"网站内容没有变化,保留现有 {site_dir}/")
@@ -187,8 +186,8 @@ class Helper:
     runs in this process when it is asked for.
     """
 
-    def __init__(self, data_root: Path, cache_dir: Path) -> None:
-        self.data_root, self.validation_seconds = data_root, 0.0
+    def __init__(self, data_root: Path, cache_dir: Path, config: Path | None = None) -> None:
+        self.data_root, self.config, self.validation_seconds = data_root, config, 0.0
         self.process = self.conn = None
         self.key = validation_key(data_root)
         self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
@@ -196,7 +195,7 @@ class Helper:
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate.pipeline  # noqa: F401
-        self.process, self.conn = (background.start(_serve, data_root, not self.from_cache)
+        self.process, self.conn = (background.start(_serve, data_root, not self.from_cache, config)
                                    or (None, None))
 
     def check(self, wait: bool = False):
@@ -218,10 +217,12 @@ class Helper:
         return self.report
 
     def build_site(self, docs_dir: Path, staging: Path, day: dt.date) -> None:
-        """`mkdocs build --strict` of `docs_dir` into `staging`, dated `day` (SiteBuildError)."""
+        """`mkdocs build --strict` of `docs_dir` with the helper's mkdocs.yml into `staging`,
+        dated `day` (SiteBuildError)."""
+        assert self.config is not None, "a helper that builds is given the project's mkdocs.yml"
         if self.conn is None:
             with source_date_epoch(day):
-                site.mkdocs_build_strict(docs_dir, staging)
+                site.mkdocs_build_strict(docs_dir, staging, self.config)
             return
         self.conn.send((docs_dir, staging, day))
         _answer(self.conn)
@@ -258,9 +259,9 @@ def _answer(conn):
     return value
 
 
-def _serve(conn, data_root: Path, validate: bool) -> None:
-    """The second process: validate (unless the report is kept), warm MkDocs up, then build the
-    site when told to."""
+def _serve(conn, data_root: Path, validate: bool, config: Path | None) -> None:
+    """The second process: validate (unless the report is kept), warm MkDocs up with `config`
+    (mkdocs.yml; None when this helper builds no site), then build the site when told to."""
     try:
         if validate:
             from generator.validate.pipeline import validate_package
@@ -271,30 +272,36 @@ def _serve(conn, data_root: Path, validate: bool) -> None:
     except Exception as exc:  # handed to the main process, which raises it
         _send_error(conn, exc)
         return
-    _warm_up_mkdocs()
+    if config is None:
+        return
+    try:
+        _warm_up_mkdocs(config)
+    except MkDocsException:  # a broken mkdocs.yml: the build below reports it
+        pass
     try:
         docs_dir, staging, day = conn.recv()
     except EOFError:
         return
     try:
         with source_date_epoch(day):
-            site.mkdocs_build_strict(docs_dir, staging)
+            site.mkdocs_build_strict(docs_dir, staging, config)
         conn.send(("ok", None))
     except Exception as exc:
         _send_error(conn, exc)
 
 
-def _warm_up_mkdocs() -> None:
+def _warm_up_mkdocs(config: Path) -> None:
     """Load what every MkDocs build loads first: its plugins and Markdown extensions (by reading
     mkdocs.yml once, against an empty folder) and jieba's dictionary for the Chinese search."""
     import jieba
     from mkdocs.config import load_config
 
+    logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the build reports problems
     jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not news
     jieba.initialize()
     with tempfile.TemporaryDirectory() as empty:
         (Path(empty) / "docs").mkdir()
-        load_config(str(site.CONFIG), docs_dir=str(Path(empty) / "docs"),
+        load_config(str(config), docs_dir=str(Path(empty) / "docs"),
                     site_dir=str(Path(empty) / "site"))
 
 
@@ -339,12 +346,12 @@ def source_date_epoch(day: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def tree_key(docs_dir: Path) -> str:
+def tree_key(docs_dir: Path, config: Path) -> str:
     """One hash of the docs tree, the MkDocs config and the library versions."""
     digest = hashlib.sha256()
     for line in cache.library_versions():
         digest.update(line.encode() + b"\0")
-    digest.update(site.CONFIG.read_bytes())
+    digest.update(config.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -355,17 +362,3 @@ def unchanged(work_dir: Path, site_dir: Path, key: str) -> bool:
     """True when `site_dir` is still exactly what the last build made from this docs tree."""
     record = uptodate.read_record(work_dir)
     return record.get("key") == key and uptodate.site_intact(site_dir, record)
-
-
-def main(data_root: str, site_dir: str, work_dir: str | None = None) -> int:
-    """Entry point for the CLI: build and report MkDocs failures as one clear message."""
-    from generator.validate.report import ConfigurationError
-
-    try:
-        return build(Path(data_root), Path(site_dir), Path(work_dir) if work_dir else None)
-    except ConfigurationError as exc:  # no package at the path, or an unusable policy file
-        print(f"azx build: {exc};{site_dir}/ 保持不变。", file=sys.stderr)
-        return 2
-    except site.SiteBuildError as exc:
-        print(f"MkDocs 构建失败,{site_dir}/ 保持不变:{exc}", file=sys.stderr)
-        return 1

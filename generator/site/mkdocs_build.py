@@ -20,13 +20,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+from generator.errors import SiteBuildError
+
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
-
-
-class SiteBuildError(Exception):
-    """MkDocs refused to build the site (a broken link or config in strict mode)."""
 
 
 class _Collect(logging.Handler):
@@ -43,16 +40,18 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.staging"
 
 
-def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path = CONFIG) -> None:
-    """Build `docs_dir` with mkdocs.yml into `out_dir`, strict: any warning fails the build."""
-    config = load_config(
-        str(config_file), docs_dir=str(docs_dir), site_dir=str(out_dir), strict=True
-    )
+def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path) -> None:
+    """Build `docs_dir` with `config_file` (mkdocs.yml) into `out_dir`, strict: any warning
+    fails the build. Relative paths are taken from the current directory."""
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its start-up chatter is not news
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
     try:
+        config = load_config(  # MkDocs itself would take them from the config file's folder
+            str(Path(config_file).resolve()), docs_dir=str(Path(docs_dir).resolve()),
+            site_dir=str(Path(out_dir).resolve()), strict=True
+        )
         with redirect_stdout(io.StringIO()):
             mkdocs_build(config)
     except (Abort, MkDocsException) as exc:

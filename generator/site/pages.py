@@ -28,7 +28,6 @@ from generator.site import charts, filters, metrics
 from generator.site.figures import Figures, records
 
 TEMPLATES = Path(__file__).parent / "templates"
-HAND_WRITTEN = Path(__file__).resolve().parents[2] / "docs"
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,7 @@ class SiteData:
     downloads: list = field(default_factory=list)
     figures: Figures | None = None
     releases: list = field(default_factory=list)
+    about: str = ""  # the project's hand-written docs/about.md
 
     @property
     def fig(self) -> Figures:
@@ -264,10 +264,9 @@ def data_pages(site: SiteData) -> Iterable[Page]:
     yield Page("validation.md", "validation.md.j2",
                {"warnings": site.warnings, "rules": rules},
                tuple(r["name"] for r in descriptor["resources"]))
-    about = HAND_WRITTEN / "about.md"
     yield Page("about.md", "about.md.j2",
                {"rules": site.rules, "policy": site.package.policy.entries,
-                "about": Markup(about.read_text(encoding="utf-8")), "descriptor": descriptor},
+                "about": Markup(site.about), "descriptor": descriptor},
                (POLICY,))
 
 

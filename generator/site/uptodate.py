@@ -18,12 +18,10 @@ import subprocess
 from pathlib import Path
 
 from generator import cache
+from generator.project import Project
 from generator.site import manifest
 
 GENERATOR = Path(__file__).resolve().parents[1]
-REPO = GENERATOR.parent
-CONFIG = REPO / "mkdocs.yml"
-HAND_WRITTEN = REPO / "docs"
 RECORD = "last-build.json"
 
 
@@ -44,9 +42,9 @@ def _data_history(data_root: Path) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def inputs_key(data_root: Path) -> str | None:
-    """One sha256 of everything a build reads; None when the package cannot even be listed
-    (a real build then reports why)."""
+def inputs_key(data_root: Path, project: Project) -> str | None:
+    """One sha256 of everything a build of `project` reads; None when the package cannot even
+    be listed (a real build then reports why)."""
     digest = hashlib.sha256()
     try:
         digest.update(manifest.data_digest(data_root).encode())
@@ -55,8 +53,8 @@ def inputs_key(data_root: Path) -> str | None:
     digest.update(_data_history(data_root).encode() + b"\0")
     for line in cache.library_versions():  # the same libraries as every cached artefact
         digest.update(line.encode() + b"\0")
-    digest.update(CONFIG.read_bytes())
-    for root in (HAND_WRITTEN, GENERATOR):
+    digest.update(project.config.read_bytes())
+    for root in (project.docs, GENERATOR):
         digest.update(f"\0{root.name}\0".encode())
         _tree(digest, root)
     return digest.hexdigest()

@@ -7,11 +7,9 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from generator.errors import ConfigurationError as ConfigurationError  # importable from here
+
 SEVERITY_ZH = {"error": "错误", "warning": "警告"}
-
-
-class ConfigurationError(Exception):
-    """Validation cannot start: no package at the path, or an unreadable policy file (exit 2)."""
 
 
 @dataclass(frozen=True)
