@@ -27,6 +27,7 @@ from generator import background
 from generator.site import manifest
 from generator import cache as pickles
 from generator.site import mkdocs_build as site
+from generator.site import publisher as publishers
 from generator.site import uptodate
 from generator.package.load import package_root
 
@@ -68,6 +69,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     """
     data_root, site_dir = package_root(data_root), Path(site_dir)
     work_dir = Path(work_dir) if work_dir else DEFAULT_WORK_DIR
+    publisher = publishers.load(data_root)  # a bad publisher file stops here (exit 2)
 
     # 0. up to date: same data, history, docs, config, code and libraries as the site's build
     inputs = uptodate.inputs_key(data_root)
@@ -80,7 +82,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
 
     helper = Helper(data_root, work_dir / "cache" / "validation")
     try:
-        return _build(data_root, site_dir, work_dir, inputs, helper)
+        return _build(data_root, site_dir, work_dir, inputs, helper, publisher)
     except BadData as bad:
         from generator.validate.report import format_human
 
@@ -94,7 +96,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
 
 
 def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
-           helper: Helper) -> int:
+           helper: Helper, publisher: publishers.Publisher) -> int:
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.site import charts
     from generator.site import downloads
@@ -148,11 +150,12 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
     pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
                  cache_dir / "templates")
     shutil.copytree(ASSETS, docs_dir / "assets")
-    releases.write_feed(site_data.releases, docs_dir, package.descriptor)
+    releases.write_feed(site_data.releases, docs_dir, package.descriptor, publisher.site_url,
+                        publisher.issuer)
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
-    key = tree_key(docs_dir)
+    key = tree_key(docs_dir, publisher)
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
         done(f"网站内容没有变化,保留现有 {site_dir}/")
@@ -161,7 +164,7 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
     staging = site.staging_dir(site_dir)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        helper.build_site(docs_dir, staging, updated([]))
+        helper.build_site(docs_dir, staging, updated([]), publisher.as_dict())
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -220,13 +223,13 @@ class Helper:
             raise BadData(self.report)
         return self.report
 
-    def build_site(self, docs_dir: Path, staging: Path, day: dt.date) -> None:
+    def build_site(self, docs_dir: Path, staging: Path, day: dt.date, publisher: dict) -> None:
         """`mkdocs build --strict` of `docs_dir` into `staging`, dated `day` (SiteBuildError)."""
         if self.conn is None:
             with source_date_epoch(day):
-                site.mkdocs_build_strict(docs_dir, staging)
+                site.mkdocs_build_strict(docs_dir, staging, publisher)
             return
-        self.conn.send((docs_dir, staging, day))
+        self.conn.send((docs_dir, staging, day, publisher))
         _answer(self.conn)
 
     def close(self) -> None:
@@ -282,12 +285,12 @@ def _serve(conn, data_root: Path, validate: bool) -> None:
         return
     _warm_up_mkdocs()
     try:
-        docs_dir, staging, day = conn.recv()
+        docs_dir, staging, day, publisher = conn.recv()
     except EOFError:
         return
     try:
         with source_date_epoch(day):
-            site.mkdocs_build_strict(docs_dir, staging)
+            site.mkdocs_build_strict(docs_dir, staging, publisher)
         conn.send(("ok", None))
     except Exception as exc:
         _send_error(conn, exc)
@@ -348,14 +351,18 @@ def source_date_epoch(day: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def tree_key(docs_dir: Path) -> str:
-    """One hash of the docs tree, the MkDocs config and the builder versions."""
+def tree_key(docs_dir: Path, publisher: publishers.Publisher) -> str:
+    """One hash of the docs tree, the MkDocs config, theme overrides and publisher, and the
+    builder versions."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
     for part in ("mkdocs", "mkdocs-material", "pymdown-extensions", "jieba"):
         digest.update(f"{part}={version(part)}\0".encode())
     digest.update(site.CONFIG.read_bytes())
+    digest.update(repr(publisher).encode())
+    for path in sorted(p for p in site.THEME.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(site.THEME).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

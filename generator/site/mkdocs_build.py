@@ -21,6 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 CONFIG = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+THEME = Path(__file__).parent / "theme"  # mkdocs.yml's custom_dir: footer, feed link, 404
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -43,11 +44,16 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.staging"
 
 
-def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path = CONFIG) -> None:
-    """Build `docs_dir` with mkdocs.yml into `out_dir`, strict: any warning fails the build."""
+def mkdocs_build_strict(docs_dir: Path, out_dir: Path, publisher: dict | None = None,
+                        config_file: Path = CONFIG) -> None:
+    """Build `docs_dir` with mkdocs.yml into `out_dir`, strict: any warning fails the build.
+
+    `publisher` (see `publisher.Publisher`) gives the site's URL and what the footer shows."""
+    urls = {"site_url": publisher["site_url"]} if publisher else {}
     config = load_config(
-        str(config_file), docs_dir=str(docs_dir), site_dir=str(out_dir), strict=True
+        str(config_file), docs_dir=str(docs_dir), site_dir=str(out_dir), strict=True, **urls
     )
+    config.extra["publisher"] = publisher
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its start-up chatter is not news
     logger = logging.getLogger("mkdocs")
     handler = _Collect()

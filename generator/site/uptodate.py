@@ -19,6 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from generator.site import manifest
+from generator.site import publisher
 
 GENERATOR = Path(__file__).resolve().parents[1]
 REPO = GENERATOR.parent
@@ -59,6 +60,7 @@ def inputs_key(data_root: Path) -> str | None:
     digest = hashlib.sha256()
     try:
         digest.update(manifest.data_digest(data_root).encode())
+        digest.update(publisher.path(data_root).read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
     digest.update(_data_history(data_root).encode() + b"\0")
