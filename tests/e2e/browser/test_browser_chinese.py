@@ -46,7 +46,7 @@ FORMAT_NAMES = {"Atom", "Excel"}
 def package_names() -> set[str]:
     """Table, file and column names of the data package, and every rule id."""
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    names = {descriptor["name"]} | {rule.id for rule in RULES}
+    names = {descriptor["name"], "datapackage.json"} | {rule.id for rule in RULES}
     for resource in descriptor["resources"]:
         names |= {resource["name"], resource["path"]}
         names |= {field["name"] for field in resource["schema"]["fields"]}
