@@ -69,11 +69,14 @@ def test_every_page_names_the_publisher_with_its_text_escaped(site):
         assert "<script>alert(1)" not in page and "<img src=x" not in page, name
 
 
-def test_every_page_announces_the_feed_at_its_absolute_address(site):
+def test_every_page_announces_the_feed(site):
+    found = pages(site)
     link = ('<link rel="alternate" type="application/atom+xml" '
-            'title="驻马店市安全生产责任保险信息公开 · 数据更新记录" '
-            'href="https://example.org/ajx/feed.xml">')
-    assert [name for name, page in pages(site).items() if link not in page] == []
+            'title="驻马店市安全生产责任保险信息公开 · 数据更新记录" href="{}">')
+    wrong = [name for name, page in found.items()
+             if link.format("../" * name.count("/") + "feed.xml") not in page]
+    assert wrong == ["404.html"]  # a server shows it at any depth: its links start at the root
+    assert link.format("/ajx/feed.xml") in found["404.html"]
 
 
 def test_canonical_links_and_the_sitemap_use_the_site_url(site):

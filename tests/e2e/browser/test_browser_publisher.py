@@ -15,7 +15,7 @@ FOOTER_JS = """() => ({
   footer: document.querySelector('.md-footer .azx-publisher')?.innerText.split('\\n')
       .filter(line => line) ?? null,
   feeds: [...document.querySelectorAll('link[rel=alternate][type="application/atom+xml"]')]
-      .map(link => link.getAttribute('href')),
+      .map(link => link.href),
 })"""
 
 
@@ -31,7 +31,7 @@ def expected_footer() -> list[str]:
 
 def test_every_page_names_the_publisher_and_announces_the_feed(desktop, base_url, site_pages,
                                                                 report):
-    footer, feed = expected_footer(), publisher.load(DATA_DIR).site_url + "feed.xml"
+    footer, feed = expected_footer(), base_url + "feed.xml"
     wrong = []
     for path in [*site_pages, "404.html"]:
         desktop.goto(base_url + path, wait_until="domcontentloaded")
