@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class Chart:
     table: Table
     src: str = field(default="", compare=False)  # set once drawn: "charts/<name>-<hash>.svg"
     title: str = field(default="", compare=False)  # the heading shown above the chart
+    width: int = field(default=0, compare=False)  # once drawn: its size in CSS pixels, so that
+    height: int = field(default=0, compare=False)  # the page keeps its place before it loads
 
     @property
     def wide(self) -> bool:
@@ -291,8 +294,16 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
         target = out_dir / src
         if not target.exists():
             target.write_bytes(svg)
-        drawn.append(dataclasses.replace(chart, src=src))
+        width, height = svg_size(svg)
+        drawn.append(dataclasses.replace(chart, src=src, width=width, height=height))
     return drawn, len(missing)
+
+
+def svg_size(svg: bytes) -> tuple[int, int]:
+    """Width and height in CSS pixels of an SVG that matplotlib sized in points."""
+    head = svg[:svg.index(b">", svg.index(b"<svg"))].decode()
+    return tuple(round(float(re.search(f' {name}="([0-9.]+)pt"', head)[1]) * 4 / 3)
+                 for name in ("width", "height"))
 
 
 # --- specs: one function a figure, each computing its finding sentence from the numbers ------
