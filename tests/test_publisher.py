@@ -90,3 +90,16 @@ def test_a_build_with_unreadable_yaml_stops_with_exit_2(tmp_path, capsys):
     assert (code, out) == (2, "")
     assert err.startswith(f"azx build: 无法读取网站发布信息文件 {data / 'publisher.yaml'}:")
     assert err.endswith(f";{site}/ 保持不变。\n") and "Traceback" not in err
+
+
+def test_a_changed_publisher_file_makes_the_next_build_a_real_one(tmp_path):
+    from generator.site import uptodate
+
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    bundled_key = uptodate.inputs_key(data)
+    (data / "publisher.yaml").write_text(
+        yaml.safe_dump(bundled() | {"contact_phone": "0396-1111111"}, allow_unicode=True),
+        encoding="utf-8")
+    own_key = uptodate.inputs_key(data)
+    assert None not in (bundled_key, own_key) and own_key != bundled_key
