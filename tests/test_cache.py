@@ -45,11 +45,12 @@ def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade, fixture_pack
     resource = next(r for r in package.descriptor["resources"] if r["name"] == "regions")
     source = package.root / resource["path"]
     sha = downloads._file_sha(source)
+    names = downloads.code_names(package)
     store = tmp_path / "cache"
-    first, _ = downloads.convert(resource, source, sha, store)
-    assert downloads.convert(resource, source, sha, store)[0] == first
+    first, _ = downloads.convert(resource, source, sha, store, names)
+    assert downloads.convert(resource, source, sha, store, names)[0] == first
     upgrade()
-    again, meta = downloads.convert(resource, source, sha, store)
+    again, meta = downloads.convert(resource, source, sha, store, names)
     assert again != first and (again / "xlsx").is_file()
     assert meta["sha256"]["xlsx"] == downloads._file_sha(again / "xlsx")
 

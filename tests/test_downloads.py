@@ -1,11 +1,14 @@
-"""Download files: typed JSON, XLSX with Chinese titles, stable bytes, the cache, Excel's limit."""
+"""Download files: CSV for Excel (BOM), typed JSON, XLSX with Chinese headers and names, stable
+bytes, the cache, Excel's limit."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import json
+import shutil
 import zipfile
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -28,12 +31,8 @@ def test_every_resource_as_csv_json_xlsx_and_the_package_zip(tmp_path, fixture_p
     assert regions["rows"] == 3 and regions["xlsx_left_out"] is None
     assert json.loads((out / "regions.json").read_text(encoding="utf-8"))[0] == {
         "code": "411702", "name": "驿城区", "kind": "区", "display_order": 1}
-    sheet = load_workbook(out / "coverage.xlsx", read_only=True)["coverage"]
-    header, first = list(sheet.iter_rows(max_row=2, values_only=True))
-    assert header[:4] == ("统计月份", "单位代码", "行业代码", "应投保企业数")
-    assert first[:4] == ("2025-04", "411702", "coal", 10)
     with zipfile.ZipFile(out / "zhumadian-ajx.zip") as bundle:
-        assert "coverage.csv" in bundle.namelist()
+        assert bundle.read("coverage.csv") == (package.root / "coverage.csv").read_bytes()
     assert entries["package"]["rows"] == sum(
         e["rows"] for name, e in entries.items() if name != "package")
 
@@ -75,3 +74,65 @@ def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, mo
             "请下载 CSV 或 JSON 格式,用数据库、统计软件或编程工具打开"
             "(用 Excel 直接打开 CSV 只会读入前 13 行)。") in text
     assert text.count("超过 Excel 单个工作表") == 1
+
+
+def test_a_tables_csv_starts_with_a_bom_and_the_zip_keeps_the_package_files(tmp_path,
+                                                                          fixture_package):
+    package = load_package(fixture_package("site_small"))
+    downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache")
+    out = tmp_path / "docs" / "downloads"
+    source = (package.root / "coverage.csv").read_bytes()
+    assert not source.startswith(downloads.BOM)
+    assert (out / "coverage.csv").read_bytes() == downloads.BOM + source
+    (tmp_path / "bom.csv").write_bytes(downloads.BOM + source)
+    downloads.write_csv(tmp_path / "bom.csv", tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_bytes() == downloads.BOM + source  # one BOM, not two
+
+
+def xlsx(path: Path):
+    return load_workbook(path).active
+
+
+def test_xlsx_has_chinese_headers_with_units_and_a_name_beside_each_code(tmp_path,
+                                                                         fixture_package):
+    package = load_package(fixture_package("site_small"))
+    downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache")
+    out = tmp_path / "docs" / "downloads"
+
+    sheet = xlsx(out / "coverage.xlsx")
+    assert sheet.title == "投保进展"
+    assert list(sheet.iter_rows(max_row=2, values_only=True)) == [
+        ("统计月份", "单位代码", "单位名称", "行业代码", "行业名称", "应投保企业数", "已投保企业数",
+         "覆盖从业人员数", "本年累计保费(元)", "最低每人死亡伤残限额(元)"),
+        ("2025-04", "411702", "驿城区", "coal", "煤矿", 10, 6, 150, 72000, 400000),
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJ"] == [
+        10, 10, 12, 12, 12, 14, 14, 16, 18, 26]
+
+    claims = xlsx(out / "claims.xlsx")
+    assert [c.value for c in claims[1]][:5] == [
+        "统计季度", "保险机构代码", "保险机构名称", "行业代码", "行业名称"]
+    assert [c.value for c in claims[2]][:5] == [
+        "2025Q1", "HHCX", "洪河财产保险股份有限公司驻马店市分公司", "coal", "煤矿"]
+    assert claims.column_dimensions["C"].width == 42  # the longest insurer name, plus 2
+    scores = xlsx(out / "assessment_scores.xlsx")  # insurer_code without a foreign key of its own
+    assert [c.value for c in scores[1]][:3] == ["评估轮次", "保险机构代码", "保险机构名称"]
+    assessments = xlsx(out / "assessments.xlsx")
+    assert [c.value for c in assessments[1]][1:5] == [
+        "保险机构代码", "保险机构名称", "评估机构代码", "评估机构名称"]
+    regions = xlsx(out / "regions.xlsx")  # a reference table: its names are there already
+    assert [c.value for c in regions[1]] == ["单位代码", "单位名称", "类型", "显示顺序"]
+
+
+def test_a_renamed_region_renames_it_in_the_coverage_xlsx(tmp_path, fixture_package):
+    data = tmp_path / "data"
+    shutil.copytree(fixture_package("site_small"), data)
+    downloads.write_downloads(load_package(data), tmp_path / "one", tmp_path / "cache")
+    regions = data / "regions.csv"
+    regions.write_text(regions.read_text(encoding="utf-8").replace("驿城区", "驿城新区"),
+                       encoding="utf-8")
+    downloads.write_downloads(load_package(data), tmp_path / "two", tmp_path / "cache")
+    assert xlsx(tmp_path / "one" / "downloads" / "coverage.xlsx")["C2"].value == "驿城区"
+    assert xlsx(tmp_path / "two" / "downloads" / "coverage.xlsx")["C2"].value == "驿城新区"

@@ -222,13 +222,15 @@ def outline(lines: tuple[str, ...]) -> list[Outline]:
             for h, items in groups]
 
 
-def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url: str = "") -> Path:
-    """Write feed.xml at the site root; links are relative unless the site's URL is known."""
+def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url: str = "",
+               author: str = "") -> Path:
+    """Write feed.xml at the site root, signed by `author` (the issuing office); links are
+    relative unless the site's URL is known."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     body = atom_feed(
         found,
         title=f"{descriptor.get('title', descriptor['name'])} · 数据更新记录",
-        author="驻马店市安全生产委员会办公室",
+        author=author or descriptor.get("title", descriptor["name"]),
         page_url=f"{base}{PAGE.removesuffix('.md')}/",
         feed_url=f"{base}{FEED}",
         feed_key=descriptor["name"],

@@ -30,6 +30,7 @@ from generator.package.load import package_root
 from generator.project import Project
 from generator.site import manifest, uptodate
 from generator.site import mkdocs_build as site
+from generator.site import publisher as publishers
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -64,6 +65,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
     project = project or Project.find()
     data_root, site_dir = package_root(data_root), Path(site_dir)
     work_dir = Path(work_dir) if work_dir else project.work_dir
+    publisher = publishers.load(data_root, project.data)  # a bad publisher file stops here (exit 2)
 
     # 0. up to date: same data, history, docs, config, code and libraries as the site's build
     inputs = uptodate.inputs_key(data_root, project)
@@ -76,7 +78,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
 
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config)
     try:
-        return _build(project, data_root, site_dir, work_dir, inputs, helper)
+        return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
     except BadData as bad:
         from generator.validate.report import format_human
 
@@ -90,7 +92,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
 
 
 def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
-           inputs: str | None, helper: Helper) -> int:
+           inputs: str | None, helper: Helper, publisher: publishers.Publisher) -> int:
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.history import releases
     from generator.package.load import load_package
@@ -144,11 +146,12 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
                  cache_dir / "templates")
     shutil.copytree(ASSETS, docs_dir / "assets")
-    releases.write_feed(site_data.releases, docs_dir, package.descriptor)
+    releases.write_feed(site_data.releases, docs_dir, package.descriptor, publisher.site_url,
+                        publisher.issuer)
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
-    key = tree_key(docs_dir, project.config)
+    key = tree_key(docs_dir, project.config, publisher)
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
         done(f"网站内容没有变化,保留现有 {site_dir}/")
@@ -157,7 +160,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     staging = site.staging_dir(site_dir)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        helper.build_site(docs_dir, staging, updated([]))
+        helper.build_site(docs_dir, staging, updated([]), publisher.as_dict())
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -216,15 +219,15 @@ class Helper:
             raise BadData(self.report)
         return self.report
 
-    def build_site(self, docs_dir: Path, staging: Path, day: dt.date) -> None:
+    def build_site(self, docs_dir: Path, staging: Path, day: dt.date, publisher: dict) -> None:
         """`mkdocs build --strict` of `docs_dir` with the helper's mkdocs.yml into `staging`,
         dated `day` (SiteBuildError)."""
         assert self.config is not None, "a helper that builds is given the project's mkdocs.yml"
         if self.conn is None:
             with source_date_epoch(day):
-                site.mkdocs_build_strict(docs_dir, staging, self.config)
+                site.mkdocs_build_strict(docs_dir, staging, self.config, publisher)
             return
-        self.conn.send((docs_dir, staging, day))
+        self.conn.send((docs_dir, staging, day, publisher))
         _answer(self.conn)
 
     def close(self) -> None:
@@ -279,12 +282,12 @@ def _serve(conn, data_root: Path, validate: bool, config: Path | None) -> None:
     except MkDocsException:  # a broken mkdocs.yml: the build below reports it
         pass
     try:
-        docs_dir, staging, day = conn.recv()
+        docs_dir, staging, day, publisher = conn.recv()
     except EOFError:
         return
     try:
         with source_date_epoch(day):
-            site.mkdocs_build_strict(docs_dir, staging, config)
+            site.mkdocs_build_strict(docs_dir, staging, config, publisher)
         conn.send(("ok", None))
     except Exception as exc:
         _send_error(conn, exc)
@@ -346,12 +349,16 @@ def source_date_epoch(day: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def tree_key(docs_dir: Path, config: Path) -> str:
-    """One hash of the docs tree, the MkDocs config and the library versions."""
+def tree_key(docs_dir: Path, config: Path, publisher: publishers.Publisher) -> str:
+    """One hash of the docs tree, the MkDocs config, theme overrides and publisher, and the
+    library versions."""
     digest = hashlib.sha256()
     for line in cache.library_versions():
         digest.update(line.encode() + b"\0")
     digest.update(config.read_bytes())
+    digest.update(repr(publisher).encode())
+    for path in sorted(p for p in site.THEME.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(site.THEME).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -1,5 +1,10 @@
 """The download files: every resource as CSV, JSON and XLSX, and the whole package as one zip.
 
+Made for Excel as well as for data tools: a table's CSV download starts with a UTF-8 byte order
+mark, so that Excel on a Chinese Windows reads it as UTF-8; the zip holds the package's own files
+unchanged. The XLSX has Chinese headers (amounts with their unit), the name beside every code,
+a frozen header row and columns as wide as their contents.
+
 Every file is reproducible (sorted keys, fixed zip timestamps, fixed workbook dates), so two builds
 of the same data give the same bytes and the same sha256 on the downloads page. Tables are
 streamed row by row, never held in memory whole; a table longer than an Excel sheet gets no XLSX
@@ -14,9 +19,12 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
+import unicodedata
 import zipfile
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from generator.cache import fingerprint, write_bytes
@@ -26,6 +34,8 @@ FOLDER = "downloads"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 JSON_TYPES = {"integer": int, "number": float}
 EXCEL_SHEET_ROWS = 1_048_576  # rows of one Excel worksheet, the header row included
+BOM = b"\xef\xbb\xbf"
+WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
@@ -65,20 +75,91 @@ def write_json(fields: list[dict], source: Path, target: Path) -> int:
     return count
 
 
-def to_xlsx(resource: dict, source: Path) -> bytes:
-    """One sheet with Chinese titles over the field names, numbers as numbers; stable bytes."""
-    from openpyxl import Workbook  # imported when a table is converted, not on every build
+def write_csv(source: Path, target: Path) -> None:
+    """`source` with a UTF-8 byte order mark in front (one, whether or not it had one)."""
+    with source.open("rb") as src, target.open("wb") as out:
+        out.write(BOM)
+        head = src.read(len(BOM))
+        if head != BOM:
+            out.write(head)
+        shutil.copyfileobj(src, out, 1 << 20)
 
-    fields = resource["schema"]["fields"]
-    kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
-    titles = {f["name"]: f.get("title", f["name"]) for f in fields}
+
+def code_names(package: Package) -> dict[str, dict[str, str]]:
+    """For every column holding the code of a table that has names (region_code, industry_code,
+    insurer_code, assessor_code, found from the package's foreign keys): code → name."""
+    found = {}
+    for resource in package.descriptor["resources"]:
+        for key in resource["schema"].get("foreignKeys", []):
+            fields, ref = key["fields"], key["reference"]
+            ref_fields = ref["fields"]
+            if isinstance(fields, list):
+                if len(fields) != 1:
+                    continue
+                fields, ref_fields = fields[0], ref_fields[0]
+            table = package.frames.get(ref["resource"])
+            if table is not None and "name" in table.columns:
+                found[fields] = dict(zip(table[ref_fields].astype(str), table["name"], strict=True))
+    return found
+
+
+def _name_title(field: dict) -> str:
+    """The header of the name column beside a code column: 行业代码 → 行业名称."""
+    title = field.get("title", field["name"])
+    return title.replace("代码", "名称") if "代码" in title else f"{title}名称"
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in Excel: two for a Chinese character, one for the rest."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> bytes:
+    """One sheet titled in Chinese: bold, frozen Chinese headers (amounts with their unit), the
+    name from `names` beside each code, numbers as numbers, columns fitted; stable bytes."""
+    from openpyxl import Workbook  # imported when a table is converted, not on every build
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from generator.intake.template import header_text
+
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    kinds = {name: JSON_TYPES.get(f["type"], str) for name, f in fields.items()}
+    header = next(_rows(source))
+    titles = []
+    for name in header:
+        titles.append(header_text(fields[name]))
+        if name in names:
+            titles.append(_name_title(fields[name]))
+
+    def cells(row: list[str]) -> list:
+        out = []
+        for name, value in zip(header, row, strict=True):
+            out.append(kinds[name](value) if value != "" else None)
+            if name in names:
+                out.append(names[name].get(value))
+        return out
+
+    widths = [_width(t) for t in titles]
+    for row in islice(_rows(source), 1, WIDTH_ROWS + 1):
+        widths = [max(w, _width(str(v))) for w, v in zip(widths, cells(row), strict=True)]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(resource["name"])
+    sheet = workbook.create_sheet(re.sub(r"[][:*?/\\]", "", resource.get("title") or
+                                         resource["name"])[:31])
+    sheet.freeze_panes = "A2"
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 60)
+    bold = Font(bold=True)
+    head = []
+    for title in titles:
+        head.append(WriteOnlyCell(sheet, title))
+        head[-1].font = bold
+    sheet.append(head)
     rows = _rows(source)
-    header = next(rows)
-    sheet.append([titles[name] for name in header])
+    next(rows)
     for row in rows:
-        sheet.append([kinds[n](v) if v != "" else None for n, v in zip(header, row, strict=True)])
+        sheet.append(cells(row))
     workbook.properties.creator = "azx"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -90,8 +171,6 @@ def to_xlsx(resource: dict, source: Path) -> bytes:
 
 
 def _pin_core_dates(xml: bytes) -> bytes:
-    import re
-
     return re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
                   rb"\g<1>2000-01-01T00:00:00Z\g<3>", xml)
 
@@ -108,21 +187,26 @@ def _file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path) -> tuple[Path, dict]:
-    """The JSON (and, when the table fits one Excel sheet, XLSX) of one resource in its cache
-    folder, converted only when no build made them from the same bytes (`source_sha`) before;
-    the folder and its record: rows, and the sha256 of each file."""
-    key = fingerprint([json.dumps(resource, sort_keys=True), source_sha], code=(__name__,))
+def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
+            names: dict[str, dict[str, str]]) -> tuple[Path, dict]:
+    """The CSV with its byte order mark, the JSON and (when the table fits one Excel sheet) the
+    XLSX of one resource in its cache folder, converted only when no build made them from the
+    same bytes (`source_sha`) and code names before; the folder and its record: rows, and the
+    sha256 of each file."""
+    key = fingerprint([json.dumps(resource, sort_keys=True), source_sha,
+                       json.dumps(names, sort_keys=True, ensure_ascii=False)], code=(__name__,))
     folder = cache_dir / key
     if (folder / "meta.json").is_file():
         return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     temporary = cache_dir / f".{folder.name}.tmp"
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
+    write_csv(source, temporary / "csv")
     rows = write_json(resource["schema"]["fields"], source, temporary / "json")
-    meta: dict = {"rows": rows, "sha256": {"json": _file_sha(temporary / "json")}}
+    meta: dict = {"rows": rows, "sha256": {"csv": _file_sha(temporary / "csv"),
+                                           "json": _file_sha(temporary / "json")}}
     if rows < EXCEL_SHEET_ROWS:
-        (temporary / "xlsx").write_bytes(to_xlsx(resource, source))
+        (temporary / "xlsx").write_bytes(to_xlsx(resource, source, names))
         meta["sha256"]["xlsx"] = _file_sha(temporary / "xlsx")
     (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
@@ -152,19 +236,19 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
     out.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     entries = []
+    names = code_names(package)
     for resource in package.descriptor["resources"]:
         source = package.root / resource["path"]
-        source_sha = _file_sha(source)
-        folder, meta = convert(resource, source, source_sha, cache_dir)
+        fields = {f["name"] for f in resource["schema"]["fields"]}
+        folder, meta = convert(resource, source, _file_sha(source), cache_dir,
+                               {k: v for k, v in names.items() if k in fields})
         files = []
-        for fmt, suffix, origin in (("CSV", "csv", source), ("JSON", "json", folder / "json"),
-                                    ("XLSX", "xlsx", folder / "xlsx")):
-            if suffix != "csv" and suffix not in meta["sha256"]:
+        for fmt, suffix in (("CSV", "csv"), ("JSON", "json"), ("XLSX", "xlsx")):
+            if suffix not in meta["sha256"]:
                 continue
             path = f"{FOLDER}/{resource['name']}.{suffix}"
-            _place(origin, docs_dir / path, link=origin.is_relative_to(cache_dir))
-            sha = meta["sha256"][suffix] if suffix != "csv" else source_sha
-            files.append({"format": fmt, "path": path, "sha256": sha})
+            _place(folder / suffix, docs_dir / path, link=True)
+            files.append({"format": fmt, "path": path, "sha256": meta["sha256"][suffix]})
         entries.append({"name": resource["name"], "title": resource.get("title", resource["name"]),
                         "rows": meta["rows"], "files": files,
                         "xlsx_left_out": None if "xlsx" in meta["sha256"] else EXCEL_SHEET_ROWS})

@@ -22,6 +22,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from generator.errors import SiteBuildError
 
+THEME = Path(__file__).parent / "theme"  # mkdocs.yml's custom_dir: footer, feed link, 404
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -40,9 +41,12 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.staging"
 
 
-def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path) -> None:
+def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path,
+                        publisher: dict | None = None) -> None:
     """Build `docs_dir` with `config_file` (mkdocs.yml) into `out_dir`, strict: any warning
-    fails the build. Relative paths are taken from the current directory."""
+    fails the build. Relative paths are taken from the current directory. `publisher` (see
+    `publisher.Publisher`) gives the site's URL and what the footer shows."""
+    urls = {"site_url": publisher["site_url"]} if publisher else {}
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its start-up chatter is not news
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
@@ -50,8 +54,9 @@ def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path) -> Non
     try:
         config = load_config(  # MkDocs itself would take them from the config file's folder
             str(Path(config_file).resolve()), docs_dir=str(Path(docs_dir).resolve()),
-            site_dir=str(Path(out_dir).resolve()), strict=True
+            site_dir=str(Path(out_dir).resolve()), strict=True, **urls
         )
+        config.extra["publisher"] = publisher
         with redirect_stdout(io.StringIO()):
             mkdocs_build(config)
     except (Abort, MkDocsException) as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from generator import cache
 from generator.project import Project
-from generator.site import manifest
+from generator.site import manifest, publisher
 
 GENERATOR = Path(__file__).resolve().parents[1]
 RECORD = "last-build.json"
@@ -48,6 +48,7 @@ def inputs_key(data_root: Path, project: Project) -> str | None:
     digest = hashlib.sha256()
     try:
         digest.update(manifest.data_digest(data_root).encode())
+        digest.update(publisher.path(data_root, project.data).read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
     digest.update(_data_history(data_root).encode() + b"\0")

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -253,6 +254,15 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
         target = out_dir / src
         if not target.exists():
             target.write_bytes(svg)
-        drawn.append(dataclasses.replace(chart, src=src))
+        width, height = svg_size(svg)
+        drawn.append(dataclasses.replace(chart, src=src, width=width, height=height))
     return drawn, len(missing)
+
+
+def svg_size(svg: bytes) -> tuple[int, int]:
+    """Width and height in CSS pixels of an SVG that matplotlib sized in points."""
+    head = svg[:svg.index(b">", svg.index(b"<svg"))].decode()
+    found = re.search(r' width="([0-9.]+)pt" height="([0-9.]+)pt"', head)
+    assert found is not None, "matplotlib sizes its SVGs in points"
+    return round(float(found[1]) * 4 / 3), round(float(found[2]) * 4 / 3)
 

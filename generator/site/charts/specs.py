@@ -41,6 +41,8 @@ class Chart:
     table: Table
     src: str = field(default="", compare=False)  # set once drawn: "charts/<name>-<hash>.svg"
     title: str = field(default="", compare=False)  # the heading shown above the chart
+    width: int = field(default=0, compare=False)  # once drawn: its size in CSS pixels, so that
+    height: int = field(default=0, compare=False)  # the page keeps its place before it loads
 
     @property
     def wide(self) -> bool:
