@@ -22,7 +22,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from generator.errors import SiteBuildError
 
-THEME = Path(__file__).parent / "theme"  # mkdocs.yml's custom_dir: footer, feed link, 404
+THEME = Path(__file__).parent / "theme"  # theme overrides: footer, feed link, Chinese 404
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
@@ -57,6 +57,9 @@ def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path,
             site_dir=str(Path(out_dir).resolve()), strict=True, **urls
         )
         config.extra["publisher"] = publisher
+        # The package's theme overrides (footer, feed link, Chinese 404) come first, as a
+        # custom_dir would: they are code of this package, not files of the project folder.
+        config.theme.dirs.insert(0, str(THEME))
         with redirect_stdout(io.StringIO()):
             mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
