@@ -13,19 +13,28 @@ import json
 import re
 import warnings
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import charset_normalizer
 
 from generator.package.load import DESCRIPTOR, package_root
+from generator.package.safe import UnsafeFile, check_package_file, read_package_file
+from generator.package.safe import unsafe_path_reason as unsafe_path_reason
+from generator.package.text import CELL_FORBIDDEN, code_point, describe, visible
 from generator.validate.report import ConfigurationError, Problem
-from generator.validate.rules.base import make_problem
+from generator.validate.rules.base import make_problem, problem
+from generator.validate.rules.descriptor import (
+    MAX_DEPTH,
+    depth,
+    descriptor_problems,
+    duplicate_keys,
+    too_large,
+)
 
 if TYPE_CHECKING:  # pandas is imported by `parse_rows`, so reading a header stays light
     import pandas as pd
 
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[A-Za-z][A-Za-z0-9+.-]*:(?![\\/])")
 CHINESE_ENCODINGS = ("gb18030", "gbk", "gb2312", "hz", "big5", "cp936", "cp950")
 SAVE_AS_UTF8 = (
     "请在 Excel 中“文件 → 另存为”,保存类型选“CSV UTF-8(逗号分隔)(*.csv)”;"
@@ -56,10 +65,15 @@ def locate_package(path: str | Path) -> Path:
 
 
 def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
-    """The parsed descriptor, or None with the problem that prevents using it."""
-    data = (root / DESCRIPTOR).read_bytes()
+    """The parsed descriptor, or None with the problems that prevent using it."""
     try:
-        descriptor = json.loads(data.decode("utf-8-sig"))
+        data = read_package_file(root, DESCRIPTOR)
+    except UnsafeFile as exc:
+        return None, [too_large(str(exc), "refused before reading")]
+    try:
+        descriptor = json.loads(data.decode("utf-8-sig"), object_pairs_hook=duplicate_keys)
+    except RecursionError:
+        return None, [too_large(f"嵌套超过 {MAX_DEPTH} 层", f"nests deeper than {MAX_DEPTH}")]
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f"(第 {exc.lineno} 行第 {exc.colno} 列)" if isinstance(
             exc, json.JSONDecodeError) else "(不是 UTF-8 编码)"
@@ -69,7 +83,9 @@ def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
             f"{DESCRIPTOR} 不是有效的 JSON:{hint}。"
             "请从仓库恢复该文件,或用 JSON 检查工具找出语法错误。",
             f"{DESCRIPTOR} is not valid JSON")]
-    problems = _descriptor_shape(descriptor)
+    if depth(descriptor) > MAX_DEPTH:
+        return None, [too_large(f"嵌套超过 {MAX_DEPTH} 层", f"nests deeper than {MAX_DEPTH}")]
+    problems = _descriptor_shape(descriptor) or descriptor_problems(descriptor)
     return (None if problems else descriptor), problems
 
 
@@ -93,29 +109,6 @@ def _descriptor_shape(descriptor: object) -> list[Problem]:
                 isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
             return bad(f"资源 {resource['name']} 没有表结构字段(schema.fields)。")
     return []
-
-
-def unsafe_path_reason(path: object) -> str | None:
-    """Why a resource path must not be opened, or None when it is a plain relative file name."""
-    if not isinstance(path, str) or not path.strip():
-        return "路径应为一个文件名(字符串)"
-    if URL.match(path):
-        return "路径是网址,不会下载网络上的文件"
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or \
-            PureWindowsPath(path).drive or path.startswith(("/", "\\")):
-        return "路径是绝对路径"
-    if ".." in PureWindowsPath(path).parts:
-        return "路径含 ..,指向数据目录以外"
-    return None
-
-
-def _inside(root: Path, file: Path) -> bool:
-    """True when `file`, symbolic links resolved, lies inside `root`."""
-    try:
-        file.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def _looks_chinese(data: bytes) -> bool:
@@ -243,22 +236,43 @@ def parse_rows(text: str, fields: list[dict]) -> pd.DataFrame | None:
 
 
 def safe_resources(root: Path, descriptor: dict) -> tuple[list[dict], list[Problem]]:
-    """The resources whose path is a file inside the package; one problem for each other one."""
+    """The resources whose path may be opened (a regular file inside the package, or a missing
+    one: reported when read); one problem for each other one. Nothing is opened here."""
     safe, problems = [], []
     for resource in descriptor["resources"]:
         path = resource.get("path")
-        reason = unsafe_path_reason(path)
-        if reason is None and not _inside(root, root / path):
-            reason = "路径经符号链接指向数据目录以外"
-        if reason is None:
-            safe.append(resource)
+        try:
+            check_package_file(root, path)
+        except FileNotFoundError:
+            pass
+        except UnsafeFile as exc:
+            problems.append(make_problem(
+                "resource-path-unsafe", DESCRIPTOR,
+                f"资源 {resource['name']} 的路径 {visible(path)!r} 不安全:{exc}。"
+                "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。",
+                f"resource {resource['name']}: path {visible(path)!r} is refused ({exc})"))
             continue
-        problems.append(make_problem(
-            "resource-path-unsafe", DESCRIPTOR,
-            f"资源 {resource['name']} 的路径 {path!r} 不安全:{reason}。"
-            "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。",
-            f"resource {resource['name']}: path {path!r} is refused (absolute, '..' or URL)"))
+        safe.append(resource)
     return safe, problems
+
+
+def forbidden_cells(text: str, fields: list[dict], file: str) -> list[Problem]:
+    """One problem for each cell holding a character the text policy refuses (file, row, column
+    and code point); the whole text is searched first, so clean files cost one regex pass."""
+    if not CELL_FORBIDDEN.search(text):
+        return []
+    names = [f["name"] for f in fields]
+    problems = []
+    for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        for position, cell in enumerate(row):
+            match = CELL_FORBIDDEN.search(cell)
+            if match:
+                kind, kind_en = describe(match.group())
+                column = names[position] if position < len(names) else None
+                problems.append(problem("text-forbidden-char", file, row=number, column=column,
+                                        fields=fields, where="", code=code_point(match.group()),
+                                        kind=kind, kind_en=kind_en))
+    return problems
 
 
 def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Problem]]:
@@ -268,14 +282,26 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
     for resource in resources:
         path, fields = resource["path"], resource["schema"]["fields"]
         file = path
-        if not (root / path).is_file():
+        try:
+            data = read_package_file(root, path)
+        except FileNotFoundError:
             problems.append(make_problem(
                 "file-missing", file, f"找不到文件 {path}(资源 {resource['name']})。"
                 "请把文件放进数据目录,文件名与描述文件一致。", f"{path} does not exist"))
             continue
-        text, refused = decode((root / path).read_bytes(), file)
+        except UnsafeFile as exc:
+            problems.append(make_problem(
+                "resource-path-unsafe", DESCRIPTOR,
+                f"资源 {resource['name']} 的文件 {path} 不能读取:{exc}。",
+                f"resource {resource['name']}: {path} is refused ({exc})"))
+            continue
+        text, refused = decode(data, file)
         if text is None:
             problems.extend(refused)
+            continue
+        forbidden = forbidden_cells(text, fields, file)
+        if forbidden:
+            problems.extend(forbidden)
             continue
         labels = next(csv.reader(io.StringIO(text)), [])
         header = check_header(labels, fields, file)

@@ -78,9 +78,10 @@ def business(
 
 
 def declare(id: str, severity: str, title: str, source: str, description: str,
-            stage: str) -> Rule:
-    """Register a file or schema rule (applied by the reading or Frictionless stage)."""
-    return register(Rule(id, severity, title, source, description, stage))
+            stage: str, message: str = "", message_en: str = "") -> Rule:
+    """Register a file or schema rule (applied by the reading or Frictionless stage), with the
+    message templates `problem` fills."""
+    return register(Rule(id, severity, title, source, description, stage, message, message_en))
 
 
 def field_position(fields: list[dict] | None, name: str | None) -> tuple[str, int | None]:
@@ -89,6 +90,13 @@ def field_position(fields: list[dict] | None, name: str | None) -> tuple[str, in
         if spec.get("name") == name:
             return str(spec.get("title") or ""), number
     return "", None
+
+
+def problem(rule_id: str, file: str, row: int | None = None, column: str | None = None,
+            fields: list[dict] | None = None, **values) -> Problem:
+    """A Problem whose messages are the rule's registered templates filled with `values`."""
+    message, message_en = REGISTRY[rule_id].render(values)
+    return make_problem(rule_id, file, message, message_en, row, column, fields)
 
 
 def make_problem(rule_id: str, file: str, message: str, message_en: str = "",

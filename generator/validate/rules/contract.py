@@ -12,7 +12,7 @@ import json
 
 from generator.package.load import DESCRIPTOR
 from generator.validate.report import Problem
-from generator.validate.rules.base import declare, make_problem
+from generator.validate.rules.base import declare, make_problem, problem
 from generator.validate.rules.hints import TYPE_ZH
 
 # resource → (primary key, {field: Table Schema type})
@@ -68,6 +68,12 @@ declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,
         "每个资源的表结构必须包含网站读取的每一个字段。", "file")
 declare("descriptor-field-type", "error", "描述文件中字段类型不对", SOURCE,
         "网站读取的字段必须保持约定的类型(整数、数字、日期、文字)。", "file")
+declare("descriptor-code-pattern", "error", "代码字段缺少格式约束", SOURCE,
+        "代码和期间字段(主键和 *_code 字段)会用在网页地址、文件名和链接中,"
+        "必须在 constraints 中声明格式(pattern)。", "file",
+        "{where} 的字段 {field} 没有格式约束(constraints.pattern)。代码会用在网页地址和文件名中,"
+        "必须声明格式。" + RESTORE,
+        "resource {name}: code field {field} has no pattern")
 declare("descriptor-primary-key", "error", "描述文件中主键不对", SOURCE,
         "每个资源的主键必须与约定一致;导入和更新记录按主键比对各行。", "file")
 
@@ -96,6 +102,10 @@ def _resource_problems(resource: dict) -> list[Problem]:
                 f"{where} 的字段 {field} 类型是 {_type_zh(actual)},网站按 {_type_zh(kind)} "
                 f"读取。请改回 \"type\": \"{kind}\"。",
                 f"resource {name}: field {field} is {actual}, expected {kind}"))
+        elif kind == "string" and (field in key or field.endswith("_code")) and not isinstance(
+                (fields[field].get("constraints") or {}).get("pattern"), str):
+            problems.append(problem("descriptor-code-pattern", DESCRIPTOR, where=where,
+                                    name=name, field=field))
     actual_key = resource["schema"].get("primaryKey")
     actual_key = [actual_key] if isinstance(actual_key, str) else actual_key
     if not isinstance(actual_key, list) or tuple(actual_key) != key:
