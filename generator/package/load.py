@@ -6,12 +6,15 @@ the Table Schema constraints hold.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
+
+from generator.package.safe import read_package_file
 
 if TYPE_CHECKING:  # pandas is imported when a table is read: the no-change check needs no pandas
     import pandas as pd
@@ -43,11 +46,11 @@ def package_root(path: str | Path) -> Path:
 
 
 def read_descriptor(root: Path) -> dict:
-    return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+    return json.loads(read_package_file(root, DESCRIPTOR).decode("utf-8-sig"))
 
 
 def read_policy(root: Path) -> dict:
-    return yaml.safe_load((root / POLICY).read_text(encoding="utf-8"))
+    return yaml.safe_load(read_package_file(root, POLICY).decode("utf-8"))
 
 
 def resource_by_name(descriptor: dict, name: str) -> dict:
@@ -81,7 +84,8 @@ def load_package(path: str | Path) -> Package:
     root = package_root(path)
     descriptor = read_descriptor(root)
     frames = {
-        r["name"]: typed_frame(root / r["path"], r["schema"]["fields"])
+        r["name"]: typed_frame(io.BytesIO(read_package_file(root, r["path"])),
+                               r["schema"]["fields"])
         for r in descriptor["resources"]
     }
     return Package(root=root, descriptor=descriptor, frames=frames, policy=read_policy(root))

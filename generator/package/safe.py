@@ -21,7 +21,7 @@ MAX_RESOURCE_BYTES = 1 << 30
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[A-Za-z][A-Za-z0-9+.-]*:(?![\\/])")
 
 
-class UnsafeFile(Exception):
+class UnsafeFile(OSError):
     """A package file that must not be read; the message is one Chinese reason."""
 
 

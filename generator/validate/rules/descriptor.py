@@ -60,8 +60,8 @@ declare("descriptor-remote", "error", "描述文件引用网址", SOURCE,
         "{where}: {value} is a URL or another file; nothing is downloaded or read")
 declare("descriptor-dialect", "error", "CSV 格式(dialect)不是本项目的格式", SOURCE,
         "CSV 必须是逗号分隔、英文双引号、首行为列名;dialect 只能重述这些默认值。", "file",
-        "{where} 的 {key} 为 {value},本项目的 CSV 只接受 {expected}。请删除这一项。",
-        "{where}: {key} {value} is not the project's CSV dialect ({expected})")
+        "{where} 的 dialect 中 {key} 为 {value}:{expected}。请删除这一项。",
+        "{where}: dialect {key} {value} is not the project's CSV dialect")
 declare("name-not-identifier", "error", "名称或代码不是标识符", SOURCE,
         "数据包名称、资源名称和代码会用在文件名、路径和链接中:只能用英文字母、数字和 _ . -,"
         "以字母或数字开头,最长 64 个字符。", "file",
@@ -203,14 +203,15 @@ def _dialect(dialect: object, where: str) -> list[Problem]:
     if dialect is None or isinstance(dialect, str):
         return []  # a URL or a file name: reported as remote
     if not isinstance(dialect, dict):
-        return [problem("descriptor-dialect", DESCRIPTOR, where=where, key="dialect",
-                        value=show(dialect), expected="对象")]
+        return [problem("descriptor-dialect", DESCRIPTOR, where=where, key="本身",
+                        value=show(dialect), expected="应为对象")]
     found = []
     for key, value in dialect.items():
         if key == DUPLICATE:
             continue
         if key not in DIALECT or value != DIALECT[key]:
+            expected = (f"本项目的 CSV 只用 {show(DIALECT[key])}" if key in DIALECT
+                        else "本项目的 CSV 不用这一项")
             found.append(problem("descriptor-dialect", DESCRIPTOR, where=where,
-                                 key=show(key), value=show(value),
-                                 expected=show(DIALECT.get(key, "(不接受这一项)"))))
+                                 key=show(key), value=show(value), expected=expected))
     return found

@@ -1,0 +1,247 @@
+"""A hostile corpus: one package per class of issue 12, each `data/` plus one edit made at test
+time, each asserting the exact refusal `azx validate` prints (or the inert output of a writer).
+
+The payloads point at a local HTTP server (127.0.0.1 only) that must receive no request, and no
+file may appear outside the test's own folders.
+"""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import io
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from generator.package.safe import UnsafeFile, read_package_file
+from generator.package.text import forbidden, neutralise
+from generator.validate.rules.texts import normalise, personal_data
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+REPO = DATA.parent
+
+
+class Listener(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802  (the name http.server calls)
+        Listener.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"delimiter": ";"}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A server on 127.0.0.1 the payloads point at; a test fails if it is ever asked."""
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Listener)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    assert Listener.requests == []
+
+
+def descriptor(change):
+    def edit(root: Path, url: str) -> None:
+        data = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        change(data, url)
+        (root / "datapackage.json").write_text(json.dumps(data, ensure_ascii=False),
+                                               encoding="utf-8")
+    return edit
+
+
+def resource(data: dict, name: str) -> dict:
+    return next(r for r in data["resources"] if r["name"] == name)
+
+
+def field(data: dict, name: str, column: str) -> dict:
+    return next(f for f in resource(data, name)["schema"]["fields"] if f["name"] == column)
+
+
+def cell(file: str, row: int, column: str, value: str):
+    def edit(root: Path, url: str) -> None:
+        text = (root / file).read_text(encoding="utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows[row - 1][rows[0].index(column)] = value.format(url=url)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        (root / file).write_text(out.getvalue(), encoding="utf-8")
+    return edit
+
+
+def raw(change):
+    def edit(root: Path, url: str) -> None:
+        change(root / "datapackage.json")
+    return edit
+
+
+def link(name: str, target: str):
+    def edit(root: Path, url: str) -> None:
+        (root / name).unlink()
+        (root / name).symlink_to(target)
+    return edit
+
+
+def both(*edits):
+    def edit(root: Path, url: str) -> None:
+        for one in edits:
+            one(root, url)
+    return edit
+
+
+def no_pattern(data, url):
+    field(data, "milestones", "code")["constraints"].pop("pattern")
+
+
+def loose_pattern(data, url):
+    field(data, "milestones", "code")["constraints"]["pattern"] = ".*"
+
+
+D = "datapackage.json — 错误:"
+XSS = "<img src=x onerror=alert(1)>"
+RESTORE = "请对照仓库中的 data/datapackage.json 恢复这一处。"
+NOT_ID = "不能用作名称:只能用英文字母、数字和 _ . -,以字母或数字开头,最长 64 个字符。"
+REMOTE = "指向网址或别的文件,本工具不会下载或读取它。请删除这一项,或把内容直接写在描述文件里。"
+CHAR = "请删除它(常见于从网页或其他软件复制的文字)。 [text-forbidden-char]"
+PHONE = "个人信息不能公开,请删除号码或改写为单位的办公电话。 [personal-phone]"
+
+# class of issue 12 → (edit, the error lines `azx validate` prints)
+CASES = {
+    # live script: a code used in a link target once its pattern is dropped or loosened
+    "code-without-pattern": (descriptor(no_pattern), [
+        f"{D}datapackage.json 中资源 milestones 的字段 code 没有格式约束(constraints.pattern)。"
+        f"代码会用在网页地址和文件名中,必须声明格式。{RESTORE} [descriptor-code-pattern]"]),
+    "code-breaks-out-of-link": (
+        both(descriptor(loose_pattern), cell("milestones.csv", 2, "code", f"x){XSS}")), [
+            f"milestones.csv:2 code(步骤代码) — 错误:代码“x){XSS}”不能用在网页地址"
+            "和文件名中:只能用英文字母、数字和 _ . -,以字母或数字开头。 [code-not-identifier]"]),
+    # live script: U+007F in a name breaks the front matter
+    "control-char-in-cell": (cell("regions.csv", 2, "name", "驿城\x7f区"), [
+        f"regions.csv:2 name(单位名称) — 错误:含不允许的字符 U+007F(控制字符)。{CHAR}"]),
+    "c1-and-bidi-in-cell": (cell("industries.csv", 2, "name", "民爆\u202e\x85"), [
+        f"industries.csv:2 name(行业名称) — 错误:含不允许的字符 U+202E(双向文本控制符)。{CHAR}"]),
+    "noncharacter-in-descriptor": (
+        descriptor(lambda d, u: field(d, "regions", "name").update(title="名称\uffff")), [
+            f"{D}resources[0].schema.fields[1].title 含不允许的字符 U+FFFF(非字符)。{CHAR}"]),
+    # writes outside the work folder
+    "package-name-climbs": (descriptor(lambda d, u: d.update(name="../../evil")), [
+        f"{D}数据包名称(name)“../../evil”{NOT_ID} [name-not-identifier]"]),
+    "resource-name-with-slash": (descriptor(lambda d, u: resource(d, "milestones").update(
+        name="a/b")), [
+        f"{D}资源名称(name)“a/b”{NOT_ID} [name-not-identifier]"]),
+    # validation that sees other rows than the site; nothing fetched
+    "dialect-comment-char": (
+        descriptor(lambda d, u: resource(d, "coverage").update(dialect={"commentChar": "#"})), [
+            f"{D}资源 coverage 的 dialect 中 commentChar 为 #:本项目的 CSV 不用这一项。"
+            "请删除这一项。 [descriptor-dialect]"]),
+    "dialect-url": (descriptor(lambda d, u: resource(d, "coverage").update(dialect=f"{u}/d")), [
+        f"{D}资源 coverage 的 dialect“{{url}}/d”{REMOTE} [descriptor-remote]"]),
+    "profile-url": (descriptor(lambda d, u: d.update(profile=f"{u}/p.json")), [
+        f"{D}数据包 的 profile“{{url}}/p.json”{REMOTE} [descriptor-remote]"]),
+    "unknown-property": (
+        descriptor(lambda d, u: resource(d, "regions").update(sources=[{"path": u}])), [
+            f"{D}资源 regions 有本工具不读取的属性“sources”。请删除它。 "
+            "[descriptor-unknown-property]"]),
+    "duplicate-key": (raw(lambda p: p.write_text(p.read_text(encoding="utf-8").replace(
+        '"name": "zhumadian-ajx"', '"name": "zhumadian-ajx", "name": "x"', 1),
+        encoding="utf-8")), [
+        f"{D}数据包 中键“name”出现了不止一次。请只保留一个。 [descriptor-duplicate-key]"]),
+    "nested-200000-deep": (raw(lambda p: p.write_text("[" * 200_000 + "]" * 200_000)), [
+        f"{D}datapackage.json 嵌套超过 32 层。请从仓库恢复该文件。 [descriptor-too-large]"]),
+    # personal data through the privacy rules
+    "phone-spaced-with-country-code": (
+        cell("assessments.csv", 2, "summary", "联系人 +86 138-0013-8000"), [
+            f"assessments.csv:2 summary(评估结论摘要) — 错误:含电话号码 +86*******8000。{PHONE}"]),
+    "phone-full-width-zero-width-free": (
+        cell("assessments.csv", 2, "summary", "电话１３８.００１３.８０００"), [
+            f"assessments.csv:2 summary(评估结论摘要) — 错误:含电话号码 138****8000。{PHONE}"]),
+    "landline-in-a-field-with-a-pattern": (both(
+        descriptor(lambda d, u: field(d, "assessments", "summary")["constraints"].update(
+            pattern=".*")),
+        cell("assessments.csv", 2, "summary", "电话(0396)234 5678")), [
+            f"assessments.csv:2 summary(评估结论摘要) — 错误:含电话号码 039****5678。{PHONE}"]),
+    "id-15-digits-spaced": (cell("assessments.csv", 2, "summary", "身份证 411702 800101 123"), [
+        "assessments.csv:2 summary(评估结论摘要) — 错误:含身份证号码 4117*********23。"
+        "个人信息不能公开,请删除。 [personal-id-card]"]),
+    "email-full-width-at": (cell("assessments.csv", 2, "summary", "张三＠example.com"), [
+        "assessments.csv:2 summary(评估结论摘要) — 错误:含电子邮箱 张*************。"
+        "个人信息不能公开,请删除或改写为单位的公开邮箱说明。 [personal-email]"]),
+    "phone-in-descriptor-text": (
+        descriptor(lambda d, u: d.update(description="咨询 0396-2345678")), [
+            f"{D}description 含电话号码 039****5678。个人信息不能公开,请删除。 "
+            "[text-personal-data]"]),
+    # unbounded reads
+    "resource-is-dev-zero": (link("claims.csv", "/dev/zero"), [
+        f"{D}资源 claims 的路径 'claims.csv' 不安全:路径经符号链接指向数据目录以外。"
+        "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。 [resource-path-unsafe]"]),
+}
+
+
+def hostile(tmp_path: Path, edit, url: str = "http://127.0.0.1:9") -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    edit(root, url)
+    return root
+
+
+def outside() -> set[str]:
+    """The entries of the folders a run could write to by mistake besides its own."""
+    return {str(p) for folder in (REPO, REPO / "data", REPO.parent) for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_package_is_refused_with_its_line(case, tmp_path, capsys, server):
+    edit, lines = CASES[case]
+    before = outside()
+    root = hostile(tmp_path, edit, server)
+    code = cli.main(["validate", str(root)])
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")
+    errors = [line for line in out.splitlines() if " — 错误:" in line]
+    assert errors == [line.format(url=server) for line in lines]
+    assert outside() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_policy_file_that_is_dev_zero_is_one_line_and_exit_2(tmp_path, capsys):
+    root = hostile(tmp_path, link("policy.yaml", "/dev/zero"))
+    assert cli.main(["validate", str(root)]) == 2
+    assert capsys.readouterr() == ("", f"azx validate: 无法读取政策参数文件 {root}/policy.yaml:"
+                                       "路径经符号链接指向数据目录以外\n")
+
+
+def test_safe_reader_refuses_a_fifo_and_a_file_over_its_cap(tmp_path):
+    os.mkfifo(tmp_path / "claims.csv")
+    with pytest.raises(UnsafeFile, match="不是普通文件"):
+        read_package_file(tmp_path, "claims.csv")  # a FIFO would block an open for reading
+    (tmp_path / "policy.yaml").write_bytes(b"#" * ((1 << 20) + 1))
+    with pytest.raises(UnsafeFile, match="文件大于 1 MB 的上限"):
+        read_package_file(tmp_path, "policy.yaml")
+    with pytest.raises(UnsafeFile, match="路径含 ..,指向数据目录以外"):
+        read_package_file(tmp_path, "../x.csv")
+
+
+def test_public_hotlines_from_policy_pass_and_others_do_not():
+    assert personal_data("市民热线 12345,举报电话 12350", ("12345", "12350")) == []
+    assert personal_data("手机 138\u00a00013\u00a08000", ()) == [("personal-phone", "138****8000")]
+    assert normalise("０３９６－２３４５６７８") == "03962345678"
+
+
+@pytest.mark.parametrize(("text", "inert"), [
+    ("a\x1b[31mred\x07", "a\ufffd[31mred\ufffd"),  # ANSI escape on a terminal
+    ("x\n```\n# injected", "x ``` # injected"),  # a code fence in the CI job summary
+    ("名称\u202e\uffff\u200b", "名称\ufffd\ufffd\ufffd"),
+])
+def test_neutralise_makes_text_inert_for_every_writer(text, inert):
+    assert neutralise(text) == inert
+    assert forbidden(inert) is None
