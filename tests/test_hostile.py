@@ -245,3 +245,56 @@ def test_public_hotlines_from_policy_pass_and_others_do_not():
 def test_neutralise_makes_text_inert_for_every_writer(text, inert):
     assert neutralise(text) == inert
     assert forbidden(inert) is None
+
+
+def test_published_xlsx_writes_formula_like_text_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from generator.site.downloads import to_xlsx
+
+    fields = [{"name": "name", "type": "string", "title": "=HYPERLINK(\"http://127.0.0.1:9\")"},
+              {"name": "note", "type": "string", "title": "说明"}]
+    source = tmp_path / "t.csv"
+    source.write_text("name,note\n=1+1,@SUM(A1)\n-2+3,\"a\x01b\"\n", encoding="utf-8")
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(to_xlsx({"name": "t", "schema": {"fields": fields}}, source))
+    sheet = load_workbook(path)["t"]
+    cells = [(c.value, c.data_type) for row in sheet.iter_rows() for c in row]
+    assert cells == [("=HYPERLINK(\"http://127.0.0.1:9\")", "s"), ("说明", "s"),
+                     ("=1+1", "s"), ("@SUM(A1)", "s"), ("-2+3", "s"), ("a\ufffdb", "s")]
+
+
+def test_excel_template_writes_formula_like_titles_as_text(tmp_path):
+    from generator.intake.template import build_template
+
+    root = hostile(tmp_path, descriptor(lambda d, u: (
+        field(d, "milestones", "description").update(title="=cmd|' /C calc'!A0"),
+        resource(d, "milestones").update(title="进度/步骤\x7f"))))
+    book = build_template(root, "milestones")
+    sheet = book.worksheets[0]
+    assert sheet.title == "进度_步骤\ufffd"
+    head = [c for c in sheet[1] if c.value == "=cmd|' /C calc'!A0"]
+    assert [c.data_type for c in head] == ["s"]
+    assert not [c for s in book.worksheets for row in s.iter_rows() for c in row
+                if c.data_type == "f"]
+
+
+def test_front_matter_title_is_yaml_that_parses_whatever_the_name():
+    import yaml
+
+    from generator.site.filters import md_escape, title_meta
+
+    name = "驿城\x7f区\x85: {onload: alert(1)} #x"
+    assert yaml.safe_load(f"title: {title_meta(name)}") == {
+        "title": "驿城\ufffd区\ufffd: {onload: alert(1)} #x"}
+    assert str(md_escape("a\x1b[31m{#x .y onclick=alert(1)}")) == (
+        "a\ufffd&#91;31m&#123;&#35;x .y onclick=alert(1)&#125;")
+
+
+def test_a_page_whose_front_matter_does_not_parse_fails_the_build_with_its_name():
+    from generator.site.mkdocs_build import SiteBuildError
+    from generator.site.pages import check_front_matter
+
+    check_front_matter("a.md", '---\ntitle: "x"\n---\n\n# x\n')
+    with pytest.raises(SiteBuildError, match="页面 industries/x.md 的页首"):
+        check_front_matter("industries/x.md", "---\ntitle: [x\n---\n\n# x\n")

@@ -101,3 +101,38 @@ def strings(value: object, where: str = ""):
                     children.append((key, here))
                 children.append((child, here))
             stack.extend(reversed(children))
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def cell_value(sheet, value):
+    """`value` for an openpyxl row (`sheet.append`): text neutralised (openpyxl refuses control
+    characters), and text that starts like a formula as a text cell, never a formula."""
+    if not isinstance(value, str):
+        return value
+    text = neutralise(value, line=False)
+    if not text.startswith(FORMULA_START):
+        return text
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(sheet, row=1, column=1, value=text)  # placed by `append`
+    cell.data_type = "s"
+    return cell
+
+
+def text_cells(book) -> None:
+    """Turn every formula cell of an openpyxl workbook into a text cell (a workbook we write
+    holds no formula; a value that looks like one is text)."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+def sheet_title(text: str) -> str:
+    """`text` as an Excel sheet title: no character Excel refuses, at most 31 characters."""
+    return SHEET_TITLE_FORBIDDEN.sub("_", neutralise(text))[:31] or "Sheet"

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.package.text import cell_value, sheet_title
 from generator.package.load import DESCRIPTOR, POLICY, Package
 
 FOLDER = "downloads"
@@ -73,12 +74,13 @@ def to_xlsx(resource: dict, source: Path) -> bytes:
     kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
     titles = {f["name"]: f.get("title", f["name"]) for f in fields}
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(resource["name"])
+    sheet = workbook.create_sheet(sheet_title(resource["name"]))
     rows = _rows(source)
     header = next(rows)
-    sheet.append([titles[name] for name in header])
+    sheet.append([cell_value(sheet, titles[name]) for name in header])
     for row in rows:
-        sheet.append([kinds[n](v) if v != "" else None for n, v in zip(header, row, strict=True)])
+        sheet.append([cell_value(sheet, kinds[n](v)) if v != "" else None
+                      for n, v in zip(header, row, strict=True)])
     workbook.properties.creator = "azx"
     buffer = io.BytesIO()
     workbook.save(buffer)

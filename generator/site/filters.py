@@ -15,7 +15,10 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import yaml
 from markupsafe import Markup
+
+from generator.package.text import neutralise
 
 DASH = "—"
 QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
@@ -46,7 +49,7 @@ def md_escape(value) -> Markup:
         return value
     if value is None:
         return Markup("")
-    text = " ".join(str(value).split())  # a newline would end a table row
+    text = " ".join(neutralise(value).split())  # a newline would end a table row
     return Markup(_MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
 
 
@@ -166,8 +169,9 @@ def title_meta(value) -> Markup:
     The theme writes the title into `<title>` after `striptags`, which turns character references
     back into markup, so `<`, `>`, `&` and quotes become their full-width forms instead.
     """
-    plain = html.unescape(str(value)).strip().translate(_TITLE_SAFE)
-    return Markup(json.dumps(plain, ensure_ascii=False))
+    plain = neutralise(html.unescape(str(value)).strip().translate(_TITLE_SAFE))
+    dumped = yaml.safe_dump(plain, allow_unicode=True, default_style='"', width=1 << 30)
+    return Markup(dumped.strip())
 
 
 FILTERS = {
