@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
+from generator.package.text import terminal
 
 DEFAULT_DATA = Path("data")
 
@@ -105,9 +106,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except intake.IntakeUsageError as exc:
         raise UsageError(str(exc)) from None
     except intake.IntakeError as exc:
-        print(f"导入失败:{exc}", file=sys.stderr)
+        print(terminal(f"导入失败:{exc}"), file=sys.stderr)
         return 1
-    print("\n".join(intake.report_lines(result, source, args.data.rstrip("/"))))
+    print(terminal("\n".join(intake.report_lines(result, source, args.data.rstrip("/")))))
     return 1 if result.failed else 0
 
 
@@ -132,7 +133,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
         lines = changes.changes_lines(Path(args.data), args.ref)
     except changes.GitError as exc:
         raise UsageError(str(exc)) from None
-    print("\n".join(lines))
+    print(terminal("\n".join(lines)))
     return 0
 
 
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"azx {args.command}: {exc}", file=sys.stderr)
+        print(terminal(f"azx {args.command}: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

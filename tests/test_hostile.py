@@ -298,3 +298,28 @@ def test_a_page_whose_front_matter_does_not_parse_fails_the_build_with_its_name(
     check_front_matter("a.md", '---\ntitle: "x"\n---\n\n# x\n')
     with pytest.raises(SiteBuildError, match="页面 industries/x.md 的页首"):
         check_front_matter("industries/x.md", "---\ntitle: [x\n---\n\n# x\n")
+
+
+def test_report_lines_carry_no_escape_and_no_fence(tmp_path):
+    from generator.validate.report import Problem, Report, format_github, format_human
+
+    message = "值“\x1b[2J\x1b]0;pwned\x07”\n```\n# 通过"
+    report = Report([Problem("constraint-error", "error", "coverage.csv", 2, "name", message)])
+    assert format_human(report).splitlines()[1] == (
+        "coverage.csv:2 name — 错误:值“\ufffd[2J\ufffd]0;pwned\ufffd” ``` # 通过 "
+        "[constraint-error]")
+    assert format_github(report, tmp_path, tmp_path).splitlines()[0] == (
+        "::error file=coverage.csv,line=2,title=constraint-error::"
+        "值“\ufffd[2J\ufffd]0;pwned\ufffd”%0A```%0A# 通过")
+
+
+def test_resource_path_that_could_open_a_fence_is_refused(tmp_path, capsys):
+    root = hostile(tmp_path, both(
+        descriptor(lambda d, u: resource(d, "claims").update(path="```.csv")),
+        lambda root, u: (root / "claims.csv").rename(root / "```.csv")))
+    assert cli.main(["validate", str(root)]) == 1
+    assert [line for line in capsys.readouterr().out.splitlines() if " — 错误" in line] == [
+        "datapackage.json — 错误:资源 claims 的路径 '```.csv' 不安全:"
+        "文件名只能用英文字母、数字和 _ . -,以字母或数字开头。"
+        "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。 "
+        "[resource-path-unsafe]"]

@@ -13,6 +13,8 @@ import re
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from generator.package.text import is_identifier
+
 # The caps, in one place: the descriptor and policy file are small; a CSV resource may be as
 # large as the national benchmark (about 150 MB for 2 million rows) and a margin.
 MAX_BYTES = {"datapackage.json": 4 << 20, "policy.yaml": 1 << 20}
@@ -36,6 +38,8 @@ def unsafe_path_reason(path: object) -> str | None:
         return "路径是绝对路径"
     if ".." in PureWindowsPath(path).parts:
         return "路径含 ..,指向数据目录以外"
+    if not all(is_identifier(part) for part in path.split("/")):
+        return "文件名只能用英文字母、数字和 _ . -,以字母或数字开头"
     return None
 
 

@@ -136,3 +136,8 @@ def text_cells(book) -> None:
 def sheet_title(text: str) -> str:
     """`text` as an Excel sheet title: no character Excel refuses, at most 31 characters."""
     return SHEET_TITLE_FORBIDDEN.sub("_", neutralise(text))[:31] or "Sheet"
+
+
+def terminal(text: str) -> str:
+    """`text` for a terminal: each line neutralised, so no escape sequence from data runs."""
+    return "\n".join(neutralise(line) for line in str(text).split("\n"))
