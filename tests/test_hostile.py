@@ -323,3 +323,34 @@ def test_resource_path_that_could_open_a_fence_is_refused(tmp_path, capsys):
         "文件名只能用英文字母、数字和 _ . -,以字母或数字开头。"
         "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。 "
         "[resource-path-unsafe]"]
+
+
+def test_history_names_and_skips_a_gbk_commit_and_a_control_char_subject(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    from release_history import git, make_history
+
+    from generator.history import releases
+
+    data = make_history(tmp_path)
+    repo = data.parent
+    regions = data / "regions.csv"
+    good = regions.read_bytes()
+    regions.write_bytes(good.decode("utf-8").encode("gb18030"))
+    git(repo, "commit", "-q", "-am", "Excel 直接保存", date="2025-07-10T09:00:00+08:00")
+    regions.write_bytes(good)
+    git(repo, "commit", "-q", "-am", "恢复\x1b[31m\x07", date="2025-07-11T09:00:00+08:00")
+    found = releases.data_releases(data)
+    assert [(r.commit.subject, r.lines) for r in found[:2]] == [
+        ("恢复\\u001b[31m\\u0007",
+         (f"已跳过提交 {found[0].commit.short}:提交说明含控制字符 U+001B",)),
+        ("Excel 直接保存", (f"已跳过提交 {found[1].commit.short}:跳过 regions.csv:"
+                         f"{found[1].commit.sha}:data/regions.csv 不是 UTF-8 编码,无法比较",)),
+    ]
+    feed = releases.write_feed(found, tmp_path, {"name": "p", "title": "t"})
+    assert ET.parse(feed).getroot().tag.endswith("feed")  # well-formed, control chars gone
+    head = git(repo, "rev-parse", "HEAD~1")
+    assert cli.main(["changes", head, "--data", str(data)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [f"跳过 regions.csv:{head}:data/regions.csv 不是 UTF-8 编码,无法比较",
+                       "数据没有变化。"]

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from generator.history.git import last_commit
 from generator.site import manifest
 
 GENERATOR = Path(__file__).resolve().parents[1]
@@ -38,12 +38,7 @@ def _tree(digest, root: Path) -> None:
 
 def _data_history(data_root: Path) -> str:
     """The last commit touching the data folder, or "" outside git."""
-    try:
-        result = subprocess.run(["git", "log", "-1", "--format=%H", "--", "."], cwd=data_root,
-                                capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return last_commit(data_root)
 
 
 def _library_version(name: str) -> str:
