@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+from generator.atomic import write_atomic
+
 
 def load(path: Path | None):
     """The object kept at `path`; None when there is none or it cannot be read back."""
@@ -20,7 +22,4 @@ def store(path: Path | None, value) -> None:
     """Keep `value` at `path`: written to a temporary name, then renamed into place."""
     if path is None:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    temporary.replace(path)
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -354,3 +354,64 @@ def test_history_names_and_skips_a_gbk_commit_and_a_control_char_subject(tmp_pat
     out = capsys.readouterr().out.splitlines()
     assert out[1:] == [f"跳过 regions.csv:{head}:data/regions.csv 不是 UTF-8 编码,无法比较",
                        "数据没有变化。"]
+
+
+def test_a_second_build_on_a_busy_work_folder_exits_2_with_one_line(tmp_path, capsys):
+    from generator.lock import work_folder_lock
+
+    site, work = tmp_path / "site", tmp_path / "work"
+    with work_folder_lock(work):
+        code = cli.main(["build", "--data", str(DATA), "--site-dir", str(site),
+                         "--work-dir", str(work)])
+    assert (code, capsys.readouterr().err) == (2, (
+        f"azx build: 另一个 azx build 或 azx serve 正在使用工作目录 {work},请等它结束后再运行;"
+        f"{site}/ 保持不变。\n"))
+    assert not site.exists()
+
+
+def test_the_helper_ends_when_its_parent_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, signal, sys\n"
+        "from generator import background\n"
+        "def wait(conn):\n"
+        "    conn.recv()\n"
+        "process, conn = background.start(wait)\n"
+        "print(process.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL
+    child = int(done.stdout)
+    for _ in range(600):  # the kernel signals the orphan at once; allow a loaded machine
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the helper outlived its parent")
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
+    from generator.atomic import write_atomic
+
+    target = tmp_path / "c.svg"
+    target.write_bytes(b"<svg>old</svg>")
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # fails mid-write, as a full disk would
+    assert target.read_bytes() == b"<svg>old</svg>"
+    assert [p.name for p in tmp_path.iterdir()] == ["c.svg"]
+
+
+def test_chart_text_with_maths_and_control_characters_is_drawn_as_text():
+    from generator.site.charts import _render_job
+
+    svg = _render_job(("hbar", {"labels": ["$\\frac{1}{0}$ 区\x7f", "{x}"], "values": [0.5, 1.0],
+                                "colors": ["#123456", "#654321"]}))
+    assert "$\\frac{1}{0}$ 区\ufffd".encode() in svg

@@ -141,3 +141,14 @@ def sheet_title(text: str) -> str:
 def terminal(text: str) -> str:
     """`text` for a terminal: each line neutralised, so no escape sequence from data runs."""
     return "\n".join(neutralise(line) for line in str(text).split("\n"))
+
+
+def neutralise_all(value):
+    """`value` (JSON-like: dicts, lists, tuples, strings) with every string neutralised."""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, dict):
+        return {key: neutralise_all(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(neutralise_all(item) for item in value)
+    return value

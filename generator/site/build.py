@@ -12,6 +12,7 @@ process then loads MkDocs and its Chinese dictionary and builds the site from th
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
 import os
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator import background
+from generator.lock import work_folder_lock
 from generator.site import manifest
 from generator import cache as pickles
 from generator.site import mkdocs_build as site
@@ -31,6 +33,10 @@ from generator.site import uptodate
 from generator.package.load import package_root
 
 ASSETS = Path(__file__).parent / "assets"
+# a disk or folder that refuses writes: one line, not a traceback
+DISK_ERRORS = {errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
+               errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+               errno.EBUSY: "目录正被占用,可能是挂载点", errno.EXDEV: "不能跨文件系统替换"}
 DEFAULT_WORK_DIR = site.CONFIG.parent / ".build"
 
 
@@ -78,6 +84,12 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None) -> int:
     # the pipeline's modules are imported here, so that the check above stays fast
     import generator.site.pages  # noqa: F401
 
+    with work_folder_lock(work_dir):
+        return _locked_build(data_root, site_dir, work_dir, inputs, fresh_work_dir)
+
+
+def _locked_build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
+                  fresh_work_dir: bool) -> int:
     helper = Helper(data_root, work_dir / "cache" / "validation")
     try:
         return _build(data_root, site_dir, work_dir, inputs, helper)
@@ -379,4 +391,11 @@ def main(data_root: str, site_dir: str, work_dir: str | None = None) -> int:
         return 2
     except site.SiteBuildError as exc:
         print(f"MkDocs 构建失败,{site_dir}/ 保持不变:{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno not in DISK_ERRORS:
+            raise
+        shutil.rmtree(site.staging_dir(Path(site_dir)), ignore_errors=True)
+        print(f"azx build: 无法写入 {exc.filename or ''}({DISK_ERRORS[exc.errno]});"
+              f"{site_dir}/ 保持不变。", file=sys.stderr)
         return 1

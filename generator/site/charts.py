@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.atomic import write_atomic
+from generator.package.text import neutralise_all
 from generator.site import filters
 
 # Okabe & Ito (2008) then Paul Tol's "muted" scheme: distinguishable with colour-vision deficiency.
@@ -102,6 +104,7 @@ def _pyplot():
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # a name with $…$ from data is text, not maths
     })
     return plt
 
@@ -266,7 +269,8 @@ def render_svg(kind: str, data: dict) -> bytes:
 
 
 def _render_job(job: tuple[str, dict]) -> bytes:
-    return render_svg(*job)
+    kind, data = job
+    return render_svg(kind, neutralise_all(data))
 
 
 def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[Chart], int]:
@@ -282,7 +286,7 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
     else:
         results = [_render_job(job) for job in jobs]
     for key, svg in zip(missing, results, strict=True):
-        (cache_dir / f"{key}.svg").write_bytes(svg)
+        write_atomic(cache_dir / f"{key}.svg", svg)  # a full disk leaves no truncated SVG
     (out_dir / "charts").mkdir(parents=True, exist_ok=True)
     drawn = []
     for chart in charts:

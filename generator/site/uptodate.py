@@ -17,6 +17,7 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from generator.atomic import write_atomic
 from generator.history.git import last_commit
 from generator.site import manifest
 
@@ -101,4 +102,4 @@ def remember(work_dir: Path, site_dir: Path, tree: str, key: str | None) -> None
     """Record a successful build: the site, its docs-tree hash and its inputs key."""
     record = {"site_dir": str(site_dir.resolve()), "key": tree, "inputs": key,
               "manifest_sha256": _manifest_sha(site_dir)}
-    (work_dir / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    write_atomic(work_dir / RECORD, (json.dumps(record, indent=1) + "\n").encode())
