@@ -415,3 +415,46 @@ def test_chart_text_with_maths_and_control_characters_is_drawn_as_text():
     svg = _render_job(("hbar", {"labels": ["$\\frac{1}{0}$ 区\x7f", "{x}"], "values": [0.5, 1.0],
                                 "colors": ["#123456", "#654321"]}))
     assert "$\\frac{1}{0}$ 区\ufffd".encode() in svg
+
+
+@pytest.mark.parametrize("shape", ["far-cell", "merged"])
+def test_import_of_a_workbook_with_an_absurd_range_is_one_line(shape, tmp_path, capsys):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["统计月份", "单位代码"])
+    if shape == "far-cell":
+        book.active["XFD1048576"] = "x"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    workbook = tmp_path / "进展.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(workbook, "w") as target:
+        for name in source.namelist():
+            body = source.read(name)
+            if shape == "merged" and name == "xl/worksheets/sheet1.xml":  # 6 KB, one range
+                body = body.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                                    b'<mergeCell ref="A3:XFD1048576"/></mergeCells>')
+            target.writestr(name, body)
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in data.iterdir())
+    code = cli.main(["import", str(workbook), "--resource", "coverage", "--data", str(data)])
+    assert (code, capsys.readouterr().err) == (1, (
+        "导入失败:进展.xlsx:工作表的范围到达 XFD1048576,超过 100000 行或 200 列的上限"
+        "(多半是整行整列的格式或合并单元格)。请把要导入的数据复制到一个新工作簿后再导入\n"))
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in data.iterdir()) == before
+
+
+def test_import_refuses_a_resource_path_out_of_the_package_before_copying(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("x\n1\n", encoding="utf-8")
+    data = hostile(tmp_path, descriptor(lambda d, u: resource(d, "claims").update(
+        path="../claims.csv")))
+    (tmp_path / "claims.csv").write_text("secret\n", encoding="utf-8")
+    code = cli.main(["import", str(source), "--resource", "coverage", "--data", str(data)])
+    assert (code, capsys.readouterr().err) == (1, (
+        "导入失败:资源 claims 的路径 '../claims.csv' 不安全:路径含 ..,指向数据目录以外。"
+        "请先运行 azx validate 并改正\n"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "data", "in.csv"]

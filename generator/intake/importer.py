@@ -148,6 +148,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Grid:
     """Read one worksheet; the named one, else the first visible sheet that is not ours."""
     import openpyxl
 
+    check_extent(path)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -173,6 +174,41 @@ def read_xlsx(path: Path, sheet: str | None) -> Grid:
             for c in range(merged.min_col - 1, merged.max_col):
                 values[r][c] = top
     return Grid(ws.title, values, formats)
+
+
+MAX_ROWS, MAX_COLUMNS = 100_000, 200  # a sheet staff fill in is far smaller
+MAX_SHEET_BYTES = 256 << 20  # uncompressed XML of one worksheet
+EXTENT = re.compile(rb'<(?:\w+:)?(?:c|dimension|mergeCell)\b[^>]*?\b(?:r|ref)='
+                    rb'"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def check_extent(path: Path) -> None:
+    """IntakeError, before openpyxl loads anything, when a worksheet reaches beyond MAX_ROWS or
+    MAX_COLUMNS: by a cell, its declared range (XFD1048576) or a merged range. Without this,
+    openpyxl would build every cell of the range and run out of memory."""
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl reports the damaged file
+    with archive:
+        for info in archive.infolist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                continue
+            if info.file_size > MAX_SHEET_BYTES:
+                raise IntakeError(f"{path.name}:工作表过大(解压后超过 {MAX_SHEET_BYTES >> 20} MB),"
+                                  "请只保留要导入的数据")
+            for match in EXTENT.finditer(archive.read(info)):
+                ref = match.group(1).decode()
+                _, _, last_col, last_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+                if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+                    raise IntakeError(
+                        f"{path.name}:工作表的范围到达 {ref.split(':')[-1]},超过 {MAX_ROWS} 行或 "
+                        f"{MAX_COLUMNS} 列的上限(多半是整行整列的格式或合并单元格)。请把要导入的"
+                        "数据复制到一个新工作簿后再导入")
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -712,6 +748,21 @@ class ImportResult:
         return bool(self.errors or self.removed_keys)
 
 
+def refuse_unsafe_paths(root: Path) -> None:
+    """IntakeError before any file is read or copied when a resource path leads outside the
+    package (`../`, absolute, a URL, a link out of the folder)."""
+    from generator.package.safe import UnsafeFile, check_package_file
+
+    for resource in read_descriptor(root)["resources"]:
+        try:
+            check_package_file(root, resource.get("path"))
+        except FileNotFoundError:
+            continue
+        except UnsafeFile as exc:
+            raise IntakeError(f"资源 {resource.get('name')} 的路径 {resource.get('path')!r} "
+                              f"不安全:{exc}。请先运行 azx validate 并改正") from None
+
+
 def stage_package(root: Path, staging: Path) -> None:
     """Copy the files of the package at `root` into `staging`."""
     for path in data_files(root):
@@ -745,6 +796,7 @@ def import_file(
     An import that would remove existing rows of the periods it contains, rows the file does
     not hold, is refused (nothing validated or written) unless `replace_periods` is true.
     """
+    refuse_unsafe_paths(root)
     intake = read_intake(path, resource_name, root, sheet)
     from generator.validate.pipeline import (
         validate_package,  # the validator imports the whole rule set
