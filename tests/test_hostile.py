@@ -458,3 +458,17 @@ def test_import_refuses_a_resource_path_out_of_the_package_before_copying(tmp_pa
         "导入失败:资源 claims 的路径 '../claims.csv' 不安全:路径含 ..,指向数据目录以外。"
         "请先运行 azx validate 并改正\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "data", "in.csv"]
+
+
+def test_no_change_check_publish_and_changes_never_read_dev_zero(tmp_path, capsys):
+    from release_history import git
+
+    from generator.site import uptodate
+
+    data = hostile(tmp_path, link("claims.csv", "/dev/zero"))
+    assert uptodate.inputs_key(data) is None  # listed, refused unread: the build validates
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "data")
+    git(tmp_path, "commit", "-q", "-m", "data")
+    assert cli.main(["changes", "--data", str(data)]) == 0  # the link is not a file: not read
+    assert capsys.readouterr().err == ""

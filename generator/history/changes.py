@@ -17,7 +17,7 @@ import pandas as pd
 from generator.history.git import GitError as GitError
 from generator.history.git import Undecodable, decode, git, read_blobs
 from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, typed_frame
-from generator.package.safe import read_package_file
+from generator.package.safe import UnsafeFile, read_package_file
 from generator.site import filters, metrics
 from generator.site.manifest import data_files
 
@@ -34,7 +34,10 @@ def repo_prefix(root: Path) -> str:
 
 def package_names(root: Path) -> list[str]:
     """File names of the package (descriptor, policy, resources), relative to `root`."""
-    return [p.relative_to(root).as_posix() for p in data_files(root)]
+    try:
+        return [p.relative_to(root).as_posix() for p in data_files(root)]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GitError(f"{root} 的数据包无法读取({exc}),请先运行 azx validate") from None
 
 
 Snapshot = dict[str, str | None]  # file name → text (None: the file does not exist)
@@ -286,6 +289,10 @@ def changes_lines(root: Path, ref: str | None = None) -> list[str]:
     else:
         label = "(空)"
     [old] = snapshot_at(root, [base], names)
-    old, new, notes = set_aside_undecodable(old, snapshot_worktree(root, names))
+    try:
+        now = snapshot_worktree(root, names)
+    except UnsafeFile as exc:
+        raise GitError(f"无法读取 {exc.name}:{exc},请先运行 azx validate") from None
+    old, new, notes = set_aside_undecodable(old, now)
     diff = diff_snapshots(descriptor, old, new)
     return [f"数据变化:{label} → 当前 {root.as_posix()}/", *notes, *diff_lines(diff, descriptor)]

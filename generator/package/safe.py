@@ -26,6 +26,8 @@ URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[A-Za-z][A-Za-z0-9+.-]*:(?![\\/]
 class UnsafeFile(OSError):
     """A package file that must not be read; the message is one Chinese reason."""
 
+    name = ""  # the package file refused
+
 
 def unsafe_path_reason(path: object) -> str | None:
     """Why a resource path must not be opened, or None when it is a plain relative file name."""
@@ -74,8 +76,17 @@ def check_package_file(root: Path, name: str) -> Path:
 def read_package_file(root: Path, name: str) -> bytes:
     """The bytes of package file `name` (a path relative to the package folder `root`).
 
-    Raises UnsafeFile with a Chinese reason, or FileNotFoundError when the file does not exist.
+    Raises UnsafeFile with a Chinese reason (its `name` is `name`), or FileNotFoundError when
+    the file does not exist.
     """
+    try:
+        return _read(root, name)
+    except UnsafeFile as exc:
+        exc.name = name
+        raise
+
+
+def _read(root: Path, name: str) -> bytes:
     target = check_package_file(root, name)
     limit = cap(name)
     fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
