@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from generator.package.load import read_descriptor, resource_by_name
+from generator.package.names import primary_key
 from generator.site.manifest import data_files
 
 # Sheets of our own template that never hold data.
@@ -217,15 +218,13 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
+    from generator.package.encoding import detect
 
-    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16"]).best()
-    if best is None:
-        raise IntakeError(f"{name}:无法识别文件编码,请在 Excel 中另存为“CSV UTF-8”")
-    encoding = best.encoding
-    if encoding in {"gb2312", "gbk", "gb18030", "hz"}:
-        encoding = "gb18030"  # superset: never lose a character GBK can hold
-    return data.decode(encoding)
+    encoding = detect(data)
+    try:
+        return data.decode(encoding or "")
+    except (UnicodeDecodeError, LookupError):
+        raise IntakeError(f"{name}:无法识别文件编码,请在 Excel 中另存为“CSV UTF-8”") from None
 
 
 def read_csv(path: Path) -> Grid:
@@ -610,11 +609,6 @@ def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = 
 
 
 # ---------------------------------------------------------------- merge and write
-
-
-def primary_key(resource: dict) -> list[str]:
-    key = resource["schema"]["primaryKey"]
-    return [key] if isinstance(key, str) else list(key)
 
 
 def sort_key(resource: dict) -> Callable[[dict[str, str]], tuple]:

@@ -13,11 +13,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.intake.importer import INSTRUCTIONS_SHEET, LISTS_SHEET, is_yuan_field
 from generator.package.load import read_descriptor, resource_by_name
+from generator.package.names import TYPE_NAMES
 from generator.package.text import neutralise, sheet_title, text_cells
 
 DATA_ROWS = 1000
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期"}
 
 
 def header_text(f: dict) -> str:

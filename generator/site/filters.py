@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 from markupsafe import Markup
 
+from generator.package.names import SEVERITY_NAMES, TYPE_NAMES
 from generator.package.text import neutralise
 
 DASH = "—"
@@ -140,9 +141,8 @@ def text(value) -> str:
     return DASH if _missing(value) or str(value) == "" else str(value)
 
 
-FIELD_TYPES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期",
-               "boolean": "是/否", "year": "年份"}
-SEVERITIES = {"error": "错误", "warning": "警告"}
+FIELD_TYPES = TYPE_NAMES
+SEVERITIES = SEVERITY_NAMES
 
 
 def field_type(value: str) -> str:

@@ -10,15 +10,14 @@ import codecs
 import csv
 import io
 import json
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import charset_normalizer
-
+from generator.package.encoding import CHINESE_ENCODINGS, detect
 from generator.package.load import DESCRIPTOR, package_root
+from generator.package.names import primary_key
 from generator.package.safe import UnsafeFile, check_package_file, read_package_file
 from generator.package.safe import unsafe_path_reason as unsafe_path_reason
 from generator.package.text import CELL_FORBIDDEN, code_point, describe, visible
@@ -35,7 +34,6 @@ from generator.validate.rules.descriptor import (
 if TYPE_CHECKING:  # pandas is imported by `parse_rows`, so reading a header stays light
     import pandas as pd
 
-CHINESE_ENCODINGS = ("gb18030", "gbk", "gb2312", "hz", "big5", "cp936", "cp950")
 SAVE_AS_UTF8 = (
     "请在 Excel 中“文件 → 另存为”,保存类型选“CSV UTF-8(逗号分隔)(*.csv)”;"
     "或运行 azx import 转换。"
@@ -111,18 +109,6 @@ def _descriptor_shape(descriptor: object) -> list[Problem]:
     return []
 
 
-def _looks_chinese(data: bytes) -> bool:
-    """True when `data` reads cleanly as GB18030 and then holds Chinese characters.
-
-    Checked before charset-normalizer, whose guess on a short Excel CSV is often Korean (cp949).
-    """
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return re.search("[\u4e00-\u9fff]", text) is not None
-
-
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """The CSV text of `data`, or None and one problem saying how to re-save the file."""
     def refuse(rule: str, message: str, en: str) -> tuple[None, list[Problem]]:
@@ -146,10 +132,7 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
-    encoding = "gb18030" if _looks_chinese(data) else ""
-    if not encoding:
-        guess = charset_normalizer.from_bytes(data[:65536]).best()
-        encoding = guess.encoding.lower() if guess else ""
+    encoding = detect(data) or ""
     if encoding in CHINESE_ENCODINGS or not encoding:
         name = "GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)"
     else:
@@ -308,7 +291,5 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
         if header:
             problems.extend(header)
             continue
-        key = resource["schema"].get("primaryKey") or []
-        tables.append(Table(resource["name"], path, fields, [key] if isinstance(key, str) else key,
-                            text))
+        tables.append(Table(resource["name"], path, fields, primary_key(resource), text))
     return tables, problems

@@ -7,9 +7,10 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from generator.package.names import SEVERITY_NAMES
 from generator.package.text import neutralise
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+SEVERITY_ZH = SEVERITY_NAMES
 
 
 class ConfigurationError(Exception):
