@@ -15,6 +15,7 @@ from generator.validate.rules.base import make_problem
 from generator.validate.rules.schema import SchemaOutcome, map_task
 
 ERROR_LIMIT = 1000
+CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
@@ -106,7 +107,9 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table],
         schema["foreignKeys"] = [
             key for key in schema.get("foreignKeys", [])
             if key.get("reference", {}).get("resource") in names | {""}]
-        resources.append({**resource, "schema": schema})
+        # the site's CSV dialect, stated: Frictionless would otherwise guess it from a sample,
+        # and a cell such as `a;b` can make it read other rows than the site does
+        resources.append({**resource, "schema": schema, "dialect": CSV_DIALECT})
     try:
         # building the Package checks the descriptor's metadata (profiles, types, keys)
         package = frictionless.Package({**descriptor, "resources": resources},
