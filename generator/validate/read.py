@@ -22,7 +22,7 @@ from generator.package.safe import UnsafeFile, check_package_file, read_package_
 from generator.package.safe import unsafe_path_reason as unsafe_path_reason
 from generator.package.text import CELL_FORBIDDEN, code_point, describe, visible
 from generator.validate.report import ConfigurationError, Problem
-from generator.validate.rules.base import make_problem, problem
+from generator.validate.rules.base import problem
 from generator.validate.rules.descriptor import (
     MAX_DEPTH,
     depth,
@@ -34,10 +34,6 @@ from generator.validate.rules.descriptor import (
 if TYPE_CHECKING:  # pandas is imported by `parse_rows`, so reading a header stays light
     import pandas as pd
 
-SAVE_AS_UTF8 = (
-    "请在 Excel 中“文件 → 另存为”,保存类型选“CSV UTF-8(逗号分隔)(*.csv)”;"
-    "或运行 azx import 转换。"
-)
 
 
 @dataclass
@@ -76,11 +72,7 @@ def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
         where = f"(第 {exc.lineno} 行第 {exc.colno} 列)" if isinstance(
             exc, json.JSONDecodeError) else "(不是 UTF-8 编码)"
         hint = "文件为空" if not data.strip() else f"无法解析{where}"
-        return None, [make_problem(
-            "descriptor-invalid-json", DESCRIPTOR,
-            f"{DESCRIPTOR} 不是有效的 JSON:{hint}。"
-            "请从仓库恢复该文件,或用 JSON 检查工具找出语法错误。",
-            f"{DESCRIPTOR} is not valid JSON")]
+        return None, [problem("descriptor-invalid-json", DESCRIPTOR, file=DESCRIPTOR, hint=hint)]
     if depth(descriptor) > MAX_DEPTH:
         return None, [too_large(f"嵌套超过 {MAX_DEPTH} 层", f"nests deeper than {MAX_DEPTH}")]
     problems = _descriptor_shape(descriptor) or descriptor_problems(descriptor)
@@ -89,45 +81,39 @@ def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
 
 def _descriptor_shape(descriptor: object) -> list[Problem]:
     """The structure every later stage relies on: resources with a name, a path and fields."""
-    def bad(message: str) -> list[Problem]:
-        return [make_problem("descriptor-invalid", DESCRIPTOR, message,
-                             "the descriptor lacks resources, names, paths or schema fields")]
+    def bad(variant: str, **values) -> list[Problem]:
+        return [problem("descriptor-invalid", DESCRIPTOR, variant=variant, file=DESCRIPTOR,
+                        **values)]
 
     if not isinstance(descriptor, dict):
-        return bad(f"{DESCRIPTOR} 应为 JSON 对象({{...}})。")
+        return bad("not-object")
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        return bad(f"{DESCRIPTOR} 没有列出任何资源(resources),请从仓库恢复该文件。")
+        return bad("no-resources")
     for i, resource in enumerate(resources):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            return bad(f"{DESCRIPTOR} 的第 {i + 1} 个资源没有名称(name)。")
+            return bad("no-name", number=i + 1)
         schema = resource.get("schema")
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields or not all(
                 isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
-            return bad(f"资源 {resource['name']} 没有表结构字段(schema.fields)。")
+            return bad("no-fields", name=visible(resource["name"]))
     return []
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """The CSV text of `data`, or None and one problem saying how to re-save the file."""
-    def refuse(rule: str, message: str, en: str) -> tuple[None, list[Problem]]:
-        return None, [make_problem(rule, file, message, en)]
+    def refuse(rule: str, variant: str = "", **values) -> tuple[None, list[Problem]]:
+        return None, [problem(rule, file, variant=variant, file=file, **values)]
 
     if not data.lstrip(codecs.BOM_UTF8).strip():
-        return refuse("file-empty", f"{file} 是空文件。请恢复该文件,至少保留第一行列名。",
-                      f"{file} is empty")
+        return refuse("file-empty")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return refuse("file-not-text",
-                      f"{file} 是 Excel 工作簿而不是 CSV 文本。" + SAVE_AS_UTF8,
-                      f"{file} is an Excel workbook, not CSV text")
+        return refuse("file-not-text", "workbook")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return refuse("encoding-not-utf8",
-                      f"{file} 是 UTF-16(Excel“Unicode 文本”)编码。" + SAVE_AS_UTF8,
-                      f"{file} is UTF-16; save it as CSV UTF-8")
+        return refuse("encoding-not-utf8", "utf16")
     if b"\x00" in data[:65536]:
-        return refuse("file-not-text", f"{file} 含二进制内容,不是 CSV 文本。请确认文件没有放错,"
-                      "并用 Excel 另存为“CSV UTF-8(逗号分隔)”。", f"{file} is binary, not CSV")
+        return refuse("file-not-text")
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -137,51 +123,32 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         name = "GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)"
     else:
         name = encoding
-    return refuse("encoding-not-utf8", f"{file} 不是 UTF-8 编码,看起来是 {name}。" + SAVE_AS_UTF8,
-                  f"{file} is not UTF-8 (looks like {encoding or 'GBK/GB18030'}); "
-                  "save it as CSV UTF-8 or run azx import")
+    return refuse("encoding-not-utf8", name=name, encoding=encoding or "GBK/GB18030")
 
 
 def check_header(labels: list[str], fields: list[dict], file: str) -> list[Problem]:
     """One problem per wrong, missing, extra or repeated column name."""
     names = [f["name"] for f in fields]
-    problems = []
-    for label in sorted({x for x in labels if labels.count(x) > 1}):
-        problems.append(make_problem(
-            "duplicate-label", file, f"列名“{label}”出现了不止一次,请删除重复的列。",
-            f"column {label} appears more than once", row=1, column=label, fields=fields))
+    titles = {f["name"]: f.get("title", "") for f in fields}
+    order = problem("incorrect-label", file, row=1, names=",".join(names))
+    problems = [problem("duplicate-label", file, row=1, column=label, fields=fields, label=label)
+                for label in sorted({x for x in labels if labels.count(x) > 1})]
     if problems or labels == names:
         return problems
     if sorted(labels) == sorted(names):
-        return [make_problem(
-            "incorrect-label", file, f"列的顺序不对,应为:{','.join(names)}。",
-            f"columns are out of order; expected {','.join(names)}", row=1)]
+        return [order]
     if len(labels) == len(names):
-        for name, label in zip(names, labels, strict=True):
-            if name != label and label not in names and name not in labels:
-                title = next(f.get("title", "") for f in fields if f["name"] == name)
-                problems.append(make_problem(
-                    "incorrect-label", file,
-                    f"列名“{label}”不对,应为“{name}”({title})。请改正表头。",
-                    f"column {label!r} should be {name!r}", row=1, column=name, fields=fields))
+        problems = [problem("incorrect-label", file, row=1, column=name, fields=fields,
+                            variant="renamed", label=label, name=name, title=titles[name])
+                    for name, label in zip(names, labels, strict=True)
+                    if name != label and label not in names and name not in labels]
         if problems:
             return problems
-    for name in names:
-        if name not in labels:
-            title = next(f.get("title", "") for f in fields if f["name"] == name)
-            problems.append(make_problem(
-                "missing-label", file, f"缺少“{name}”({title})列。请按表结构补上这一列。",
-                f"column {name} is missing", row=1, column=name, fields=fields))
-    for label in labels:
-        if label not in names:
-            problems.append(make_problem(
-                "extra-label", file, f"多出了“{label}”列,表结构中没有这一列。请删除它。",
-                f"column {label!r} is not in the schema", row=1, column=label))
-    if not problems:
-        problems.append(make_problem(
-            "incorrect-label", file, f"列的顺序不对,应为:{','.join(names)}。",
-            f"columns are out of order; expected {','.join(names)}", row=1))
-    return problems
+    problems = [problem("missing-label", file, row=1, column=name, fields=fields, name=name,
+                        title=titles[name]) for name in names if name not in labels]
+    problems += [problem("extra-label", file, row=1, column=label, label=label)
+                 for label in labels if label not in names]
+    return problems or [order]
 
 
 def _read_csv(text: str, names: list[str], numeric: list[str]) -> pd.DataFrame:
@@ -229,11 +196,8 @@ def safe_resources(root: Path, descriptor: dict) -> tuple[list[dict], list[Probl
         except FileNotFoundError:
             pass
         except UnsafeFile as exc:
-            problems.append(make_problem(
-                "resource-path-unsafe", DESCRIPTOR,
-                f"资源 {resource['name']} 的路径 {visible(path)!r} 不安全:{exc}。"
-                "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。",
-                f"resource {resource['name']}: path {visible(path)!r} is refused ({exc})"))
+            problems.append(problem("resource-path-unsafe", DESCRIPTOR, name=resource["name"],
+                                    path=repr(visible(path)), reason=exc))
             continue
         safe.append(resource)
     return safe, problems
@@ -268,15 +232,11 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
         try:
             data = read_package_file(root, path)
         except FileNotFoundError:
-            problems.append(make_problem(
-                "file-missing", file, f"找不到文件 {path}(资源 {resource['name']})。"
-                "请把文件放进数据目录,文件名与描述文件一致。", f"{path} does not exist"))
+            problems.append(problem("file-missing", file, path=path, name=resource["name"]))
             continue
         except UnsafeFile as exc:
-            problems.append(make_problem(
-                "resource-path-unsafe", DESCRIPTOR,
-                f"资源 {resource['name']} 的文件 {path} 不能读取:{exc}。",
-                f"resource {resource['name']}: {path} is refused ({exc})"))
+            problems.append(problem("resource-path-unsafe", DESCRIPTOR, variant="unreadable",
+                                    name=resource["name"], path=path, reason=exc))
             continue
         text, refused = decode(data, file)
         if text is None:
