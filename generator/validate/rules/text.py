@@ -6,6 +6,7 @@ import pandas as pd
 
 from generator.package.text import is_identifier, visible
 from generator.validate.rules.base import Hits, business
+from generator.validate.rules.contract import NEEDED
 from generator.validate.rules.texts import EMAIL, ID_CARD, PHONE, mask, normalise
 
 PRIVACY = "《中华人民共和国政府信息公开条例》第十五条(不公开个人隐私)"
@@ -14,16 +15,21 @@ FORMULA_START = ("=", "+", "-", "@")
 
 def string_columns(frames, free_text_only: bool):
     """(resource, column, values) for every string field; with `free_text_only`, those whose
-    values are not fixed by the descriptor (`enum`) or checked digit by digit (`uscc`)."""
+    values are not fixed by the descriptor (`enum`), checked character by character (`uscc`)
+    or codes and periods (the keys the contract fixes, `*_code`: identifiers), whatever their
+    `pattern`."""
     for resource, fields in frames.fields.items():
         frame = frames.get(resource)
         if frame is None:
             continue
+        keys = set(NEEDED.get(resource, ((), {}))[0])
         for spec in fields:
             if spec.get("type", "string") != "string" or spec["name"] not in frame.columns:
                 continue
             constraints = spec.get("constraints") or {}
-            if free_text_only and ("enum" in constraints or spec["name"] == "uscc"):
+            name = spec["name"]
+            if free_text_only and ("enum" in constraints or name == "uscc" or name in keys
+                                   or name.endswith("_code")):
                 continue
             yield resource, spec["name"], frame[spec["name"]].dropna()
 
