@@ -7,19 +7,16 @@ The package is data/ plus an edit made at test time (see `hostile_data`).
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import shutil
 import subprocess
 import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .conftest import DESKTOP, REPO_ROOT, QuietHandler
+from .conftest import DESKTOP, REPO_ROOT, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -99,13 +96,7 @@ def hostile_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: Path):
-    handler = functools.partial(QuietHandler, directory=str(hostile_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    yield from serve(hostile_site)
 
 
 def test_no_page_of_a_hostile_site_opens_a_dialog(browser, hostile_site, hostile_url, report):
