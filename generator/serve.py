@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.site import build
 from generator.site import mkdocs_build as site
+from generator.validate.report import ConfigurationError
 
 WATCHED = [Path(__file__).parent / "templates", Path(__file__).parent / "assets",
            site.CONFIG.parent / "docs", site.CONFIG]
@@ -54,6 +55,8 @@ def serve(data_root: Path, dev_addr: str, interval: float = 1.0) -> int:
                     build.build(data_root, site_dir, work_dir)
                 except site.SiteBuildError as exc:
                     print(f"MkDocs 构建失败:{exc}")
+                except ConfigurationError as exc:  # e.g. a build in the same work folder
+                    print(f"未重新生成:{exc}")
     finally:
         server.shutdown()
         server.server_close()
