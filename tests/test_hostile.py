@@ -472,3 +472,11 @@ def test_no_change_check_publish_and_changes_never_read_dev_zero(tmp_path, capsy
     git(tmp_path, "commit", "-q", "-m", "data")
     assert cli.main(["changes", "--data", str(data)]) == 0  # the link is not a file: not read
     assert capsys.readouterr().err == ""
+
+
+def test_names_used_as_paths_are_checked_where_they_are_used():
+    from generator.package.text import identifier
+
+    assert identifier("zhumadian-ajx") == "zhumadian-ajx"
+    with pytest.raises(ValueError, match=r"'../../evil' 不能用作文件名或链接"):
+        identifier("../../evil")

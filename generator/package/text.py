@@ -152,3 +152,11 @@ def neutralise_all(value):
     if isinstance(value, list | tuple):
         return type(value)(neutralise_all(item) for item in value)
     return value
+
+
+def identifier(value: object) -> str:
+    """`value` where it names a file, path or link: ValueError unless it is an identifier (the
+    second line behind validation, which refuses such names first)."""
+    if not is_identifier(value):
+        raise ValueError(f"{visible(value)!r} 不能用作文件名或链接")
+    return value  # type: ignore[return-value]

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.package.text import cell_value, sheet_title
+from generator.package.text import cell_value, identifier, sheet_title
 from generator.package.load import DESCRIPTOR, POLICY, Package
 
 FOLDER = "downloads"
@@ -168,7 +168,7 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
                                     ("XLSX", "xlsx", folder / "xlsx")):
             if suffix != "csv" and suffix not in meta["sha256"]:
                 continue
-            path = f"{FOLDER}/{resource['name']}.{suffix}"
+            path = f"{FOLDER}/{identifier(resource['name'])}.{suffix}"
             _place(origin, docs_dir / path, link=origin.is_relative_to(cache_dir))
             sha = meta["sha256"][suffix] if suffix != "csv" else source_sha
             files.append({"format": fmt, "path": path, "sha256": sha})
@@ -176,7 +176,7 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
                         "rows": meta["rows"], "files": files,
                         "xlsx_left_out": None if "xlsx" in meta["sha256"] else EXCEL_SHEET_ROWS})
     bundle = package_zip(package, cache_dir)
-    path = f"{FOLDER}/{package.descriptor.get('name', 'data')}.zip"
+    path = f"{FOLDER}/{identifier(package.descriptor.get('name', 'data'))}.zip"
     _place(bundle, docs_dir / path, link=True)
     entries.append({"name": "package", "title": "完整数据包(全部数据表、数据说明和政策参数)",
                     "rows": sum(e["rows"] for e in entries), "xlsx_left_out": None,
