@@ -10,6 +10,7 @@ SAVE_AS_UTF8 = (
     "请在 Excel 中“文件 → 另存为”,保存类型选“CSV UTF-8(逗号分隔)(*.csv)”;"
     "或运行 azx import 转换。"
 )
+FIX = "请从仓库恢复该文件或改正这一处。"
 SHAPE_EN = "the descriptor lacks resources, names, paths or schema fields"
 
 declare("descriptor-invalid-json", "error", "描述文件不是有效的 JSON", SOURCE,
@@ -23,6 +24,16 @@ declare("descriptor-invalid", "error", "描述文件结构不符合规范", SOUR
             "no-resources": ("{file} 没有列出任何资源(resources),请从仓库恢复该文件。", SHAPE_EN),
             "no-name": ("{file} 的第 {number} 个资源没有名称(name)。", SHAPE_EN),
             "no-fields": ("资源 {name} 没有表结构字段(schema.fields)。", SHAPE_EN),
+            "frictionless": ("{file} 不符合数据包规范:{message}。" + FIX, "{message}"),
+            "foreign-keys": ("{file} 中资源 {name} 的外键(foreignKeys)应为列表,每一项有 "
+                             "fields 和 reference 对象,reference 中的 resource 是资源名。" + FIX,
+                             "{name}: foreignKeys must be a list of objects with a reference"),
+            "bound": ("{file} 中资源 {name} 的字段 {field} 的约束 {constraint} 的值 {value!r} 不是 "
+                      "{type} 类型的值。" + FIX,
+                      "{name}.{field}: {constraint} {value!r} is not a {type_en}"),
+            "pattern": ("{file} 中资源 {name} 的字段 {field} 的约束 pattern 的值 {value!r} "
+                        "不是有效的正则表达式。" + FIX,
+                        "{name}.{field}: pattern {value!r} does not compile"),
         })
 declare("resource-path-unsafe", "error", "资源路径不安全", SOURCE,
         "资源路径必须是数据目录内的相对路径:不能是绝对路径、不能含 ..、不能是网址;"
