@@ -180,6 +180,12 @@ CASES = {
         descriptor(lambda d, u: d.update(description="咨询 0396-2345678")), [
             f"{D}description 含电话号码 039****5678。个人信息不能公开,请删除。 "
             "[text-personal-data]"]),
+    "phone-in-policy-text": (raw(lambda p: (p.parent / "policy.yaml").write_text(
+        (p.parent / "policy.yaml").read_text(encoding="utf-8").replace(
+            "title: 事故预防费用上限", "title: 咨询 138 0013 8000 事故预防费用上限", 1),
+        encoding="utf-8")), [
+        "policy.yaml — 错误:prevention_cap.title 含电话号码 138****8000。个人信息不能公开,请删除。 "
+        "[text-personal-data]"]),
     # unbounded reads
     "resource-is-dev-zero": (link("claims.csv", "/dev/zero"), [
         f"{D}资源 claims 的路径 'claims.csv' 不安全:路径经符号链接指向数据目录以外。"
