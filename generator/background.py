@@ -8,7 +8,10 @@ children), the function simply runs in this process when its result is asked for
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -25,10 +28,28 @@ def start(target: Callable, *args: Any) -> tuple[Any, Any] | None:
     conn, child = context.Pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    process = context.Process(target=target, args=(child, *args), daemon=True)
+    process = context.Process(target=_orphan_safe, args=(target, os.getpid(), conn, child, *args),
+                              daemon=True)
     process.start()
     child.close()
     return process, conn
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _orphan_safe(target: Callable, parent: int, theirs, conn, *args: Any) -> None:
+    """In the child: end with the parent. The kernel sends SIGTERM when the parent dies (Linux),
+    and the parent's end of the pipe is closed here, so a read waiting for the parent ends in
+    EOFError once the parent is gone, wherever prctl is missing."""
+    theirs.close()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+    target(conn, *args)
 
 
 def stop(process, conn) -> None:

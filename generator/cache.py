@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import tempfile
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -69,11 +70,17 @@ def fingerprint(inputs: Iterable[bytes | str], code: Iterable[str]) -> str:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` at `path` atomically: a reader sees the old file or the new, never a part."""
+    """Write `data` to a unique temporary file beside `path`, then rename it into place; on any
+    failure (a full disk) the temporary file is removed and `path` is as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def load(path: Path | None):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import AzxError, ConfigurationError, SiteBuildError, UsageError
+from generator.errors import AzxError, ConfigurationError, DiskError, SiteBuildError, UsageError
+from generator.package.text import terminal
 from generator.project import Project
 
 
@@ -62,6 +64,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise ConfigurationError(f"{exc};{site_dir}/ 保持不变。") from None
     except SiteBuildError as exc:
         raise SiteBuildError(f"{site_dir}/ 保持不变:{exc}") from None
+    except OSError as exc:  # a disk or folder that refuses writes: one line, not a traceback
+        if exc.errno not in build.DISK_ERRORS:
+            raise
+        shutil.rmtree(build.site.staging_dir(site_dir), ignore_errors=True)
+        raise DiskError(f"无法写入 {exc.filename or ''}({build.DISK_ERRORS[exc.errno]});"
+                        f"{site_dir}/ 保持不变。") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -99,7 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.resource not in names:
         raise UsageError(f"没有名为 {args.resource} 的数据表(可选:{'、'.join(names)})")
     result = intake.import_file(source, args.resource, root, args.sheet, args.replace_periods)
-    print("\n".join(intake.report_lines(result, source, str(root))))
+    print(terminal("\n".join(intake.report_lines(result, source, str(root)))))
     return 1 if result.failed else 0
 
 
@@ -120,7 +128,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     """列出自某次提交以来 data/ 的变化。 Show what changed in data/ since REF."""
     from generator.history import changes
 
-    print("\n".join(changes.changes_lines(folder(args, "data"), args.ref)))
+    print(terminal("\n".join(changes.changes_lines(folder(args, "data"), args.ref))))
     return 0
 
 
@@ -202,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except AzxError as exc:  # the one place where an error becomes an exit status
-        print(exc.line(args.command), file=sys.stderr)
+        print(terminal(exc.line(args.command)), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -48,6 +48,12 @@ class IntakeError(AzxError):
     template = "导入失败:{message}"
 
 
+class DiskError(AzxError):
+    """The disk or folder refused a write (read-only, full, busy mount point)."""
+
+    exit_code = 1
+
+
 class SiteBuildError(AzxError):
     """MkDocs refused to build the site (a broken link or config in strict mode)."""
 

@@ -8,7 +8,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generator.errors import SiteBuildError
+from generator.errors import ConfigurationError, SiteBuildError
+from generator.package.text import terminal
 from generator.project import Project
 from generator.site import build
 
@@ -53,8 +54,8 @@ def serve(project: Project, data_root: Path, work_dir: Path, dev_addr: str,
                 print("检测到修改,重新生成……")
                 try:
                     build.build(data_root, site_dir, work_dir, project)
-                except SiteBuildError as exc:
-                    print(exc.line("serve"))
+                except (SiteBuildError, ConfigurationError) as exc:  # e.g. a busy work folder
+                    print(terminal(exc.line("serve")))
     finally:
         server.shutdown()
         server.server_close()

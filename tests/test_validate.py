@@ -184,7 +184,7 @@ def test_github_output_for_a_warning_and_a_file_problem(capsys, monkeypatch, fix
     ("bad_gbk", "regions.csv 不是 UTF-8 编码,看起来是 GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)。"
      "请在 Excel 中“文件 → 另存为”,保存类型选“CSV UTF-8(逗号分隔)(*.csv)”;"
      "或运行 azx import 转换。"),
-    ("bad_phone", "含手机号码 138****5678。个人信息不能公开,请删除号码或改写为单位的办公电话。"),
+    ("bad_phone", "含电话号码 138****5678。个人信息不能公开,请删除号码或改写为单位的办公电话。"),
     ("bad_id_card", "含身份证号码 4117************34。个人信息不能公开,请删除。"),
     ("bad_days_missing",
      "本期结案 5 件,平均支付天数不能为空。请填写平均支付天数;只有结案件数为 0 时才留空。"),

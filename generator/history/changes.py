@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import GitError
+from generator.history.git import GitError as GitError
+from generator.history.git import Undecodable, decode, git, read_blobs
 from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, typed_frame
+from generator.package.safe import UnsafeFile, read_package_file
 from generator.site import filters, metrics
 from generator.site.manifest import data_files
 
@@ -26,38 +27,6 @@ LIST_ROWS = 10  # more added/removed rows than this are counted per period inste
 # ---------------------------------------------------------------- git
 
 
-def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run git in `root`; GitError with git's own message when it fails."""
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True)
-    except OSError as exc:
-        raise GitError(f"无法运行 git:{exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} 失败:{message[-1] if message else done.returncode}")
-    return done.stdout
-
-
-def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
-    """The text of each `rev:path` in `specs` (None when it does not exist), in one git call."""
-    if not specs:
-        return []
-    out = git(root, "cat-file", "--batch", stdin=("\n".join(specs) + "\n").encode())
-    texts: list[str | None] = []
-    pos = 0
-    for _ in specs:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            texts.append(out[pos: pos + size].decode("utf-8-sig"))
-            pos += size + 1
-        else:
-            texts.append(None)
-    return texts
-
-
 def repo_prefix(root: Path) -> str:
     """The path of `root` inside its repository, e.g. "data/" (empty at the top)."""
     return git(root, "rev-parse", "--show-prefix").decode().strip()
@@ -65,7 +34,10 @@ def repo_prefix(root: Path) -> str:
 
 def package_names(root: Path) -> list[str]:
     """File names of the package (descriptor, policy, resources), relative to `root`."""
-    return [p.relative_to(root).as_posix() for p in data_files(root)]
+    try:
+        return [p.relative_to(root).as_posix() for p in data_files(root)]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GitError(f"{root} 的数据包无法读取({exc}),请先运行 azx validate") from None
 
 
 Snapshot = dict[str, str | None]  # file name → text (None: the file does not exist)
@@ -85,9 +57,22 @@ def snapshot_at(root: Path, revs: list[str | None], names: list[str]) -> list[Sn
 def snapshot_worktree(root: Path, names: list[str]) -> Snapshot:
     """name → text of the files as they are now in `root`."""
     return {
-        name: (root / name).read_text(encoding="utf-8-sig") if (root / name).is_file() else None
+        name: decode(read_package_file(root, name), name) if (root / name).is_file() else None
         for name in names
     }
+
+
+def set_aside_undecodable(old: Snapshot, new: Snapshot) -> tuple[Snapshot, Snapshot, list[str]]:
+    """The two snapshots with every file that is not UTF-8 in either left out of the diff, and
+    one line naming each such file."""
+    notes = []
+    old, new = dict(old), dict(new)
+    for name in old:
+        bad = [text for text in (old[name], new.get(name)) if isinstance(text, Undecodable)]
+        if bad:
+            notes.append(f"跳过 {name}:{bad[0]} 不是 UTF-8 编码,无法比较")
+            old[name] = new[name] = None
+    return old, new, notes
 
 
 # ---------------------------------------------------------------- diff
@@ -304,5 +289,10 @@ def changes_lines(root: Path, ref: str | None = None) -> list[str]:
     else:
         label = "(空)"
     [old] = snapshot_at(root, [base], names)
-    diff = diff_snapshots(descriptor, old, snapshot_worktree(root, names))
-    return [f"数据变化:{label} → 当前 {root.as_posix()}/", *diff_lines(diff, descriptor)]
+    try:
+        now = snapshot_worktree(root, names)
+    except UnsafeFile as exc:
+        raise GitError(f"无法读取 {exc.name}:{exc},请先运行 azx validate") from None
+    old, new, notes = set_aside_undecodable(old, now)
+    diff = diff_snapshots(descriptor, old, new)
+    return [f"数据变化:{label} → 当前 {root.as_posix()}/", *notes, *diff_lines(diff, descriptor)]

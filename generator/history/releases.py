@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import subprocess
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -18,31 +17,13 @@ from types import MappingProxyType
 
 from generator import cache
 from generator.history import changes
+from generator.history.git import Commit, log
 from generator.package.load import DESCRIPTOR, read_descriptor
+from generator.package.text import neutralise
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Namespace for the stable urn:uuid ids of the feed and its entries.
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:zhumadian-ajx:releases")
-RECORD = "\x1e"  # separates commits in the `git log` output
-UNIT = "\x1f"  # separates the fields of one commit
-
-
-@dataclass(frozen=True)
-class Commit:
-    """One commit of the history of the data folder."""
-
-    sha: str
-    committed: dt.datetime
-    subject: str
-    files: tuple[str, ...]  # names relative to the data folder
-
-    @property
-    def short(self) -> str:
-        return self.sha[:7]
-
-    @property
-    def date(self) -> dt.date:
-        return self.committed.date()
 
 
 @dataclass(frozen=True)
@@ -56,20 +37,7 @@ class Release:
 
 def read_history(data_root: Path) -> tuple[Commit, ...]:
     """Every commit that touched `data_root`, newest first; empty outside a git work tree."""
-    fmt = f"{RECORD}%H{UNIT}%cI{UNIT}%s{UNIT}"
-    try:
-        out = subprocess.run(
-            ["git", "log", f"--format={fmt}", "--name-only", "--relative", "--", "."],
-            cwd=data_root, capture_output=True, text=True, check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return ()
-    commits = []
-    for record in out.split(RECORD)[1:]:
-        sha, committed, subject, names = record.split(UNIT, 3)
-        files = tuple(n for n in names.split("\n") if n)
-        commits.append(Commit(sha, dt.datetime.fromisoformat(committed), subject, files))
-    return tuple(commits)
+    return log(data_root)
 
 
 @functools.lru_cache(maxsize=16)
@@ -121,15 +89,22 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
         revs += [f"{c.sha}^", c.sha]
     snapshots = changes.snapshot_at(data_root, revs, names) if missing else []
     for i, commit in enumerate(missing):
-        diff = changes.diff_snapshots(descriptor, snapshots[2 * i], snapshots[2 * i + 1])
+        old, new, notes = changes.set_aside_undecodable(snapshots[2 * i], snapshots[2 * i + 1])
+        if commit.problem or notes:  # named and skipped: its changes are not shown
+            empty = changes.Diff([], [], [])
+            reasons = [commit.problem] if commit.problem else notes
+            found[commit.sha] = (empty, tuple(f"已跳过提交 {commit.short}:{r}" for r in reasons))
+            cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
+            continue
+        diff = changes.diff_snapshots(descriptor, old, new)
         found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)))
         cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
     return [Release(c, *found[c.sha]) for c in commits]
 
 
 # Modules whose code decides what a release's diff and lines are.
-_DIFF_CODE = ("generator.history.changes", "generator.history.releases", "generator.site.metrics",
-              "generator.site.filters", "generator.package.load")
+_DIFF_CODE = ("generator.history.changes", "generator.history.git", "generator.history.releases",
+              "generator.site.metrics", "generator.site.filters", "generator.package.load")
 
 
 def _cache_path(cache_dir: Path | None, key: str) -> Path | None:
@@ -180,7 +155,7 @@ def atom_feed(
         _sub(entry, "link", rel="alternate", type="text/html",
              href=f"{page_url}#{release_anchor(commit)}")
         _sub(entry, "summary", f"提交 {commit.short}:{commit.subject}")
-        _sub(entry, "content", "\n".join(release.lines), type="text")
+        _sub(entry, "content", neutralise("\n".join(release.lines), line=False), type="text")
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
                                                                       xml_declaration=False) + b"\n"

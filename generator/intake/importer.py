@@ -16,10 +16,11 @@ from pathlib import Path
 
 from generator.errors import IntakeError
 from generator.intake.header import Column, find_header, header_names
-from generator.intake.merge import Merge, SourceRow, csv_text, merge_rows, primary_key, read_table
+from generator.intake.merge import Merge, SourceRow, csv_text, merge_rows, read_table
 from generator.intake.normalise import Conversion, Normaliser, plain
 from generator.intake.sheet import Grid, read_grid
 from generator.package.load import read_descriptor, resource_by_name
+from generator.package.names import primary_key
 from generator.site.manifest import data_files
 
 TOTAL_WORDS = ("合计", "总计", "小计")
@@ -140,6 +141,21 @@ class ImportResult:
         return bool(self.errors or self.removed_keys)
 
 
+def refuse_unsafe_paths(root: Path) -> None:
+    """IntakeError before any file is read or copied when a resource path leads outside the
+    package (`../`, absolute, a URL, a link out of the folder)."""
+    from generator.package.safe import UnsafeFile, check_package_file
+
+    for resource in read_descriptor(root)["resources"]:
+        try:
+            check_package_file(root, resource.get("path"))
+        except FileNotFoundError:
+            continue
+        except UnsafeFile as exc:
+            raise IntakeError(f"资源 {resource.get('name')} 的路径 {resource.get('path')!r} "
+                              f"不安全:{exc}。请先运行 azx validate 并改正") from None
+
+
 def stage_package(root: Path, staging: Path) -> None:
     """Copy the files of the package at `root` into `staging`."""
     for path in data_files(root):
@@ -173,6 +189,7 @@ def import_file(
     An import that would remove existing rows of the periods it contains, rows the file does
     not hold, is refused (nothing validated or written) unless `replace_periods` is true.
     """
+    refuse_unsafe_paths(root)
     intake = read_intake(path, resource_name, root, sheet)
     from generator.validate.pipeline import (
         validate_package,  # the validator imports the whole rule set

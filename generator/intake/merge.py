@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from generator.package.names import primary_key
+
 
 @dataclass
 class SourceRow:
@@ -17,11 +19,6 @@ class SourceRow:
 
     values: dict[str, str]
     sheet_row: int
-
-
-def primary_key(resource: dict) -> list[str]:
-    key = resource["schema"]["primaryKey"]
-    return [key] if isinstance(key, str) else list(key)
 
 
 def sort_key(resource: dict) -> Callable[[dict[str, str]], tuple]:

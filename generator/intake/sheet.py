@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def read_xlsx(path: Path, sheet: str | None) -> Grid:
     """Read one worksheet; the named one, else the first visible sheet that is not ours."""
     import openpyxl
 
+    check_extent(path)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -91,21 +93,54 @@ def read_xlsx(path: Path, sheet: str | None) -> Grid:
     return Grid(ws.title, values, formats)
 
 
+MAX_ROWS, MAX_COLUMNS = 100_000, 200  # a sheet staff fill in is far smaller
+MAX_SHEET_BYTES = 256 << 20  # uncompressed XML of one worksheet
+EXTENT = re.compile(rb'<(?:\w+:)?(?:c|dimension|mergeCell)\b[^>]*?\b(?:r|ref)='
+                    rb'"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def check_extent(path: Path) -> None:
+    """IntakeError, before openpyxl loads anything, when a worksheet reaches beyond MAX_ROWS or
+    MAX_COLUMNS: by a cell, its declared range (XFD1048576) or a merged range. Without this,
+    openpyxl would build every cell of the range and run out of memory."""
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl reports the damaged file
+    with archive:
+        for info in archive.infolist():
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                continue
+            if info.file_size > MAX_SHEET_BYTES:
+                raise IntakeError(f"{path.name}:工作表过大(解压后超过 {MAX_SHEET_BYTES >> 20} MB),"
+                                  "请只保留要导入的数据")
+            for match in EXTENT.finditer(archive.read(info)):
+                ref = match.group(1).decode()
+                _, _, last_col, last_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+                if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+                    raise IntakeError(
+                        f"{path.name}:工作表的范围到达 {ref.split(':')[-1]},超过 {MAX_ROWS} 行或 "
+                        f"{MAX_COLUMNS} 列的上限(多半是整行整列的格式或合并单元格)。请把要导入的"
+                        "数据复制到一个新工作簿后再导入")
+
+
 def decode_text(data: bytes, name: str) -> str:
     """Decode a CSV: UTF-8 (with or without BOM), else what charset-normalizer finds (GB18030…)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
+    from generator.package.encoding import detect
 
-    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16"]).best()
-    if best is None:
-        raise IntakeError(f"{name}:无法识别文件编码,请在 Excel 中另存为“CSV UTF-8”")
-    encoding = best.encoding
-    if encoding in {"gb2312", "gbk", "gb18030", "hz"}:
-        encoding = "gb18030"  # superset: never lose a character GBK can hold
-    return data.decode(encoding)
+    encoding = detect(data)
+    try:
+        return data.decode(encoding or "")
+    except (UnicodeDecodeError, LookupError):
+        raise IntakeError(f"{name}:无法识别文件编码,请在 Excel 中另存为“CSV UTF-8”") from None
 
 
 def read_csv(path: Path) -> Grid:

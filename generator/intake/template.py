@@ -14,15 +14,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from generator.intake.normalise import is_yuan_field
 from generator.intake.sheet import INSTRUCTIONS_SHEET, LISTS_SHEET
 from generator.package.load import read_descriptor, resource_by_name
+from generator.package.names import TYPE_NAMES
+from generator.package.text import neutralise, sheet_title, text_cells
 
 DATA_ROWS = 1000
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期"}
 
 
 def header_text(f: dict) -> str:
     """The column header: the field's Chinese title, with its unit for amounts."""
-    title = f.get("title", f["name"])
+    title = neutralise(f.get("title", f["name"]))
     return f"{title}(元)" if is_yuan_field(f) else title
 
 
@@ -117,7 +118,7 @@ def add_instructions(book: Workbook, resource: dict) -> None:
     """The 填写说明 sheet: how to fill in, then one row per column."""
     ws = book.create_sheet(INSTRUCTIONS_SHEET)
     ws.append([f"{resource.get('title', resource['name'])}({resource['name']})填写说明"])
-    ws.append([resource.get("description", "")])
+    ws.append([neutralise(resource.get("description", ""))])
     ws.append(["每行填一条记录;不要合并单元格,不要加合计行。金额单位为元,"
                "表头写“(万元)”时导入会自动乘以 10000。代码列可从下拉列表选择“代码 名称”。"])
     ws.append(["导入命令:azx import 本文件.xlsx --resource " + resource["name"]])
@@ -139,7 +140,7 @@ def build_template(root: Path, name: str) -> Workbook:
     resource = resource_by_name(descriptor, name)
     book = Workbook()
     ws = book.active
-    ws.title = resource.get("title", name)[:31]
+    ws.title = sheet_title(resource.get("title", name))
     ranges = add_lists(book, root, descriptor, resource)
     for i, f in enumerate(resource["schema"]["fields"], start=1):
         letter = get_column_letter(i)
@@ -157,6 +158,7 @@ def build_template(root: Path, name: str) -> Workbook:
             dv.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
     ws.freeze_panes = "A2"
     add_instructions(book, resource)
+    text_cells(book)
     return book
 
 

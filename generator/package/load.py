@@ -6,12 +6,15 @@ the Table Schema constraints hold.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import yaml
+
+from generator.package.safe import read_package_file
 
 if TYPE_CHECKING:  # pandas is imported when a table is read: the no-change check needs no pandas
     import pandas as pd
@@ -45,12 +48,12 @@ def package_root(path: str | Path) -> Path:
 
 
 def read_descriptor(root: Path) -> dict:
-    return json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+    return json.loads(read_package_file(root, DESCRIPTOR).decode("utf-8-sig"))
 
 
 def read_policy(root: Path) -> dict:
     """The policy file's YAML as it is, unchecked: `policy.load_policy` checks and types it."""
-    return yaml.safe_load((root / POLICY).read_text(encoding="utf-8"))
+    return yaml.safe_load(read_package_file(root, POLICY).decode("utf-8"))
 
 
 def resource_by_name(descriptor: dict, name: str) -> dict:
@@ -60,7 +63,7 @@ def resource_by_name(descriptor: dict, name: str) -> dict:
     raise KeyError(name)
 
 
-def typed_frame(csv_path: Path | IO[str], fields: list[dict]) -> pd.DataFrame:
+def typed_frame(csv_path: Path | IO[str] | IO[bytes], fields: list[dict]) -> pd.DataFrame:
     """Read one CSV with dtypes taken from its Table Schema fields."""
     import pandas as pd
 
@@ -89,7 +92,8 @@ def load_package(path: str | Path) -> Package:
     policy = load_policy(root)
     descriptor = read_descriptor(root)
     frames = {
-        r["name"]: typed_frame(root / r["path"], r["schema"]["fields"])
+        r["name"]: typed_frame(io.BytesIO(read_package_file(root, r["path"])),
+                               r["schema"]["fields"])
         for r in descriptor["resources"]
     }
     return Package(root=root, descriptor=descriptor, frames=frames, policy=policy)

@@ -12,6 +12,7 @@ process then loads MkDocs and its Chinese dictionary and builds the site from th
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
 import os
@@ -26,6 +27,7 @@ from mkdocs.exceptions import MkDocsException
 
 from generator import background, cache
 from generator.errors import BadData
+from generator.lock import work_folder_lock
 from generator.package.load import package_root
 from generator.project import Project
 from generator.site import manifest, uptodate
@@ -33,6 +35,11 @@ from generator.site import mkdocs_build as site
 from generator.site import publisher as publishers
 
 ASSETS = Path(__file__).parent / "assets"
+# a disk or folder that refuses writes: one line, not a traceback
+DISK_ERRORS = {errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘空间不足",
+               errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写入权限",
+               errno.EPERM: "没有写入权限", errno.EBUSY: "目录正被占用,可能是挂载点",
+               errno.EXDEV: "不能跨文件系统替换"}
 
 
 class Progress:
@@ -76,6 +83,14 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
     # the pipeline's modules are imported here, so that the check above stays fast
     import generator.site.pages  # noqa: F401
 
+    with work_folder_lock(work_dir):
+        return _locked_build(project, data_root, site_dir, work_dir, inputs, fresh_work_dir,
+                             publisher)
+
+
+def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
+                  inputs: str | None, fresh_work_dir: bool,
+                  publisher: publishers.Publisher) -> int:
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config)
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)

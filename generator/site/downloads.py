@@ -29,6 +29,7 @@ from pathlib import Path
 
 from generator.cache import fingerprint, write_bytes
 from generator.package.load import DESCRIPTOR, POLICY, Package
+from generator.package.text import cell_value, identifier, sheet_title
 
 FOLDER = "downloads"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -145,21 +146,21 @@ def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> b
     for row in islice(_rows(source), 1, WIDTH_ROWS + 1):
         widths = [max(w, _width(str(v))) for w, v in zip(widths, cells(row), strict=True)]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(re.sub(r"[][:*?/\\]", "", resource.get("title") or
-                                         resource["name"])[:31])
+    sheet = workbook.create_sheet(sheet_title(resource.get("title") or resource["name"]))
     sheet.freeze_panes = "A2"
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 60)
     bold = Font(bold=True)
     head = []
     for title in titles:
-        head.append(WriteOnlyCell(sheet, title))
+        value = cell_value(sheet, title)  # a title from data is text, never a formula
+        head.append(WriteOnlyCell(sheet, value) if isinstance(value, str) else value)
         head[-1].font = bold
     sheet.append(head)
     rows = _rows(source)
     next(rows)
     for row in rows:
-        sheet.append(cells(row))
+        sheet.append([cell_value(sheet, value) for value in cells(row)])
     workbook.properties.creator = "azx"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -246,14 +247,14 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
         for fmt, suffix in (("CSV", "csv"), ("JSON", "json"), ("XLSX", "xlsx")):
             if suffix not in meta["sha256"]:
                 continue
-            path = f"{FOLDER}/{resource['name']}.{suffix}"
+            path = f"{FOLDER}/{identifier(resource['name'])}.{suffix}"
             _place(folder / suffix, docs_dir / path, link=True)
             files.append({"format": fmt, "path": path, "sha256": meta["sha256"][suffix]})
         entries.append({"name": resource["name"], "title": resource.get("title", resource["name"]),
                         "rows": meta["rows"], "files": files,
                         "xlsx_left_out": None if "xlsx" in meta["sha256"] else EXCEL_SHEET_ROWS})
     bundle = package_zip(package, cache_dir)
-    path = f"{FOLDER}/{package.descriptor.get('name', 'data')}.zip"
+    path = f"{FOLDER}/{identifier(package.descriptor.get('name', 'data'))}.zip"
     _place(bundle, docs_dir / path, link=True)
     entries.append({"name": "package", "title": "完整数据包(全部数据表、数据说明和政策参数)",
                     "rows": sum(e["rows"] for e in entries), "xlsx_left_out": None,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import yaml
 from markupsafe import Markup
+
+from generator.package.names import SEVERITY_NAMES, TYPE_NAMES
+from generator.package.text import neutralise
 
 DASH = "—"
 QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
@@ -46,7 +49,7 @@ def md_escape(value) -> Markup:
         return value
     if value is None:
         return Markup("")
-    text = " ".join(str(value).split())  # a newline would end a table row
+    text = " ".join(neutralise(value).split())  # a newline would end a table row
     return Markup(_MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
 
 
@@ -137,9 +140,8 @@ def text(value) -> str:
     return DASH if _missing(value) or str(value) == "" else str(value)
 
 
-FIELD_TYPES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期",
-               "boolean": "是/否", "year": "年份"}
-SEVERITIES = {"error": "错误", "warning": "警告"}
+FIELD_TYPES = TYPE_NAMES
+SEVERITIES = SEVERITY_NAMES
 
 
 def field_type(value: str) -> str:
@@ -166,8 +168,9 @@ def title_meta(value) -> Markup:
     The theme writes the title into `<title>` after `striptags`, which turns character references
     back into markup, so `<`, `>`, `&` and quotes become their full-width forms instead.
     """
-    plain = html.unescape(str(value)).strip().translate(_TITLE_SAFE)
-    return Markup(json.dumps(plain, ensure_ascii=False))
+    plain = neutralise(html.unescape(str(value)).strip().translate(_TITLE_SAFE))
+    dumped = yaml.safe_dump(plain, allow_unicode=True, default_style='"', width=1 << 30)
+    return Markup(dumped.strip())
 
 
 FILTERS = {

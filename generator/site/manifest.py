@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.package.load import DESCRIPTOR, POLICY, read_descriptor
+from generator.package.safe import UnsafeFile, read_package_file, unsafe_path_reason
 
 MANIFEST = "build-manifest.json"
 
@@ -21,8 +22,13 @@ def file_sha256(path: Path) -> str:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The files that make up a data package: descriptor, policy and every resource, sorted."""
+    """The files that make up a data package: descriptor, policy and every resource, sorted;
+    ValueError when a resource path is not a plain file name inside the package."""
     names = {DESCRIPTOR, POLICY} | {r["path"] for r in read_descriptor(root)["resources"]}
+    for name in names:
+        reason = unsafe_path_reason(name)
+        if reason:
+            raise ValueError(f"{name!r}:{reason}")
     return [root / name for name in sorted(names)]
 
 
@@ -30,8 +36,14 @@ def data_digest(root: Path) -> str:
     """One sha256 over the names and bytes of every file of the package at `root`."""
     digest = hashlib.sha256()
     for path in data_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"")
+        name = path.relative_to(root).as_posix()
+        digest.update(name.encode() + b"\0")
+        try:  # through the safe reader: a path out of the package or a device is never read
+            digest.update(read_package_file(root, name))
+        except FileNotFoundError:
+            pass
+        except UnsafeFile as exc:
+            raise ValueError(f"{name}:{exc}") from None
         digest.update(b"\0")
     return digest.hexdigest()
 

@@ -16,14 +16,18 @@ import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import pandas as pd
+import yaml
 from markupsafe import Markup
 
 from generator.cache import fingerprint
+from generator.errors import SiteBuildError
 from generator.history import releases
 from generator.package.load import POLICY, Package
+from generator.package.text import is_identifier, visible
 from generator.site import charts, filters, metrics
 from generator.site.figures import Figures, records
 
@@ -72,7 +76,7 @@ def _absent(table, sentence: str) -> str:
     """`sentence` naming (as `{names}`) the rows of `table` with no units to insure, which its
     chart leaves out; empty when there are none."""
     names = list(table.loc[table["units_required"] == 0, "name"])
-    return sentence.format(names="、".join(names)) if names else ""
+    return sentence.replace("{names}", "、".join(names)) if names else ""
 
 
 def home(site: SiteData) -> Iterable[Page]:
@@ -304,7 +308,10 @@ def output_depth(path: str) -> int:
 def _link(context, target: str) -> Markup:
     """Relative Markdown link from the page being rendered to `target` (a docs path)."""
     here = posixpath.dirname(context["page_path"]) or "."
-    return Markup(posixpath.relpath(target, here))
+    if not all(is_identifier(part) for part in target.split("/")):
+        raise SiteBuildError(f"页面 {context['page_path']} 的链接目标 {visible(target)!r} "
+                             "不是由标识符组成的路径")
+    return Markup(quote(posixpath.relpath(target, here), safe="/.-_~#"))
 
 
 def environment(cache_dir: Path | None = None) -> jinja2.Environment:
@@ -359,12 +366,26 @@ def render(pages: list[Page], drawn: dict[str, charts.Chart], docs_dir: Path,
             updated=updated(source_files(package, page.sources)),
         )
         text = env.get_template(page.template).render(context)
+        check_front_matter(page.path, text)
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
+
+
+def check_front_matter(path: str, text: str) -> None:
+    """SiteBuildError naming the page when its front matter is not a YAML mapping."""
+    if not text.startswith("---\n"):
+        return
+    block = text[4:].split("\n---\n", 1)[0]
+    try:
+        meta = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        meta = exc
+    if not isinstance(meta, dict):
+        raise SiteBuildError(f"页面 {path} 的页首(front matter)无法解析:{visible(meta)[:200]}")
 
 
 def is_missing(value) -> bool:

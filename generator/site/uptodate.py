@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from pathlib import Path
 
 from generator import cache
+from generator.cache import write_bytes as write_atomic
+from generator.history.git import last_commit
 from generator.project import Project
 from generator.site import manifest, publisher
 
@@ -34,12 +35,7 @@ def _tree(digest, root: Path) -> None:
 
 def _data_history(data_root: Path) -> str:
     """The last commit touching the data folder, or "" outside git."""
-    try:
-        result = subprocess.run(["git", "log", "-1", "--format=%H", "--", "."], cwd=data_root,
-                                capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return last_commit(data_root)
 
 
 def inputs_key(data_root: Path, project: Project) -> str | None:
@@ -96,4 +92,4 @@ def remember(work_dir: Path, site_dir: Path, tree: str, key: str | None) -> None
     """Record a successful build: the site, its docs-tree hash and its inputs key."""
     record = {"site_dir": str(site_dir.resolve()), "key": tree, "inputs": key,
               "manifest_sha256": _manifest_sha(site_dir)}
-    (work_dir / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    write_atomic(work_dir / RECORD, (json.dumps(record, indent=1) + "\n").encode())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.background import Background
-from generator.package.load import DESCRIPTOR
+from generator.package.load import DESCRIPTOR, POLICY, read_policy
 from generator.package.policy import load_policy
 from generator.validate.read import (
     Table,
@@ -21,6 +21,7 @@ from generator.validate.read import (
 from generator.validate.report import Problem, Report
 from generator.validate.rules.contract import contract_problems
 from generator.validate.rules.schema import SchemaOutcome
+from generator.validate.rules.texts import public_hotlines, texts_problems
 
 # Characters of CSV besides the largest table from which this process validates them itself
 # while the second process validates the largest: about 0.3 s of Frictionless's work, what
@@ -38,10 +39,14 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
     # config: the package folder and the policy numbers
     root = locate_package(path)
     policy = load_policy(root)
-    # descriptor: JSON and shape
+    raw_policy = read_policy(root)
+    hotlines = public_hotlines(raw_policy)
+    # descriptor: JSON, shape, known properties, nothing remote, names and texts
     descriptor, problems = read_descriptor(root)
+    problems += texts_problems(POLICY, raw_policy, hotlines)
     if descriptor is None:
         return finish(problems)
+    problems += texts_problems(DESCRIPTOR, descriptor, hotlines, characters=False)
     # contract: every resource, key and field the generator reads, with its type
     found, broken = contract_problems(descriptor)
     problems += found
@@ -57,7 +62,7 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
         with Background(schema_check, root, descriptor, tables, theirs) as schema:
             guess: list[Problem] | Exception | None
             try:
-                guess = business_problems(tables, SchemaOutcome(), broken, policy)
+                guess = business_problems(tables, SchemaOutcome(), broken, policy, hotlines)
             except Exception as exc:  # the rules met a cell Frictionless rejects: run again
                 guess = exc
             outcome = merge(schema_check(root, descriptor, tables, mine) if mine else None,
@@ -67,7 +72,7 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
     if outcome.unusable:
         return finish(outcome.problems)
     if guess is None or isinstance(guess, Exception) or outcome.rejects_cells():
-        guess = business_problems(tables, outcome, broken, policy)
+        guess = business_problems(tables, outcome, broken, policy, hotlines)
     return finish(problems + outcome.problems + guess)
 
 
@@ -112,7 +117,7 @@ def merge(*outcomes: SchemaOutcome | None) -> SchemaOutcome:
 
 
 def business_problems(tables: list[Table], outcome: SchemaOutcome, broken: set[str],
-                      policy) -> list[Problem]:
+                      policy, hotlines: tuple[str, ...] = ()) -> list[Problem]:
     """The business rules over typed frames that hide every cell the schema stage reported."""
     # pandas is imported here, after a parallel validation has forked its second process
     from generator.validate.read import parse_rows
@@ -129,7 +134,7 @@ def business_problems(tables: list[Table], outcome: SchemaOutcome, broken: set[s
         fields[table.name] = table.fields
         problems += found
     by_name = {t.name: t for t in tables}
-    return problems + run_business(Frames(frames, fields), by_name, policy)
+    return problems + run_business(Frames(frames, fields, hotlines), by_name, policy)
 
 
 def finish(problems: list[Problem]) -> Report:

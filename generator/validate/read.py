@@ -10,27 +10,30 @@ import codecs
 import csv
 import io
 import json
-import re
 import warnings
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-import charset_normalizer
-
+from generator.package.encoding import CHINESE_ENCODINGS, detect
 from generator.package.load import DESCRIPTOR, package_root
+from generator.package.names import primary_key
+from generator.package.safe import UnsafeFile, check_package_file, read_package_file
+from generator.package.safe import unsafe_path_reason as unsafe_path_reason
+from generator.package.text import CELL_FORBIDDEN, code_point, describe, visible
 from generator.validate.report import ConfigurationError, Problem
-from generator.validate.rules.base import make_problem
+from generator.validate.rules.base import problem
+from generator.validate.rules.descriptor import (
+    MAX_DEPTH,
+    depth,
+    descriptor_problems,
+    duplicate_keys,
+    too_large,
+)
 
 if TYPE_CHECKING:  # pandas is imported by `parse_rows`, so reading a header stays light
     import pandas as pd
 
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[A-Za-z][A-Za-z0-9+.-]*:(?![\\/])")
-CHINESE_ENCODINGS = ("gb18030", "gbk", "gb2312", "hz", "big5", "cp936", "cp950")
-SAVE_AS_UTF8 = (
-    "请在 Excel 中“文件 → 另存为”,保存类型选“CSV UTF-8(逗号分隔)(*.csv)”;"
-    "或运行 azx import 转换。"
-)
 
 
 @dataclass
@@ -56,156 +59,96 @@ def locate_package(path: str | Path) -> Path:
 
 
 def read_descriptor(root: Path) -> tuple[dict | None, list[Problem]]:
-    """The parsed descriptor, or None with the problem that prevents using it."""
-    data = (root / DESCRIPTOR).read_bytes()
+    """The parsed descriptor, or None with the problems that prevent using it."""
     try:
-        descriptor = json.loads(data.decode("utf-8-sig"))
+        data = read_package_file(root, DESCRIPTOR)
+    except UnsafeFile as exc:
+        return None, [too_large(str(exc), "refused before reading")]
+    try:
+        descriptor = json.loads(data.decode("utf-8-sig"), object_pairs_hook=duplicate_keys)
+    except RecursionError:
+        return None, [too_large(f"嵌套超过 {MAX_DEPTH} 层", f"nests deeper than {MAX_DEPTH}")]
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f"(第 {exc.lineno} 行第 {exc.colno} 列)" if isinstance(
             exc, json.JSONDecodeError) else "(不是 UTF-8 编码)"
         hint = "文件为空" if not data.strip() else f"无法解析{where}"
-        return None, [make_problem(
-            "descriptor-invalid-json", DESCRIPTOR,
-            f"{DESCRIPTOR} 不是有效的 JSON:{hint}。"
-            "请从仓库恢复该文件,或用 JSON 检查工具找出语法错误。",
-            f"{DESCRIPTOR} is not valid JSON")]
-    problems = _descriptor_shape(descriptor)
+        return None, [problem("descriptor-invalid-json", DESCRIPTOR, file=DESCRIPTOR, hint=hint)]
+    if depth(descriptor) > MAX_DEPTH:
+        return None, [too_large(f"嵌套超过 {MAX_DEPTH} 层", f"nests deeper than {MAX_DEPTH}")]
+    problems = _descriptor_shape(descriptor) or descriptor_problems(descriptor)
     return (None if problems else descriptor), problems
 
 
 def _descriptor_shape(descriptor: object) -> list[Problem]:
     """The structure every later stage relies on: resources with a name, a path and fields."""
-    def bad(message: str) -> list[Problem]:
-        return [make_problem("descriptor-invalid", DESCRIPTOR, message,
-                             "the descriptor lacks resources, names, paths or schema fields")]
+    def bad(variant: str, **values) -> list[Problem]:
+        return [problem("descriptor-invalid", DESCRIPTOR, variant=variant, file=DESCRIPTOR,
+                        **values)]
 
     if not isinstance(descriptor, dict):
-        return bad(f"{DESCRIPTOR} 应为 JSON 对象({{...}})。")
+        return bad("not-object")
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        return bad(f"{DESCRIPTOR} 没有列出任何资源(resources),请从仓库恢复该文件。")
+        return bad("no-resources")
     for i, resource in enumerate(resources):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            return bad(f"{DESCRIPTOR} 的第 {i + 1} 个资源没有名称(name)。")
+            return bad("no-name", number=i + 1)
         schema = resource.get("schema")
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields or not all(
                 isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
-            return bad(f"资源 {resource['name']} 没有表结构字段(schema.fields)。")
+            return bad("no-fields", name=visible(resource["name"]))
     return []
-
-
-def unsafe_path_reason(path: object) -> str | None:
-    """Why a resource path must not be opened, or None when it is a plain relative file name."""
-    if not isinstance(path, str) or not path.strip():
-        return "路径应为一个文件名(字符串)"
-    if URL.match(path):
-        return "路径是网址,不会下载网络上的文件"
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or \
-            PureWindowsPath(path).drive or path.startswith(("/", "\\")):
-        return "路径是绝对路径"
-    if ".." in PureWindowsPath(path).parts:
-        return "路径含 ..,指向数据目录以外"
-    return None
-
-
-def _inside(root: Path, file: Path) -> bool:
-    """True when `file`, symbolic links resolved, lies inside `root`."""
-    try:
-        file.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
-
-
-def _looks_chinese(data: bytes) -> bool:
-    """True when `data` reads cleanly as GB18030 and then holds Chinese characters.
-
-    Checked before charset-normalizer, whose guess on a short Excel CSV is often Korean (cp949).
-    """
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return re.search("[\u4e00-\u9fff]", text) is not None
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """The CSV text of `data`, or None and one problem saying how to re-save the file."""
-    def refuse(rule: str, message: str, en: str) -> tuple[None, list[Problem]]:
-        return None, [make_problem(rule, file, message, en)]
+    def refuse(rule: str, variant: str = "", **values) -> tuple[None, list[Problem]]:
+        return None, [problem(rule, file, variant=variant, file=file, **values)]
 
     if not data.lstrip(codecs.BOM_UTF8).strip():
-        return refuse("file-empty", f"{file} 是空文件。请恢复该文件,至少保留第一行列名。",
-                      f"{file} is empty")
+        return refuse("file-empty")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return refuse("file-not-text",
-                      f"{file} 是 Excel 工作簿而不是 CSV 文本。" + SAVE_AS_UTF8,
-                      f"{file} is an Excel workbook, not CSV text")
+        return refuse("file-not-text", "workbook")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return refuse("encoding-not-utf8",
-                      f"{file} 是 UTF-16(Excel“Unicode 文本”)编码。" + SAVE_AS_UTF8,
-                      f"{file} is UTF-16; save it as CSV UTF-8")
+        return refuse("encoding-not-utf8", "utf16")
     if b"\x00" in data[:65536]:
-        return refuse("file-not-text", f"{file} 含二进制内容,不是 CSV 文本。请确认文件没有放错,"
-                      "并用 Excel 另存为“CSV UTF-8(逗号分隔)”。", f"{file} is binary, not CSV")
+        return refuse("file-not-text")
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
-    encoding = "gb18030" if _looks_chinese(data) else ""
-    if not encoding:
-        guess = charset_normalizer.from_bytes(data[:65536]).best()
-        encoding = guess.encoding.lower() if guess else ""
+    encoding = detect(data) or ""
     if encoding in CHINESE_ENCODINGS or not encoding:
         name = "GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)"
     else:
         name = encoding
-    return refuse("encoding-not-utf8", f"{file} 不是 UTF-8 编码,看起来是 {name}。" + SAVE_AS_UTF8,
-                  f"{file} is not UTF-8 (looks like {encoding or 'GBK/GB18030'}); "
-                  "save it as CSV UTF-8 or run azx import")
+    return refuse("encoding-not-utf8", name=name, encoding=encoding or "GBK/GB18030")
 
 
 def check_header(labels: list[str], fields: list[dict], file: str) -> list[Problem]:
     """One problem per wrong, missing, extra or repeated column name."""
     names = [f["name"] for f in fields]
-    problems = []
-    for label in sorted({x for x in labels if labels.count(x) > 1}):
-        problems.append(make_problem(
-            "duplicate-label", file, f"列名“{label}”出现了不止一次,请删除重复的列。",
-            f"column {label} appears more than once", row=1, column=label, fields=fields))
+    titles = {f["name"]: f.get("title", "") for f in fields}
+    order = problem("incorrect-label", file, row=1, names=",".join(names))
+    problems = [problem("duplicate-label", file, row=1, column=label, fields=fields, label=label)
+                for label in sorted({x for x in labels if labels.count(x) > 1})]
     if problems or labels == names:
         return problems
     if sorted(labels) == sorted(names):
-        return [make_problem(
-            "incorrect-label", file, f"列的顺序不对,应为:{','.join(names)}。",
-            f"columns are out of order; expected {','.join(names)}", row=1)]
+        return [order]
     if len(labels) == len(names):
-        for name, label in zip(names, labels, strict=True):
-            if name != label and label not in names and name not in labels:
-                title = next(f.get("title", "") for f in fields if f["name"] == name)
-                problems.append(make_problem(
-                    "incorrect-label", file,
-                    f"列名“{label}”不对,应为“{name}”({title})。请改正表头。",
-                    f"column {label!r} should be {name!r}", row=1, column=name, fields=fields))
+        problems = [problem("incorrect-label", file, row=1, column=name, fields=fields,
+                            variant="renamed", label=label, name=name, title=titles[name])
+                    for name, label in zip(names, labels, strict=True)
+                    if name != label and label not in names and name not in labels]
         if problems:
             return problems
-    for name in names:
-        if name not in labels:
-            title = next(f.get("title", "") for f in fields if f["name"] == name)
-            problems.append(make_problem(
-                "missing-label", file, f"缺少“{name}”({title})列。请按表结构补上这一列。",
-                f"column {name} is missing", row=1, column=name, fields=fields))
-    for label in labels:
-        if label not in names:
-            problems.append(make_problem(
-                "extra-label", file, f"多出了“{label}”列,表结构中没有这一列。请删除它。",
-                f"column {label!r} is not in the schema", row=1, column=label))
-    if not problems:
-        problems.append(make_problem(
-            "incorrect-label", file, f"列的顺序不对,应为:{','.join(names)}。",
-            f"columns are out of order; expected {','.join(names)}", row=1))
-    return problems
+    problems = [problem("missing-label", file, row=1, column=name, fields=fields, name=name,
+                        title=titles[name]) for name in names if name not in labels]
+    problems += [problem("extra-label", file, row=1, column=label, label=label)
+                 for label in labels if label not in names]
+    return problems or [order]
 
 
 def _read_csv(text: str, names: list[str], numeric: list[str]) -> pd.DataFrame:
@@ -243,22 +186,40 @@ def parse_rows(text: str, fields: list[dict]) -> pd.DataFrame | None:
 
 
 def safe_resources(root: Path, descriptor: dict) -> tuple[list[dict], list[Problem]]:
-    """The resources whose path is a file inside the package; one problem for each other one."""
+    """The resources whose path may be opened (a regular file inside the package, or a missing
+    one: reported when read); one problem for each other one. Nothing is opened here."""
     safe, problems = [], []
     for resource in descriptor["resources"]:
         path = resource.get("path")
-        reason = unsafe_path_reason(path)
-        if reason is None and not _inside(root, root / path):
-            reason = "路径经符号链接指向数据目录以外"
-        if reason is None:
-            safe.append(resource)
+        try:
+            check_package_file(root, path)
+        except FileNotFoundError:
+            pass
+        except UnsafeFile as exc:
+            problems.append(problem("resource-path-unsafe", DESCRIPTOR, name=resource["name"],
+                                    path=repr(visible(path)), reason=exc))
             continue
-        problems.append(make_problem(
-            "resource-path-unsafe", DESCRIPTOR,
-            f"资源 {resource['name']} 的路径 {path!r} 不安全:{reason}。"
-            "请把 CSV 文件放进数据目录,路径只写文件名(如 coverage.csv)。",
-            f"resource {resource['name']}: path {path!r} is refused (absolute, '..' or URL)"))
+        safe.append(resource)
     return safe, problems
+
+
+def forbidden_cells(text: str, fields: list[dict], file: str) -> list[Problem]:
+    """One problem for each cell holding a character the text policy refuses (file, row, column
+    and code point); the whole text is searched first, so clean files cost one regex pass."""
+    if not CELL_FORBIDDEN.search(text):
+        return []
+    names = [f["name"] for f in fields]
+    problems = []
+    for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        for position, cell in enumerate(row):
+            match = CELL_FORBIDDEN.search(cell)
+            if match:
+                kind, kind_en = describe(match.group())
+                column = names[position] if position < len(names) else None
+                problems.append(problem("text-forbidden-char", file, row=number, column=column,
+                                        fields=fields, where="", code=code_point(match.group()),
+                                        kind=kind, kind_en=kind_en))
+    return problems
 
 
 def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Problem]]:
@@ -268,21 +229,27 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
     for resource in resources:
         path, fields = resource["path"], resource["schema"]["fields"]
         file = path
-        if not (root / path).is_file():
-            problems.append(make_problem(
-                "file-missing", file, f"找不到文件 {path}(资源 {resource['name']})。"
-                "请把文件放进数据目录,文件名与描述文件一致。", f"{path} does not exist"))
+        try:
+            data = read_package_file(root, path)
+        except FileNotFoundError:
+            problems.append(problem("file-missing", file, path=path, name=resource["name"]))
             continue
-        text, refused = decode((root / path).read_bytes(), file)
+        except UnsafeFile as exc:
+            problems.append(problem("resource-path-unsafe", DESCRIPTOR, variant="unreadable",
+                                    name=resource["name"], path=path, reason=exc))
+            continue
+        text, refused = decode(data, file)
         if text is None:
             problems.extend(refused)
+            continue
+        forbidden = forbidden_cells(text, fields, file)
+        if forbidden:
+            problems.extend(forbidden)
             continue
         labels = next(csv.reader(io.StringIO(text)), [])
         header = check_header(labels, fields, file)
         if header:
             problems.extend(header)
             continue
-        key = resource["schema"].get("primaryKey") or []
-        tables.append(Table(resource["name"], path, fields, [key] if isinstance(key, str) else key,
-                            text))
+        tables.append(Table(resource["name"], path, fields, primary_key(resource), text))
     return tables, problems

@@ -8,8 +8,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.errors import ConfigurationError as ConfigurationError  # importable from here
+from generator.package.names import SEVERITY_NAMES
+from generator.package.text import neutralise
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+SEVERITY_ZH = SEVERITY_NAMES
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def format_human(report: Report) -> str:
     if lines:
         lines.append("")
     lines.append(report.summary())
-    return "\n".join(lines) + "\n"
+    # a second line behind validation: no escape sequence reaches the terminal, no line break
+    # inside a problem lets a line of the CI job summary start with a code fence
+    return "\n".join(neutralise(line) for line in lines) + "\n"
 
 
 def format_json(report: Report) -> str:
@@ -95,6 +99,7 @@ def format_json(report: Report) -> str:
 
 
 def _escape_data(text: str) -> str:
+    text = neutralise(text, line=False)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -11,10 +11,11 @@ import frictionless
 from generator.package.load import DESCRIPTOR
 from generator.validate.read import Table
 from generator.validate.report import Problem
-from generator.validate.rules.base import make_problem
+from generator.validate.rules.base import problem
 from generator.validate.rules.schema import SchemaOutcome, map_task
 
 ERROR_LIMIT = 1000
+CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
@@ -31,10 +32,8 @@ def check(root: Path, descriptor: dict, tables: list[Table],
 def metadata_problems(exc: frictionless.FrictionlessException) -> list[Problem]:
     """Frictionless's descriptor errors (profiles, field types, keys), one problem each."""
     errors = exc.reasons or [exc.error]
-    return [make_problem("descriptor-invalid", DESCRIPTOR,
-                         f"{DESCRIPTOR} 不符合数据包规范:{error.message}。"
-                         "请从仓库恢复该文件或改正这一处。",
-                         error.message) for error in errors]
+    return [problem("descriptor-invalid", DESCRIPTOR, variant="frictionless", file=DESCRIPTOR,
+                    message=error.message) for error in errors]
 
 
 def unreadable_metadata(descriptor: dict) -> list[Problem]:
@@ -47,12 +46,8 @@ def unreadable_metadata(descriptor: dict) -> list[Problem]:
         if not isinstance(keys, list) or not all(
                 isinstance(k, dict) and isinstance(k.get("reference"), dict)
                 and isinstance(k["reference"].get("resource", ""), str) for k in keys):
-            problems.append(make_problem(
-                "descriptor-invalid", DESCRIPTOR,
-                f"{DESCRIPTOR} 中资源 {resource['name']} 的外键(foreignKeys)应为列表,每一项有 "
-                "fields 和 reference 对象,reference 中的 resource 是资源名。"
-                "请从仓库恢复该文件或改正这一处。",
-                f"{resource['name']}: foreignKeys must be a list of objects with a reference"))
+            problems.append(problem("descriptor-invalid", DESCRIPTOR, variant="foreign-keys",
+                                    file=DESCRIPTOR, name=resource["name"]))
         for spec in resource["schema"]["fields"]:
             constraints = spec.get("constraints")
             if not isinstance(constraints, dict):
@@ -61,21 +56,16 @@ def unreadable_metadata(descriptor: dict) -> list[Problem]:
                 read = frictionless.Field.from_descriptor(spec).create_value_reader()
             except frictionless.FrictionlessException:
                 continue  # reported when the package is built
-            where = f"资源 {resource['name']} 的字段 {spec['name']}"
+            where = {"file": DESCRIPTOR, "name": resource["name"], "field": spec["name"]}
             for name, value in constraints.items():
                 if name in BOUNDS and read(value) is None:
-                    problems.append(make_problem(
-                        "descriptor-invalid", DESCRIPTOR,
-                        f"{DESCRIPTOR} 中{where} 的约束 {name} 的值 {value!r} 不是 "
-                        f"{spec.get('type', 'any')} 类型的值。请从仓库恢复该文件或改正这一处。",
-                        f"{resource['name']}.{spec['name']}: {name} {value!r} is not a "
-                        f"{spec.get('type')}"))
+                    problems.append(problem(
+                        "descriptor-invalid", DESCRIPTOR, variant="bound", **where,
+                        constraint=name, value=value, type=spec.get("type", "any"),
+                        type_en=spec.get("type")))
                 elif name == "pattern" and not _compiles(value):
-                    problems.append(make_problem(
-                        "descriptor-invalid", DESCRIPTOR,
-                        f"{DESCRIPTOR} 中{where} 的约束 pattern 的值 {value!r} "
-                        "不是有效的正则表达式。请从仓库恢复该文件或改正这一处。",
-                        f"{resource['name']}.{spec['name']}: pattern {value!r} does not compile"))
+                    problems.append(problem("descriptor-invalid", DESCRIPTOR, variant="pattern",
+                                            **where, value=value))
     return problems
 
 
@@ -106,7 +96,9 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table],
         schema["foreignKeys"] = [
             key for key in schema.get("foreignKeys", [])
             if key.get("reference", {}).get("resource") in names | {""}]
-        resources.append({**resource, "schema": schema})
+        # the site's CSV dialect, stated: Frictionless would otherwise guess it from a sample,
+        # and a cell such as `a;b` can make it read other rows than the site does
+        resources.append({**resource, "schema": schema, "dialect": CSV_DIALECT})
     try:
         # building the Package checks the descriptor's metadata (profiles, types, keys)
         package = frictionless.Package({**descriptor, "resources": resources},

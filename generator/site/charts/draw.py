@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from generator import cache
+from generator.package.text import neutralise_all
 from generator.site.charts.specs import Chart
 
 NEUTRAL = "#6b6b6b"
@@ -58,6 +59,7 @@ def _pyplot():
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # a name with $…$ from data is text, not maths
     })
     return plt
 
@@ -222,7 +224,8 @@ def render_svg(kind: str, data: dict) -> bytes:
 
 
 def _render_job(job: tuple[str, dict]) -> bytes:
-    return render_svg(*job)
+    kind, data = job
+    return render_svg(kind, neutralise_all(data))
 
 
 def key(chart: Chart) -> str:

@@ -5,4 +5,4 @@ Frictionless's errors need (without pandas); `generator.validate.rules.catalog` 
 business rules too and lists them all.
 """
 
-from generator.validate.rules import contract, files, schema  # noqa: F401  (importing registers rules)
+from generator.validate.rules import contract, descriptor, files, schema, texts  # noqa: F401  (importing registers rules)

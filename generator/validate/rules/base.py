@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator.validate.report import Problem
@@ -44,10 +44,15 @@ class Rule:
     message: str = ""
     message_en: str = ""
     check: Callable[..., Iterable[Hits]] | None = None
+    # further (Chinese, English) templates of a file or schema rule, by the case they describe
+    variants: dict[str, tuple[str, str]] = field(default_factory=dict, hash=False,
+                                                 compare=False)
 
-    def render(self, values: dict) -> tuple[str, str]:
-        """The Chinese and English messages filled with one row's values."""
-        return self.message.format(**values), self.message_en.format(**values)
+    def render(self, values: dict, variant: str = "") -> tuple[str, str]:
+        """The Chinese and English messages (of `variant`, if given) filled with `values`."""
+        message, message_en = self.variants[variant] if variant else (self.message,
+                                                                       self.message_en)
+        return message.format(**values), message_en.format(**values)
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -78,9 +83,12 @@ def business(
 
 
 def declare(id: str, severity: str, title: str, source: str, description: str,
-            stage: str) -> Rule:
-    """Register a file or schema rule (applied by the reading or Frictionless stage)."""
-    return register(Rule(id, severity, title, source, description, stage))
+            stage: str, message: str = "", message_en: str = "",
+            variants: dict[str, tuple[str, str]] | None = None) -> Rule:
+    """Register a file or schema rule (applied by the reading or Frictionless stage), with the
+    message templates `problem` fills."""
+    return register(Rule(id, severity, title, source, description, stage, message, message_en,
+                         variants=variants or {}))
 
 
 def field_position(fields: list[dict] | None, name: str | None) -> tuple[str, int | None]:
@@ -89,6 +97,14 @@ def field_position(fields: list[dict] | None, name: str | None) -> tuple[str, in
         if spec.get("name") == name:
             return str(spec.get("title") or ""), number
     return "", None
+
+
+def problem(rule_id: str, file: str, /, row: int | None = None, column: str | None = None,
+            fields: list[dict] | None = None, variant: str = "", **values) -> Problem:
+    """A Problem whose messages are the rule's registered templates (those of `variant`, when
+    given) filled with `values`."""
+    message, message_en = REGISTRY[rule_id].render(values, variant)
+    return make_problem(rule_id, file, message, message_en, row, column, fields)
 
 
 def make_problem(rule_id: str, file: str, message: str, message_en: str = "",

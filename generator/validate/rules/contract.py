@@ -12,7 +12,7 @@ import json
 
 from generator.package.load import DESCRIPTOR
 from generator.validate.report import Problem
-from generator.validate.rules.base import declare, make_problem
+from generator.validate.rules.base import declare, problem
 from generator.validate.rules.hints import TYPE_ZH
 
 # resource → (primary key, {field: Table Schema type})
@@ -58,18 +58,37 @@ SOURCE = "本工具读取的数据包结构(generator/rules/contract.py)"
 RESTORE = "请对照仓库中的 data/datapackage.json 恢复这一处。"
 
 declare("descriptor-name-missing", "error", "描述文件缺少数据包名称", SOURCE,
-        "datapackage.json 必须有数据包名称(name),网站的下载包和更新订阅用它命名。", "file")
+        "datapackage.json 必须有数据包名称(name),网站的下载包和更新订阅用它命名。", "file",
+        f"{DESCRIPTOR} 缺少数据包名称(name),如 \"name\": \"zhumadian-ajx\"。" + RESTORE,
+        "the descriptor has no package name")
 declare("descriptor-text-missing", "error", "描述文件缺少中文名称或说明", SOURCE,
         "数据包、每个资源和每个字段都要有中文名称(title)和说明(description),"
-        "网站的数据字典和下载页显示它们;许可(licenses)的每一项要有名称(title)。", "file")
+        "网站的数据字典和下载页显示它们;许可(licenses)的每一项要有名称(title)。", "file",
+        f"{DESCRIPTOR} 中{{where}} 缺少{{label}},网站的数据字典要显示它。" + RESTORE,
+        "{where}: {key} is missing")
 declare("descriptor-resource-missing", "error", "描述文件缺少资源", SOURCE,
-        "datapackage.json 必须列出网站读取的每一个资源(10 张表)。", "file")
+        "datapackage.json 必须列出网站读取的每一个资源(10 张表)。", "file",
+        f"{DESCRIPTOR} 缺少资源 {{name}},网站要读取这张表。" + RESTORE,
+        "the descriptor lacks resource {name}")
 declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,
-        "每个资源的表结构必须包含网站读取的每一个字段。", "file")
+        "每个资源的表结构必须包含网站读取的每一个字段。", "file",
+        "{where} 缺少字段 {field}(类型 {type_zh}),网站要读取它。" + RESTORE
+        + "{path} 中也要有这一列。", "resource {name} lacks field {field} ({kind})")
 declare("descriptor-field-type", "error", "描述文件中字段类型不对", SOURCE,
-        "网站读取的字段必须保持约定的类型(整数、数字、日期、文字)。", "file")
+        "网站读取的字段必须保持约定的类型(整数、数字、日期、文字)。", "file",
+        "{where} 的字段 {field} 类型是 {actual_zh},网站按 {type_zh} 读取。"
+        "请改回 \"type\": \"{kind}\"。",
+        "resource {name}: field {field} is {actual}, expected {kind}")
+declare("descriptor-code-pattern", "error", "代码字段缺少格式约束", SOURCE,
+        "代码和期间字段(主键和 *_code 字段)会用在网页地址、文件名和链接中,"
+        "必须在 constraints 中声明格式(pattern)。", "file",
+        "{where} 的字段 {field} 没有格式约束(constraints.pattern)。代码会用在网页地址和文件名中,"
+        "必须声明格式。" + RESTORE,
+        "resource {name}: code field {field} has no pattern")
 declare("descriptor-primary-key", "error", "描述文件中主键不对", SOURCE,
-        "每个资源的主键必须与约定一致;导入和更新记录按主键比对各行。", "file")
+        "每个资源的主键必须与约定一致;导入和更新记录按主键比对各行。", "file",
+        "{where} 的主键(primaryKey)是 {shown},应为 {key}。" + RESTORE,
+        "resource {name}: primaryKey should be {key_list}")
 
 
 def _type_zh(kind: object) -> str:
@@ -84,18 +103,18 @@ def _resource_problems(resource: dict) -> list[Problem]:
     problems = []
     for field, kind in needed.items():
         if field not in fields:
-            problems.append(make_problem(
-                "descriptor-field-missing", DESCRIPTOR,
-                f"{where} 缺少字段 {field}(类型 {_type_zh(kind)}),网站要读取它。" + RESTORE
-                + f"{resource.get('path', name)} 中也要有这一列。",
-                f"resource {name} lacks field {field} ({kind})"))
+            problems.append(problem(
+                "descriptor-field-missing", DESCRIPTOR, where=where, field=field, kind=kind,
+                type_zh=_type_zh(kind), path=resource.get("path", name), name=name))
         elif fields[field].get("type") != kind:
             actual = fields[field].get("type")
-            problems.append(make_problem(
-                "descriptor-field-type", DESCRIPTOR,
-                f"{where} 的字段 {field} 类型是 {_type_zh(actual)},网站按 {_type_zh(kind)} "
-                f"读取。请改回 \"type\": \"{kind}\"。",
-                f"resource {name}: field {field} is {actual}, expected {kind}"))
+            problems.append(problem(
+                "descriptor-field-type", DESCRIPTOR, where=where, field=field, kind=kind,
+                actual=actual, actual_zh=_type_zh(actual), type_zh=_type_zh(kind), name=name))
+        elif kind == "string" and (field in key or field.endswith("_code")) and not isinstance(
+                (fields[field].get("constraints") or {}).get("pattern"), str):
+            problems.append(problem("descriptor-code-pattern", DESCRIPTOR, where=where,
+                                    name=name, field=field))
     actual_key = resource["schema"].get("primaryKey")
     actual_key = [actual_key] if isinstance(actual_key, str) else actual_key
     if not isinstance(actual_key, list) or tuple(actual_key) != key:
@@ -103,10 +122,9 @@ def _resource_problems(resource: dict) -> list[Problem]:
             shown = " + ".join(map(str, actual_key))
         else:
             shown = json.dumps(actual_key, ensure_ascii=False) if actual_key else "空"
-        problems.append(make_problem(
-            "descriptor-primary-key", DESCRIPTOR,
-            f"{where} 的主键(primaryKey)是 {shown},应为 {' + '.join(key)}。" + RESTORE,
-            f"resource {name}: primaryKey should be {list(key)}"))
+        problems.append(problem(
+            "descriptor-primary-key", DESCRIPTOR, where=where, shown=shown,
+            key=" + ".join(key), key_list=list(key), name=name))
     return problems
 
 
@@ -127,10 +145,8 @@ def text_problems(descriptor: dict) -> list[Problem]:
                if not _has_text(entry, key)]
     if not isinstance(licenses, list) or not all(_has_text(x, "title") for x in licenses):
         missing.append(("许可(licenses)的某一项", "title"))
-    return [make_problem(
-        "descriptor-text-missing", DESCRIPTOR,
-        f"{DESCRIPTOR} 中{where} 缺少{labels[key]},网站的数据字典要显示它。" + RESTORE,
-        f"{where}: {key} is missing") for where, key in missing]
+    return [problem("descriptor-text-missing", DESCRIPTOR, where=where, label=labels[key],
+                    key=key) for where, key in missing]
 
 
 def contract_problems(descriptor: dict) -> tuple[list[Problem], set[str]]:
@@ -140,18 +156,12 @@ def contract_problems(descriptor: dict) -> tuple[list[Problem], set[str]]:
     """
     problems, broken = [], set()
     if not isinstance(descriptor.get("name"), str) or not descriptor["name"].strip():
-        problems.append(make_problem(
-            "descriptor-name-missing", DESCRIPTOR,
-            f"{DESCRIPTOR} 缺少数据包名称(name),如 \"name\": \"zhumadian-ajx\"。" + RESTORE,
-            "the descriptor has no package name"))
+        problems.append(problem("descriptor-name-missing", DESCRIPTOR))
     problems += text_problems(descriptor)
     present = {r["name"]: r for r in descriptor["resources"]}
     for name in NEEDED:
         if name not in present:
-            problems.append(make_problem(
-                "descriptor-resource-missing", DESCRIPTOR,
-                f"{DESCRIPTOR} 缺少资源 {name},网站要读取这张表。" + RESTORE,
-                f"the descriptor lacks resource {name}"))
+            problems.append(problem("descriptor-resource-missing", DESCRIPTOR, name=name))
             broken.add(name)
             continue
         found = _resource_problems(present[name])

@@ -14,9 +14,11 @@ from generator.validate.rules.catalog import RULES
 class Frames(dict):
     """Typed frames by resource name, plus each resource's Table Schema fields."""
 
-    def __init__(self, frames: dict[str, pd.DataFrame], fields: dict[str, list[dict]]):
+    def __init__(self, frames: dict[str, pd.DataFrame], fields: dict[str, list[dict]],
+                 hotlines: tuple[str, ...] = ()):
         super().__init__(frames)
         self.fields = fields
+        self.hotlines = hotlines  # public service numbers the privacy rules let through
 
 
 def display(value: object) -> object:

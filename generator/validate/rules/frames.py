@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from generator.validate.report import Problem
-from generator.validate.rules.base import make_problem
+from generator.validate.rules.base import problem
 from generator.validate.rules.hints import TYPE_ZH, type_hint
 from generator.validate.rules.schema import SchemaOutcome
 
@@ -28,19 +28,17 @@ def _numeric(raw: pd.Series, spec: dict, table) -> tuple[pd.Series, list[Problem
         rejected = raw[(raw != "") & values.isna()]
         for position, cell in rejected.items():
             hint, hint_en = type_hint(cell, spec["type"])
-            problems.append(make_problem(
-                "type-error", table.path, f"{spec.get('title', spec['name'])}“{cell}”不是"
-                f"{TYPE_ZH[spec['type']]}:{hint}。",
-                f"{cell!r} is not a {spec['type']}: {hint_en}",
-                row=int(position) + 2, column=spec["name"], fields=table.fields))
+            problems.append(problem(
+                "type-error", table.path, row=int(position) + 2, column=spec["name"],
+                fields=table.fields, title=spec.get("title", spec["name"]), cell=cell,
+                type_zh=TYPE_ZH[spec["type"]], type=spec["type"], hint=hint, hint_en=hint_en))
     # Frictionless reads any number of digits; the pages cannot (int64, finite float64)
     limit = INT_LIMIT if spec["type"] == "integer" else np.inf
     huge = values.abs() >= limit
     for position in values.index[huge]:
-        problems.append(make_problem(
-            "type-error", table.path, f"{spec.get('title', spec['name'])}的数值过大,超出可处理的"
-            "范围。请核对是否多输了数字或误填了单位。", "the number is too large",
-            row=int(position) + 2, column=spec["name"], fields=table.fields))
+        problems.append(problem(
+            "type-error", table.path, row=int(position) + 2, column=spec["name"],
+            fields=table.fields, variant="too-large", title=spec.get("title", spec["name"])))
     return values.mask(huge), problems
 
 

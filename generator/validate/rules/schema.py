@@ -7,27 +7,56 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator.validate.report import Problem
-from generator.validate.rules.base import declare, field_position, make_problem
+from generator.validate.rules.base import declare, field_position, problem
 from generator.validate.rules.hints import TYPE_ZH, type_hint
 
 SOURCE = "数据包表结构(datapackage.json,Frictionless Table Schema)"
 
 declare("type-error", "error", "值的类型不对", SOURCE,
         "整数、数字、日期等字段的值必须能按类型读出:不要千位分隔符、全角数字、% 号或“万元”等单位。",
-        "schema")
+        "schema", "{title}“{cell}”不是{type_zh}:{hint}。", "{cell!r} is not a {type}: {hint_en}",
+        variants={"too-large": ("{title}的数值过大,超出可处理的范围。"
+                                "请核对是否多输了数字或误填了单位。", "the number is too large")})
 declare("constraint-error", "error", "值不满足字段约束", SOURCE,
-        "必填、最小值、最大值、格式(代码、月份)、可选值和长度等约束。", "schema")
+        "必填、最小值、最大值、格式(代码、月份)、可选值和长度等约束。", "schema",
+        "{title}“{cell}”不满足约束 {kind} {value}。", "{cell!r} breaks {kind} {value}", variants={
+            "required": ("{title}是必填项,不能为空。", "{title} is required"),
+            "minimum": ("{title} {cell} 小于最小值 {value},请核对。",
+                        "{cell} is below the minimum {value}"),
+            "maximum": ("{title} {cell} 大于最大值 {value},请核对。",
+                        "{cell} is above the maximum {value}"),
+            "enum": ("{title}“{cell}”不是可选值,应为:{options}。",
+                     "{cell!r} is not one of {options}"),
+            "length": ("{title}长度为 {length} 个字,{bound} {value} 个字。",
+                       "length {length} breaks {kind} {value}"),
+            "pattern": ("{title}“{cell}”格式不对:{description}。",
+                        "{cell!r} does not match the pattern {value}"),
+        })
 declare("primary-key", "error", "主键重复", SOURCE,
-        "同一主键(如 月份 + 单位 + 行业)只能有一行。", "schema")
+        "同一主键(如 月份 + 单位 + 行业)只能有一行。", "schema",
+        "{other}重复:{labels} 相同的记录只能有一行。请合并或删除重复行。",
+        "duplicate key ({keys}) {other}")
 declare("foreign-key", "error", "代码在参照表中不存在", SOURCE,
-        "单位、行业、保险机构、评估机构等代码必须在对应的参照表中存在。", "schema")
-declare("blank-row", "error", "空行", SOURCE, "CSV 中不能有空行。", "schema")
-declare("missing-cell", "error", "行中缺少值", SOURCE, "每一行的值的个数必须与表头相同。", "schema")
+        "单位、行业、保险机构、评估机构等代码必须在对应的参照表中存在。", "schema",
+        "{label}“{value}”在{ref_title}({ref})中不存在。请核对代码,或先在{ref_title}表中添加。",
+        "{value!r} not found in {ref}")
+declare("blank-row", "error", "空行", SOURCE, "CSV 中不能有空行。", "schema",
+        "这是一个空行,请删除。", "blank row")
+declare("missing-cell", "error", "行中缺少值", SOURCE, "每一行的值的个数必须与表头相同。", "schema",
+        "这一行比表头少了 {count} 个值:{names}。请补齐,空值也要保留逗号。",
+        "row has {count} missing cells")
 declare("extra-cell", "error", "行中多出值", SOURCE,
-        "每一行的值的个数必须与表头相同;未加引号的数字逗号会多出一个值。", "schema")
-declare("data-error", "error", "其他表格错误", SOURCE, "Frictionless 报告的其他错误。", "schema")
+        "每一行的值的个数必须与表头相同;未加引号的数字逗号会多出一个值。", "schema",
+        "这一行比表头多出 {count} 个值:{values}。"
+        "数字请不要用千位分隔符(逗号);文字中的逗号需用英文双引号把整个值括起来。",
+        "row has {count} extra cells")
+declare("data-error", "error", "其他表格错误", SOURCE, "Frictionless 报告的其他错误。", "schema",
+        "Frictionless 报告:{message}", "{message}")
 declare("too-many-errors", "warning", "错误过多,只列出一部分", SOURCE,
-        "一个文件的错误超过上限时只列出前面的部分,业务规则不再检查该文件。", "schema")
+        "一个文件的错误超过上限时只列出前面的部分,业务规则不再检查该文件。", "schema",
+        "{path} 错误太多,只列出了前 {count} 个;业务规则没有检查这个文件。"
+        "请先改正上面的错误再校验。",
+        "too many errors; the rest are not listed")
 
 CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
 SAME_ROW = re.compile(r"position (\d+)")
@@ -58,41 +87,32 @@ def _label(fields: list[dict], name: str) -> str:
     return f"{title}({name})" if title else name
 
 
-def constraint_message(cell: str, spec: dict, note: str) -> tuple[str, str]:
-    """Chinese and English text for a constraint error on `cell`."""
+def constraint_values(cell: str, spec: dict, note: str) -> dict:
+    """The variant and values of the constraint-error message for `cell`."""
     match = CONSTRAINT.search(note or "")
     kind, value = match.groups() if match else ("", "")
-    title = spec.get("title") or spec.get("name", "")
-    if kind == "required":
-        return f"{title}是必填项,不能为空。", f"{title} is required"
-    if kind == "minimum":
-        return f"{title} {cell} 小于最小值 {value},请核对。", f"{cell} is below the minimum {value}"
-    if kind == "maximum":
-        return f"{title} {cell} 大于最大值 {value},请核对。", f"{cell} is above the maximum {value}"
-    if kind == "enum":
-        options = "、".join(map(str, spec.get("constraints", {}).get("enum", [])))
-        return f"{title}“{cell}”不是可选值,应为:{options}。", f"{cell!r} is not one of {options}"
-    if kind in ("maxLength", "minLength"):
-        bound = "最多" if kind == "maxLength" else "至少"
-        return (f"{title}长度为 {len(cell)} 个字,{bound} {value} 个字。",
-                f"length {len(cell)} breaks {kind} {value}")
-    if kind == "pattern":
-        return (f"{title}“{cell}”格式不对:{spec.get('description', '')}。",
-                f"{cell!r} does not match the pattern {value}")
-    return f"{title}“{cell}”不满足约束 {kind} {value}。", f"{cell!r} breaks {kind} {value}"
+    values = {"title": spec.get("title") or spec.get("name", ""), "cell": cell, "kind": kind,
+              "value": value, "variant": ""}
+    if kind in ("required", "minimum", "maximum", "enum", "pattern"):
+        values["variant"] = kind
+    elif kind in ("maxLength", "minLength"):
+        values.update(variant="length", length=len(cell),
+                      bound="最多" if kind == "maxLength" else "至少")
+    options = (spec.get("constraints") or {}).get("enum", []) if kind == "enum" else []
+    return {**values, "options": "、".join(map(str, options)),
+            "description": spec.get("description", "")}
 
 
 def _cell_problem(error, table) -> Problem:
     spec = _spec(table.fields, error.field_name)
-    title = spec.get("title") or error.field_name
+    where = {"row": error.row_number, "column": error.field_name, "fields": table.fields}
     if error.type == "type-error":
         hint, hint_en = type_hint(error.cell, spec.get("type", "string"))
-        message = f"{title}“{error.cell}”不是{_type_zh(spec)}:{hint}。"
-        message_en = f"{error.cell!r} is not a {spec.get('type')}: {hint_en}"
-    else:
-        message, message_en = constraint_message(error.cell, spec, error.note)
-    return make_problem(error.type, table.path, message, message_en, row=error.row_number,
-                        column=error.field_name, fields=table.fields)
+        return problem("type-error", table.path, **where,
+                       title=spec.get("title") or error.field_name, cell=error.cell,
+                       type_zh=_type_zh(spec), type=spec.get("type"), hint=hint, hint_en=hint_en)
+    return problem(error.type, table.path, **where,
+                   **constraint_values(error.cell, spec, error.note))
 
 
 def _type_zh(spec: dict) -> str:
@@ -105,46 +125,31 @@ def _row_problem(error, table, titles: dict[str, str]) -> Problem:
         match = SAME_ROW.search(error.note or "")
         other = f"与第 {match.group(1)} 行" if match else "与前面的行"
         labels = " + ".join(_label(table.fields, k) for k in keys)
-        return make_problem(
-            "primary-key", table.path,
-            f"{other}重复:{labels} 相同的记录只能有一行。请合并或删除重复行。",
-            f"duplicate key ({', '.join(keys)}) {other}", row=error.row_number,
-            column=keys[0] if keys else None, fields=table.fields)
+        return problem("primary-key", table.path, row=error.row_number,
+                       column=keys[0] if keys else None, fields=table.fields, other=other,
+                       labels=labels, keys=", ".join(keys))
     if error.type == "foreign-key":
         name = error.field_names[0]
         value = "、".join(str(c) for c in error.field_cells)
         ref = error.reference_name
-        ref_title = titles.get(ref, ref)
-        return make_problem(
-            "foreign-key", table.path,
-            f"{_label(table.fields, name)}“{value}”在{ref_title}({ref})中不存在。"
-            f"请核对代码,或先在{ref_title}表中添加。",
-            f"{value!r} not found in {ref}", row=error.row_number, column=name,
-            fields=table.fields)
-    return make_problem(
-        "blank-row", table.path, "这是一个空行,请删除。", "blank row", row=error.row_number)
+        return problem("foreign-key", table.path, row=error.row_number, column=name,
+                       fields=table.fields, label=_label(table.fields, name), value=value,
+                       ref=ref, ref_title=titles.get(ref, ref))
+    return problem("blank-row", table.path, row=error.row_number)
 
 
 def _cells_problem(kind: str, errors: list, table) -> Problem:
     first = errors[0]
-    if kind == "missing-cell":
-        names = "、".join(_label(table.fields, e.field_name) for e in errors)
-        message = f"这一行比表头少了 {len(errors)} 个值:{names}。请补齐,空值也要保留逗号。"
-        en = f"row has {len(errors)} missing cells"
-    else:
-        values = "、".join(f"“{e.cell}”" for e in errors)
-        message = (f"这一行比表头多出 {len(errors)} 个值:{values}。"
-                   "数字请不要用千位分隔符(逗号);文字中的逗号需用英文双引号把整个值括起来。")
-        en = f"row has {len(errors)} extra cells"
     column = first.field_name if kind == "missing-cell" else None
-    return make_problem(kind, table.path, message, en, row=first.row_number, column=column,
-                        fields=table.fields)
+    return problem(kind, table.path, row=first.row_number, column=column, fields=table.fields,
+                   count=len(errors),
+                   names="、".join(_label(table.fields, e.field_name) for e in errors),
+                   values="、".join(f"“{e.cell}”" for e in errors))
 
 
 def _generic_problem(error, table) -> Problem:
-    row = getattr(error, "row_number", None)
-    return make_problem("data-error", table.path, f"Frictionless 报告:{error.message}",
-                        error.message, row=row)
+    return problem("data-error", table.path, row=getattr(error, "row_number", None),
+                   message=error.message)
 
 
 def map_task(task, table, titles: dict[str, str], outcome: SchemaOutcome) -> None:
@@ -181,7 +186,5 @@ def map_task(task, table, titles: dict[str, str], outcome: SchemaOutcome) -> Non
             outcome.bad_rows[table.name].add(row - 2)
     if any("limit" in w for w in task.warnings):
         outcome.skipped.add(table.name)
-        outcome.problems.append(make_problem(
-            "too-many-errors", table.path,
-            f"{table.path} 错误太多,只列出了前 {len(task.errors)} 个;业务规则没有检查这个文件。"
-            "请先改正上面的错误再校验。", "too many errors; the rest are not listed"))
+        outcome.problems.append(problem("too-many-errors", table.path, path=table.path,
+                                        count=len(task.errors)))

@@ -4,40 +4,44 @@ from __future__ import annotations
 
 import pandas as pd
 
+from generator.package.text import is_identifier, visible
 from generator.validate.rules.base import Hits, business
+from generator.validate.rules.contract import NEEDED
+from generator.validate.rules.texts import EMAIL, ID_CARD, PHONE, mask, normalise
 
 PRIVACY = "《中华人民共和国政府信息公开条例》第十五条(不公开个人隐私)"
-PHONE = r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"
-ID_CARD = (r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
-           r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 FORMULA_START = ("=", "+", "-", "@")
 
 
 def string_columns(frames, free_text_only: bool):
-    """(resource, column, values) for every string field (or only free text: no pattern/enum)."""
+    """(resource, column, values) for every string field; with `free_text_only`, those whose
+    values are not fixed by the descriptor (`enum`), checked character by character (`uscc`)
+    or codes and periods (the keys the contract fixes, `*_code`: identifiers), whatever their
+    `pattern`."""
     for resource, fields in frames.fields.items():
         frame = frames.get(resource)
         if frame is None:
             continue
+        keys = set(NEEDED.get(resource, ((), {}))[0])
         for spec in fields:
             if spec.get("type", "string") != "string" or spec["name"] not in frame.columns:
                 continue
-            constraints = spec.get("constraints", {})
-            if free_text_only and ("pattern" in constraints or "enum" in constraints):
+            constraints = spec.get("constraints") or {}
+            name = spec["name"]
+            if free_text_only and ("enum" in constraints or name == "uscc" or name in keys
+                                   or name.endswith("_code")):
                 continue
             yield resource, spec["name"], frame[spec["name"]].dropna()
 
 
-def mask(text: str, keep_start: int, keep_end: int) -> str:
-    """`text` with its middle hidden, so a report never repeats the personal data it found."""
-    hidden = max(len(text) - keep_start - keep_end, 0)
-    return text[:keep_start] + "*" * hidden + text[len(text) - keep_end:]
-
-
 def _personal(frames, pattern: str, keep: tuple[int, int]):
+    hotlines = getattr(frames, "hotlines", ())
     for resource, column, values in string_columns(frames, free_text_only=True):
-        found = values.str.extract(f"({pattern})", expand=False).dropna()
+        values = values[values.str.contains(r"[0-9@\uff10-\uff19\uff20]", regex=True)]
+        if not len(values):
+            continue
+        plain = values.map(lambda text: normalise(text, hotlines))
+        found = plain.str.extract(f"({pattern})", expand=False).dropna()
         if len(found):
             shown = found.map(lambda value: mask(value, *keep))
             yield Hits(resource, column, pd.DataFrame({"found": shown}))
@@ -45,9 +49,10 @@ def _personal(frames, pattern: str, keep: tuple[int, int]):
 
 @business(
     "personal-phone", "error", "文字中含手机号码", PRIVACY,
-    "名称、摘要、说明等文字字段不能含手机号码(个人信息不能公开到网站上)。",
-    "含手机号码 {found}。个人信息不能公开,请删除号码或改写为单位的办公电话。",
-    "contains a mobile phone number {found}; remove it",
+    "名称、摘要、说明等文字不能含手机或固定电话号码(含 +86、0086、空格、短横线、全角数字等写法);"
+    "policy.yaml 的 public_hotlines 列出的公共服务热线除外。",
+    "含电话号码 {found}。个人信息不能公开,请删除号码或改写为单位的办公电话。",
+    "contains a phone number {found}; remove it",
 )
 def phone(frames, policy):
     yield from _personal(frames, PHONE, (3, 4))
@@ -55,7 +60,7 @@ def phone(frames, policy):
 
 @business(
     "personal-id-card", "error", "文字中含身份证号码", PRIVACY,
-    "文字字段不能含 18 位居民身份证号码。",
+    "文字不能含 18 位或 15 位居民身份证号码(含带空格或短横线的写法)。",
     "含身份证号码 {found}。个人信息不能公开,请删除。",
     "contains an ID card number {found}; remove it",
 )
@@ -65,7 +70,7 @@ def id_card(frames, policy):
 
 @business(
     "personal-email", "error", "文字中含电子邮箱", PRIVACY,
-    "文字字段不能含电子邮箱地址。",
+    "文字不能含电子邮箱地址(含全角 ＠ 的写法)。",
     "含电子邮箱 {found}。个人信息不能公开,请删除或改写为单位的公开邮箱说明。",
     "contains an e-mail address {found}; remove it",
 )
@@ -85,3 +90,25 @@ def formula(frames, policy):
         bad = values[values.str.startswith(FORMULA_START)]
         if len(bad):
             yield Hits(resource, column, pd.DataFrame({"start": bad.str[0]}))
+
+
+
+@business(
+    "code-not-identifier", "error", "代码不是标识符", "本工具的安全要求(代码用于网页地址和文件名)",
+    "代码和期间会用在网页地址、文件名和链接中:只能用英文字母、数字和 _ . -,以字母或数字开头,"
+    "最长 64 个字符。",
+    "代码“{value}”不能用在网页地址和文件名中:只能用英文字母、数字和 _ . -,以字母或数字开头。",
+    "code {value} is not an identifier",
+)
+def code_identifier(frames, policy):
+    for resource, fields in frames.fields.items():
+        frame = frames.get(resource)
+        if frame is None:
+            continue
+        for spec in fields:
+            name = spec["name"]
+            if name in frame.columns and (name == "code" or name.endswith("_code")):
+                values = frame[name].dropna().astype(object)
+                bad = values[~values.map(is_identifier).astype(bool)]
+                if len(bad):
+                    yield Hits(resource, name, pd.DataFrame({"value": bad.map(visible)}))

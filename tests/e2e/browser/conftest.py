@@ -120,6 +120,11 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path):
     """The site served over HTTP on 127.0.0.1 with a free port; yields its root URL."""
+    yield from serve(site_dir)
+
+
+def serve(site_dir: Path):
+    """Serve `site_dir` on 127.0.0.1 with a free port; yields its root URL (for a fixture)."""
     handler = functools.partial(QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
