@@ -20,8 +20,8 @@ def _names(frames, resource: str) -> dict[str, str]:
 @business(
     "roster-counts-match-coverage", "error", "应投保企业名单的家数与投保进展不一致",
     f"{PLAN} 四、(一) 全面准确掌握应投保企业基本情况",
-    "每个县区、每个行业,名单中的企业家数和已投保家数必须等于投保进展最近一个月的应投保企业数和"
-    "已投保企业数。",
+    "每个县区、每个行业,名单中的企业家数和已投保家数必须等于投保进展在名单最近核查月份(通常即最近"
+    "一个月)的应投保企业数和已投保企业数。",
     "{region_name}{industry_name}:投保进展 {period} 应投保 {units_required} 家、已投保 "
     "{units_insured} 家,应投保企业名单有 {listed} 家、其中已投保 {listed_insured} 家。"
     "请补齐或删去名单中的企业,或更正投保进展的数字。",
@@ -29,11 +29,12 @@ def _names(frames, resource: str) -> dict[str, str]:
     "{units_insured} insured, the roster {listed} and {listed_insured}",
 )
 def roster_counts(frames, policy):
-    roster = frame_with(frames, "enterprises", *CELL, "insured")
+    roster = frame_with(frames, "enterprises", *CELL, "insured", "last_checked")
     coverage = frame_with(frames, "coverage", "period", *CELL, "units_required", "units_insured")
-    if roster is None or coverage is None or coverage["period"].dropna().empty:
+    if roster is None or coverage is None or roster["last_checked"].dropna().empty:
         return
-    period = str(coverage["period"].dropna().astype(str).max())
+    # the roster is as of its latest check: coverage may already report a later month
+    period = str(roster["last_checked"].dropna().astype(str).max())
     latest = coverage[coverage["period"].astype(str) == period][
         [*CELL, "units_required", "units_insured"]].astype({c: str for c in CELL})
     latest = latest.reset_index().rename(columns={"index": "position"})
