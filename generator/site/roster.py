@@ -21,6 +21,7 @@ RESOURCE = "enterprises"
 PAGE = "lookup/index.md"
 FOLDER = "lookup/data"
 NAME_SHARD_LIMIT = 4000  # a piece of a name found in more units than this gets no shard
+CODE_SHARD_ROWS = 200_000  # up to this many units, codes are sharded by their last character
 
 
 def published(package: Package) -> pd.DataFrame | None:
@@ -71,13 +72,15 @@ def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str
         ])
     by_code: dict[str, list] = {}
     by_piece: dict[str, list] = {}
+    width = 1 if len(records) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
     for record in records:
-        by_code.setdefault(record[0][-1], []).append(record)
+        by_code.setdefault(record[0][-width:], []).append(record)
         for piece in _pieces(record[1] or ""):
             by_piece.setdefault(piece, []).append(record)
     index = {
         "as_of": as_of,
         "limit": NAME_SHARD_LIMIT,
+        "code_width": width,
         "regions": regions["name"].tolist(),
         "industries": [[r["name"], r["lead_department"]] for _, r in industries.iterrows()],
         "insurers": insurers["short_name"].tolist(),

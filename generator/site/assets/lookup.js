@@ -1,5 +1,5 @@
 /* 企业投保查询: reads the static JSON files under lookup/data/ written by the build (no server, no
-   third-party code). A code is looked up in the shard of its last character; a part of a name in
+   third-party code). A code is looked up in the shard of its last character(s); a part of a name in
    the shard of its rarest two-character piece, then matched in full. */
 (function () {
   "use strict";
@@ -65,7 +65,7 @@
   function lookup(query) {
     var code = query.toUpperCase();
     if (/^[0-9A-Z]{18}$/.test(code)) {
-      return get("code-" + code.charAt(17) + ".json").catch(function () { return []; })
+      return get("code-" + code.slice(18 - index.code_width) + ".json").catch(function () { return []; })
         .then(function (rows) { show(query, rows.filter(function (r) { return r[0] === code; })); });
     }
     if (query.length < 2) {
