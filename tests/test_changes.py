@@ -83,3 +83,25 @@ def test_unknown_ref_and_no_repository_are_usage_errors(tmp_path, capsys):
     write_site_small(loose)
     code, _, err = run(capsys, "--data", str(loose))
     assert (code, err) == (2, f"azx changes: {loose} 不在 git 仓库中,无法比较历史版本\n")
+
+
+def test_roster_changes_are_counted_and_no_enterprise_is_listed(tmp_path, capsys):
+    data = make_history(tmp_path)
+    last = git(data, "log", "-1", "--format=%h", "HEAD~1")
+    roster = data / "enterprises.csv"
+    lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
+    uninsured = next(n for n, line in enumerate(lines) if ",否," in line)
+    code_of = lines[uninsured].split(",")[0]
+    lines[uninsured] = lines[uninsured].replace(",否,,,,", ",是,HHCX,2025-05-01,2026-04-30,")
+    removed = lines.pop(1)
+    roster.write_text("".join(lines), encoding="utf-8")
+
+    code, out, _ = run(capsys, "--data", str(data))
+
+    assert code == 0
+    assert out.splitlines() == [
+        f"数据变化:{last}(2025-07-08) → 当前 {data}/",
+        "enterprises(应投保企业名单):新增应投保 0 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
+        "其他信息更新 0 家",
+    ]
+    assert code_of not in out and removed.split(",")[0] not in out

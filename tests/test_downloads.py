@@ -57,7 +57,8 @@ def test_a_second_build_gives_the_same_bytes_from_the_cache(tmp_path, monkeypatc
 
 def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, monkeypatch,
                                                                    fixture_package):
-    monkeypatch.setattr(downloads, "EXCEL_SHEET_ROWS", 13)  # coverage has 27 rows, the rest ≤ 12
+    # coverage has 27 rows, the roster 100, the rest ≤ 12
+    monkeypatch.setattr(downloads, "EXCEL_SHEET_ROWS", 13)
     package = load_package(fixture_package("site_small"))
 
     entries = by_name(downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache"))
@@ -73,7 +74,7 @@ def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, mo
     assert ("投保进展共 27 行,超过 Excel 单个工作表 13 行(含标题行)的上限,因此不提供 XLSX 格式:"
             "请下载 CSV 或 JSON 格式,用数据库、统计软件或编程工具打开"
             "(用 Excel 直接打开 CSV 只会读入前 13 行)。") in text
-    assert text.count("超过 Excel 单个工作表") == 1
+    assert text.count("超过 Excel 单个工作表") == 2  # coverage and the roster (100 rows)
 
 
 def test_a_tables_csv_starts_with_a_bom_and_the_zip_keeps_the_package_files(tmp_path,

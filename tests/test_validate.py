@@ -67,6 +67,13 @@ CASES = {
     "bad_phone": (("personal-phone", "assessments.csv", 3, "summary"), 1),
     "bad_id_card": (("personal-id-card", "assessments.csv", 3, "summary"), 1),
     "bad_email": (("personal-email", "assessments.csv", 3, "summary"), 1),
+    "bad_roster_uscc": (("uscc-check-digit", "enterprises.csv", 2, "uscc"), 1),
+    "bad_roster_duplicate": (("primary-key", "enterprises.csv", 618, "uscc"), 1),
+    "bad_roster_counts": (
+        ("roster-counts-match-coverage", "coverage.csv", 8, "units_required"), 1),
+    "bad_roster_policy_order": (
+        ("roster-policy-dates-order", "enterprises.csv", 3, "policy_end"), 1),
+    "warn_roster_lapsed": (("roster-policy-lapsed", "enterprises.csv", 2, "policy_end"), 0),
     "bad_descriptor_empty": (("descriptor-invalid-json", "datapackage.json", None, None), 1),
     "bad_descriptor_not_json": (("descriptor-invalid-json", "datapackage.json", None, None), 1),
     "bad_descriptor_no_resources": (("descriptor-invalid", "datapackage.json", None, None), 1),

@@ -200,6 +200,9 @@ def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
 # ---------------------------------------------------------------- text
 
 
+ROSTER = "enterprises"  # its keys name enterprises: counted in the record, never listed
+
+
 def key_text(key: tuple[str, ...]) -> str:
     return " / ".join(key)
 
@@ -212,6 +215,15 @@ def grouped(keys: list[tuple[str, ...]], sign: str) -> list[str]:
     for k in keys:
         counts[k[0]] = counts.get(k[0], 0) + 1
     return [f"  {sign} {scope}:{n} 行" for scope, n in counts.items()]
+
+
+def roster_line(r: ResourceDiff) -> str:
+    """The roster's changes as counts only: its rows are enterprises, never listed."""
+    insured = {k: new for k, name, _, new in r.changed if name == "insured"}
+    newly = sum(1 for v in insured.values() if v == "是")
+    other = len({k for k, *_ in r.changed} - set(insured))
+    return (f"{r.name}({r.title}):新增应投保 {len(r.added)} 家,移出名单 {len(r.removed)} 家,"
+            f"新投保 {newly} 家,转为未投保 {len(insured) - newly} 家,其他信息更新 {other} 家")
 
 
 def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
@@ -228,6 +240,9 @@ def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
         lines.append(f"首次发布数据包:{counts}")
     for r in diff.resources:
         if r.empty or diff.initial:
+            continue
+        if r.name == ROSTER:
+            lines.append(roster_line(r))
             continue
         rows_changed = len({k for k, *_ in r.changed})
         lines.append(

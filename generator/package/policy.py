@@ -7,6 +7,7 @@ holds the one definition of a failing grade, of a target met and of a deadline m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -39,6 +40,23 @@ class Policy:
     advance_after: float
     claim_days_source: str
     entries: tuple[Entry, ...]  # every entry with its title and source, in file order
+    roster_fields: tuple[tuple[str, str], ...]  # (field, reason): the roster fields published
+    mask_uscc_prefixes: tuple[str, ...]  # names of units with these code prefixes are masked
+    mask_name_suffixes: tuple[str, ...]  # and names ending so; the suffix stays visible
+    mask_keep: int  # characters kept at the start of a masked name
+    mask_text: str  # what replaces the rest
+
+    def masked_names(self, names, codes):
+        """The names as published (Series in, Series out): a name registered by a person (its
+        code or its ending listed under roster_publication.mask_names) keeps its first
+        `mask_keep` characters and its listed ending; the rest becomes `mask_text`."""
+        names = names.astype(str)
+        suffix = names.str.extract(
+            "(" + "|".join(re.escape(s) for s in self.mask_name_suffixes) + ")$",
+            expand=False).fillna("") if self.mask_name_suffixes else names.str[:0]
+        person = (suffix != "") | codes.astype(str).str.startswith(self.mask_uscc_prefixes)
+        masked = names.str[: self.mask_keep] + self.mask_text + suffix
+        return names.where(~person, masked)
 
     @property
     def failing_grade(self) -> str:
@@ -102,6 +120,13 @@ def _list(raw: dict, *keys: str) -> list[dict]:
     return value
 
 
+def _texts(raw: dict, *keys: str) -> tuple[str, ...]:
+    value = _at(raw, keys)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigurationError(f"{POLICY} 的 {'.'.join(keys)} 应为文字列表")
+    return tuple(value)
+
+
 def _source(item: dict) -> str:
     """The source of a policy entry, or of each of its dated steps."""
     if "source" in item:
@@ -139,6 +164,12 @@ def parse_policy(raw: object) -> Policy:
         claim_days_source=_text(raw, "claim_days", "source"),
         entries=tuple(Entry(key, str(item.get("title", key)), _source(item))
                       for key, item in raw.items() if isinstance(item, dict)),
+        roster_fields=tuple((_text(f, "field"), _text(f, "reason"))
+                            for f in _list(raw, "roster_publication", "fields")),
+        mask_uscc_prefixes=_texts(raw, "roster_publication", "mask_names", "uscc_prefixes"),
+        mask_name_suffixes=_texts(raw, "roster_publication", "mask_names", "name_suffixes"),
+        mask_keep=int(_number(raw, "roster_publication", "mask_names", "keep")),
+        mask_text=_text(raw, "roster_publication", "mask_names", "mask"),
     )
 
 

@@ -111,7 +111,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.history import releases
     from generator.package.load import load_package
-    from generator.site import charts, downloads, pages
+    from generator.site import charts, downloads, pages, roster
     from generator.site.figures import compute
     from generator.validate.rules.catalog import RULES
 
@@ -136,7 +136,9 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         shutil.rmtree(docs_dir, ignore_errors=True)
         docs_dir.mkdir(parents=True)
         site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
-        done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个")
+        looked_up = roster.write_lookup(package, docs_dir, figures.period)
+        done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个;"
+             f"企业查询文件 {looked_up} 个")
         helper.check()
 
         planned = pages.plan(site_data)

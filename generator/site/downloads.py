@@ -215,14 +215,36 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
     return folder, meta
 
 
-def package_zip(package: Package, cache_dir: Path) -> Path:
-    """The whole package as one zip, cached by the content of its files."""
-    names = [DESCRIPTOR, POLICY] + [r["path"] for r in package.descriptor["resources"]]
-    key = fingerprint([f"{name}\0{_file_sha(package.root / name)}" for name in names],
+def _published(package: Package, cache_dir: Path) -> dict[str, tuple[dict, Path]]:
+    """Resource name → (descriptor entry, CSV) for the resources published other than stored:
+    the roster keeps only its listed fields and masks names (generator.site.roster)."""
+    from generator.site import roster
+
+    found = roster.published_resource(package, cache_dir)
+    return {} if found is None else {roster.RESOURCE: found}
+
+
+def package_zip(package: Package, cache_dir: Path,
+                published: dict[str, tuple[dict, Path]] | None = None) -> Path:
+    """The whole package as one zip, cached by the content of its files; `published` resources
+    replace their stored CSV and descriptor entry."""
+    published = published or {}
+    descriptor = dict(package.descriptor, resources=[
+        published.get(r["name"], (r,))[0] for r in package.descriptor["resources"]])
+    sources = {r["path"]: published.get(r["name"], (r, package.root / r["path"]))[1]
+               for r in package.descriptor["resources"]}
+    contents = {DESCRIPTOR: (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8") if published else (package.root / DESCRIPTOR).read_bytes(),
+        POLICY: (package.root / POLICY).read_bytes()}
+    names = [DESCRIPTOR, POLICY, *sources]
+    key = fingerprint([f"{DESCRIPTOR}\0{_sha(contents[DESCRIPTOR])}",
+                       f"{POLICY}\0{_sha(contents[POLICY])}"]
+                      + [f"{name}\0{_file_sha(path)}" for name, path in sources.items()],
                       code=(__name__,))
     cached = cache_dir / f"package-{key}.zip"
     if not cached.is_file():
-        write_bytes(cached, _zip([(name, (package.root / name).read_bytes()) for name in names]))
+        write_bytes(cached, _zip([(name, contents[name] if name in contents
+                                   else sources[name].read_bytes()) for name in names]))
     return cached
 
 
@@ -238,8 +260,10 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
     cache_dir.mkdir(parents=True, exist_ok=True)
     entries = []
     names = code_names(package)
+    published = _published(package, cache_dir)  # the roster as published, not as stored
     for resource in package.descriptor["resources"]:
-        source = package.root / resource["path"]
+        resource, source = published.get(resource["name"],
+                                         (resource, package.root / resource["path"]))
         fields = {f["name"] for f in resource["schema"]["fields"]}
         folder, meta = convert(resource, source, _file_sha(source), cache_dir,
                                {k: v for k, v in names.items() if k in fields})
@@ -253,7 +277,7 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
         entries.append({"name": resource["name"], "title": resource.get("title", resource["name"]),
                         "rows": meta["rows"], "files": files,
                         "xlsx_left_out": None if "xlsx" in meta["sha256"] else EXCEL_SHEET_ROWS})
-    bundle = package_zip(package, cache_dir)
+    bundle = package_zip(package, cache_dir, published)
     path = f"{FOLDER}/{identifier(package.descriptor.get('name', 'data'))}.zip"
     _place(bundle, docs_dir / path, link=True)
     entries.append({"name": "package", "title": "完整数据包(全部数据表、数据说明和政策参数)",

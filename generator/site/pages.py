@@ -28,7 +28,7 @@ from generator.errors import SiteBuildError
 from generator.history import releases
 from generator.package.load import POLICY, Package
 from generator.package.text import is_identifier, visible
-from generator.site import charts, filters, metrics
+from generator.site import charts, filters, metrics, roster
 from generator.site.figures import Figures, records
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -169,6 +169,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
                                      fig.industries, fig.as_of, fig.policy)
     due_lines = _due_lines(site, fig.industry_names)
     summary = fig.summary
+    shown = roster.published(site.package)
+    industry_names = dict(zip(fig.industries["code"], fig.industries["name"], strict=True))
     for region in summary.by_region:
         code = region["code"]
         if code not in monthly:
@@ -186,9 +188,21 @@ def region_pages(site: SiteData) -> Iterable[Page]:
             {code: region["name"]}, {code: charts.PALETTE[0]}, due_lines, region["name"],
         )
         context = {"fig": summary, "region": region, "industries": industries, "trend": trend,
-                   "overdue": records(by_industry[by_industry["overdue"]])}
+                   "overdue": records(by_industry[by_industry["overdue"]]),
+                   "uninsured": roster.uninsured(shown, code, industry_names)}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
-                   ("coverage", "industries", "regions"), (industries, trend))
+                   ("coverage", "industries", "regions", roster.RESOURCE), (industries, trend))
+
+
+def lookup_page(site: SiteData) -> Iterable[Page]:
+    shown = roster.published(site.package)
+    if shown is None:
+        return
+    policy = site.package.policy
+    context = {"as_of": site.fig.period, "units": len(shown),
+               "masked": bool(policy.mask_uscc_prefixes or policy.mask_name_suffixes),
+               "industries": records(site.fig.industries)}
+    yield Page(roster.PAGE, "lookup.md.j2", context, (roster.RESOURCE, "industries"))
 
 
 def assessment_pages(site: SiteData) -> Iterable[Page]:
@@ -287,7 +301,7 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
-    claims_page, milestones_page, data_pages, updates_page,
+    claims_page, milestones_page, lookup_page, data_pages, updates_page,
 ]
 
 

@@ -24,6 +24,7 @@ from generator.package.policy import Policy, load_policy
 
 from .common import INDUSTRIES, SCALES, month_labels
 from .coverage import coverage_cells, coverage_table
+from .enterprises import enterprises_table
 from .market import Market, assessment_tables, claims_table, prevention_table
 from .reference import (
     assessors_table,
@@ -58,6 +59,7 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         "regions": regions,
         "industries": industries_table(scale, policy),
         "insurers": insurers,
+        "enterprises": enterprises_table(coverage, insurers, shares, scale.first_year),
         "assessors": assessors_table(scale, regions),
         "milestones": milestones_table(policy),
         "coverage": coverage,

@@ -25,6 +25,10 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "insurers": (("code",), {
         "code": "string", "name": "string", "short_name": "string", "uscc": "string",
         "display_order": "integer"}),
+    "enterprises": (("uscc",), {
+        "uscc": "string", "name": "string", "region_code": "string", "industry_code": "string",
+        "required_since": "string", "insured": "boolean", "insurer_code": "string",
+        "policy_start": "date", "policy_end": "date", "last_checked": "string"}),
     "assessors": (("code",), {"code": "string", "name": "string", "uscc": "string"}),
     "milestones": (("code",), {
         "code": "string", "name": "string", "start_date": "date", "due_date": "date",

@@ -31,7 +31,8 @@ PACKAGE = {"profile", "name", "title", "description", "illustrative", "licenses"
 RESOURCE = {"name", "path", "profile", "title", "description", "format", "mediatype",
             "encoding", "schema", "dialect"}
 SCHEMA = {"fields", "primaryKey", "missingValues", "foreignKeys"}
-FIELD = {"name", "type", "format", "title", "description", "constraints"}
+FIELD = {"name", "type", "format", "title", "description", "constraints", "trueValues",
+         "falseValues"}
 CONSTRAINTS = {"required", "unique", "minimum", "maximum", "exclusiveMinimum",
                "exclusiveMaximum", "minLength", "maxLength", "pattern", "enum"}
 LICENSE = {"name", "title", "path"}

@@ -1,4 +1,4 @@
-"""Reference-table rules: USCC check character, milestone dates."""
+"""Reference-table rules: USCC check character (also of the roster), milestone dates."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from generator.validate.rules.frames import frame_with
 @business(
     "uscc-check-digit", "error", "统一社会信用代码校验码错误",
     "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
-    "保险机构和评估机构的统一社会信用代码末位校验码必须正确。",
+    "保险机构、评估机构和应投保企业的统一社会信用代码末位校验码必须正确。",
     "统一社会信用代码 {uscc} 的校验码(第 18 位)不对,按前 17 位应为 {expected}。"
     "请对照营业执照核对。",
     "USCC {uscc}: the check character should be {expected}",
 )
 def uscc_check(frames, policy):
-    for resource in ("insurers", "assessors"):
+    for resource in ("insurers", "assessors", "enterprises"):
         table = frame_with(frames, resource, "uscc")
         if table is None:
             continue
         codes = table["uscc"].dropna()
-        # reference tables hold a few dozen rows: a per-code call is cheap here
+        # a per-code call: about 5 µs a code, 1 s for a province-scale roster
         valid = codes.map(uscc.is_valid).astype(bool)
         rows = codes[~valid].to_frame()
         rows = rows.assign(expected=rows["uscc"].str[:17].map(uscc.check_char))

@@ -1,0 +1,94 @@
+"""The enterprise roster as published: listed fields only, masked names, the lookup's shards and
+the county pages' list of units still uninsured."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+from test_pages import render_page
+
+from generator.package.load import load_package
+from generator.site import downloads, roster
+from generator.validate.rules.contract import NEEDED
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ASSET = Path(roster.__file__).parent / "assets" / "lookup.js"
+CITY_LIMIT = 150_000  # bytes (gzip) one lookup may transfer at city scale
+
+
+def rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
+def test_published_fields_are_the_listed_ones_and_in_the_contract():
+    policy = load_package(DATA).policy
+    listed = [name for name, reason in policy.roster_fields]
+    assert listed == ["uscc", "name", "region_code", "industry_code", "required_since",
+                      "insured", "insurer_code", "policy_start", "policy_end"]
+    assert all(reason for _, reason in policy.roster_fields)
+    assert set(listed) <= set(NEEDED["enterprises"][1])
+
+
+def test_a_name_registered_by_a_person_is_masked_everywhere_it_is_published(
+        tmp_path, fixture_package):
+    root = fixture_package("site_small")
+    package = load_package(root)
+    shown = roster.published(package)
+    assert shown is not None
+    person = shown[shown["uscc"] == "92411721TT00000575"]
+    assert person["name"].tolist() == ["张＊＊（个体工商户）"]
+    assert list(shown.columns) == [name for name, _ in package.policy.roster_fields]
+
+    entries = downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache")
+    files = roster.lookup_files(shown, package, "2025-05")
+    published = [(tmp_path / "docs" / f["path"]).read_bytes()
+                 for e in entries for f in e["files"] if e["name"] == "enterprises"]
+    assert len(published) == 3
+    for data in [*files.values(), *published[:2]]:
+        assert "张示例".encode() not in data
+    assert "张＊＊（个体工商户）".encode() in published[0]
+    assert b"last_checked" not in published[0]
+
+
+def test_masking_by_code_prefix_and_by_listed_ending():
+    policy = load_package(DATA).policy
+    names = pd.Series(["李示例（个体工商户）", "示例恒远运输有限公司", "王某某"])
+    codes = pd.Series(["914117021", "914117022", "924117023"])
+    assert policy.masked_names(names, codes).tolist() == [
+        "李＊＊（个体工商户）", "示例恒远运输有限公司", "王＊＊"]
+
+
+def test_county_page_lists_its_uninsured_units_without_javascript(tmp_path, fixture_package):
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, "regions/411721.md")
+    industries = {r["code"]: r["name"] for r in rows(root / "industries.csv")}
+    expected = sorted((r["industry_code"], r["name"], r["required_since"])
+                      for r in rows(root / "enterprises.csv")
+                      if r["region_code"] == "411721" and r["insured"] == "否")
+    assert f"应投保企业名单中尚未投保的 {len(expected)} 家" in text
+    for code, name, since in expected:
+        year, month = since.split("-")
+        assert f"| {name} | {industries[code]} | {year}年{int(month)}月 |" in text
+
+
+def test_one_lookup_transfers_at_most_150_kb_at_city_scale():
+    package = load_package(DATA)
+    shown = roster.published(package)
+    assert shown is not None
+    files = roster.lookup_files(shown, package, "2025-12")
+    sizes = {path: len(gzip.compress(data, 9)) for path, data in files.items()}
+    index = sizes[f"{roster.FOLDER}/index.json"]
+    code = max(v for k, v in sizes.items() if "/code-" in k)
+    name = max(v for k, v in sizes.items() if "/name-" in k)
+    script = len(gzip.compress(ASSET.read_bytes(), 9))
+    print(f"\nlookup at city scale ({len(shown)} units, {len(files)} files, gzip bytes): "
+          f"index {index}, largest code shard {code}, largest name shard {name}, "
+          f"lookup.js {script}; worst lookup {index + max(code, name) + script}")
+    assert index + max(code, name) + script <= CITY_LIMIT
+    every_code = {r[0] for path, data in files.items() if "/code-" in path
+                  for r in json.loads(data)}
+    assert every_code == set(shown["uscc"])
