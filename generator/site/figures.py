@@ -14,7 +14,7 @@ import pandas as pd
 
 from generator.package.load import Package
 from generator.package.policy import Policy
-from generator.site import metrics
+from generator.site import metrics, verdicts
 from generator.site.charts.specs import colours
 
 
@@ -43,6 +43,8 @@ class Summary:
     prevention: tuple[dict, ...]
     claims_by_insurer: tuple[dict, ...]
     claims_by_industry: tuple[dict, ...]
+    batches: tuple[dict, ...]  # one deadline sentence per batch (`verdicts.batch_sentences`)
+    counties: tuple[dict, ...]  # the county table of the 考核 (`verdicts.county_assessment`)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class Figures:
     claims_year: int
     claims_by_industry: pd.DataFrame
     milestones: pd.DataFrame
+    county_verdicts: pd.DataFrame
+    batch_verdicts: list
+    counties: pd.DataFrame
 
     @property
     def target(self) -> float:
@@ -97,6 +102,7 @@ class Figures:
             milestones=records(self.milestones), prevention=records(self.prevention),
             claims_by_insurer=records(self.claims_by_insurer),
             claims_by_industry=records(self.claims_by_industry),
+            batches=tuple(self.batch_verdicts), counties=records(self.counties),
         )
 
 
@@ -109,6 +115,13 @@ def compute(package: Package) -> Figures:
     regions = f["regions"].sort_values("display_order")
     insurers = f["insurers"].sort_values("display_order")
     by_industry = metrics.coverage_by_industry(f["coverage"], industries, period, as_of, policy)
+    verdict = verdicts.deadline_verdicts(f["coverage"], industries, ["industry_code"], period,
+                                         policy)
+    by_industry = by_industry.merge(
+        verdict[["industry_code", *verdicts.VERDICT]], left_on="code",
+        right_on="industry_code", how="left").drop(columns="industry_code")
+    county_verdicts = verdicts.deadline_verdicts(
+        f["coverage"], industries, ["region_code", "industry_code"], period, policy)
     prevention = metrics.prevention_table(f["prevention"], insurers, policy.prevention_cap)
     claims_periods = metrics.claims_by_period(f["claims"])
     latest_quarter = str(claims_periods.index.max())
@@ -148,4 +161,7 @@ def compute(package: Package) -> Figures:
         claims_by_industry=metrics.claims_by_industry(
             f["claims"], industries, int(latest_quarter[:4])),
         milestones=metrics.milestone_status(f["milestones"], as_of),
+        county_verdicts=county_verdicts,
+        batch_verdicts=verdicts.batch_sentences(verdict, industries, as_of),
+        counties=verdicts.county_assessment(county_verdicts, regions),
     )
