@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from generator.package.policy import Policy
 
 # status: on_time (met at the due month), late (missed, reached after), missed (not reached yet),
-# met (not due yet, already met), open (not due yet, not met), none (nothing to insure)
-STATUSES = ("on_time", "late", "missed", "met", "open", "none")
+# met (not due yet, already met), open (not due yet, not met), none (nothing to insure),
+# unknown (due, but no coverage reported for the due month)
+STATUSES = ("on_time", "late", "missed", "met", "open", "none", "unknown")
 # the verdict columns an industry table gains (`deadline_verdicts`)
 VERDICT = ["due_passed", "required_at_due", "insured_at_due", "rate_at_due", "first_full",
            "met_after", "met_on_time", "status"]
@@ -59,15 +60,17 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
                           .groupby(keys)["period"].min().reindex(table.index))
     missed = (table["required_at_due"] > 0) & ~policy.target_met(
         table["insured_at_due"], table["required_at_due"])
-    table["met_on_time"] = table["due_passed"] & ~missed
+    table["met_on_time"] = table["due_passed"] & ~missed & table.index.isin(at_due.index)
     met_now = policy.target_met(table["units_insured"], table["units_required"])
     nothing = (table["required_at_due"] == 0) & (table["units_required"] == 0)
+    reported = table.index.isin(at_due.index)
     table["status"] = [
-        "none" if empty else
+        "unknown" if passed and not known else "none" if empty else
         ("on_time" if not miss else ("late" if isinstance(after, str) else "missed")) if passed
         else ("met" if full else "open")
-        for empty, passed, miss, after, full in zip(
-            nothing, table["due_passed"], missed, table["met_after"], met_now, strict=True)
+        for known, empty, passed, miss, after, full in zip(
+            reported, nothing, table["due_passed"], missed, table["met_after"], met_now,
+            strict=True)
     ]
     return table.reset_index()
 
@@ -75,7 +78,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
 def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> list[dict]:
     """Per batch (in due order), what the home page says of it: its due date, how many of its
     industries, whether the date has passed, and the industries met / missed (name, rate at
-    the due month, month reached after) or, before the date, still open (name, rate now)."""
+    the due month, month reached after) or, before the date, still open (name, rate now);
+    `unknown` names the industries without coverage reported for the due month."""
     table = verdicts.merge(industries[["code", "name", "batch", "display_order"]],
                            left_on="industry_code", right_on="code")
     table = table.sort_values(["due_date", "display_order"])
@@ -86,6 +90,7 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
         counted = part[part["status"] != "none"]
         missed = counted[counted["status"].isin(["late", "missed"])]
         still = counted[counted["status"] == "open"]
+        unknown = counted[counted["status"] == "unknown"]
         out.append({
             "batch": batch, "due_date": due, "count": len(counted), "passed": passed,
             "met": int((counted["status"] == ("on_time" if passed else "met")).sum()),
@@ -95,6 +100,7 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
             "still_missed": tuple(missed.loc[missed["status"] == "missed",
                                              ["name", "units_uninsured"]].to_dict("records")),
             "open": tuple(still[["name", "coverage_rate"]].to_dict("records")),
+            "unknown": tuple(unknown["name"]),
             "days_left": (due - as_of).days,
         })
     return out
