@@ -52,6 +52,12 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "claims_reported": "integer", "claims_settled": "integer", "amount_paid": "number",
         "advance_payments": "integer", "advance_amount": "number",
         "avg_days_to_decide": "number", "avg_days_to_pay": "number"}),
+    "enforcement": (("period", "region_code", "industry_code"), {
+        "period": "string", "region_code": "string", "industry_code": "string",
+        "units_checked": "integer", "units_found_uninsured": "integer",
+        "orders_issued": "integer", "orders_complied": "integer", "penalty_cases": "integer",
+        "penalty_amount": "number", "units_refusing_service": "integer",
+        "hazards_overdue": "integer"}),
 }
 
 SOURCE = "本工具读取的数据包结构(generator/rules/contract.py)"
@@ -63,7 +69,7 @@ declare("descriptor-text-missing", "error", "描述文件缺少中文名称或�
         "数据包、每个资源和每个字段都要有中文名称(title)和说明(description),"
         "网站的数据字典和下载页显示它们;许可(licenses)的每一项要有名称(title)。", "file")
 declare("descriptor-resource-missing", "error", "描述文件缺少资源", SOURCE,
-        "datapackage.json 必须列出网站读取的每一个资源(10 张表)。", "file")
+        "datapackage.json 必须列出网站读取的每一个资源(11 张表)。", "file")
 declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,
         "每个资源的表结构必须包含网站读取的每一个字段。", "file")
 declare("descriptor-field-type", "error", "描述文件中字段类型不对", SOURCE,
