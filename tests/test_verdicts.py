@@ -86,8 +86,13 @@ def test_home_county_table_for_the_assessment(tmp_path):
         missed = sum(1 for i, q in at_due if i < q)
         ins, req = sum(i for i, _ in at_due), sum(q for _, q in at_due)
         ins_now, req_now = sum(i for i, _ in now), sum(q for _, q in now)
+        orders = sum(int(r["orders_issued"]) for r in _rows("enforcement")
+                     if r["region_code"] == code)
+        cases = sum(int(r["penalty_cases"]) for r in _rows("enforcement")
+                    if r["region_code"] == code)
         row = (f"| [{region['name']}](regions/{code.lower()}.md) | {_pct(ins, req)} | {missed} | "
-               f"{_pct(ins_now, req_now)} | {req_now - ins_now:,} |")
+               f"{_pct(ins_now, req_now)} | {req_now - ins_now:,} | "
+               f"责令整改 {orders:,} 件、行政处罚 {cases:,} 件 |")
         assert row in text
 
 

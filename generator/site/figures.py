@@ -43,6 +43,10 @@ class Summary:
     prevention: tuple[dict, ...]
     claims_by_insurer: tuple[dict, ...]
     claims_by_industry: tuple[dict, ...]
+    enforcement_quarter: str
+    enforcement_periods: tuple[dict, ...]
+    enforcement_by_region: tuple[dict, ...]
+    enforcement_by_industry: tuple[dict, ...]
     batches: tuple[dict, ...]  # one deadline sentence per batch (`verdicts.batch_sentences`)
     counties: tuple[dict, ...]  # the county table of the 考核 (`verdicts.county_assessment`)
 
@@ -84,6 +88,10 @@ class Figures:
     county_verdicts: pd.DataFrame
     batch_verdicts: list
     counties: pd.DataFrame
+    enforcement_quarter: str
+    enforcement_periods: pd.DataFrame
+    enforcement_by_region: pd.DataFrame
+    enforcement_by_industry: pd.DataFrame
 
     @property
     def target(self) -> float:
@@ -102,6 +110,10 @@ class Figures:
             milestones=records(self.milestones), prevention=records(self.prevention),
             claims_by_insurer=records(self.claims_by_insurer),
             claims_by_industry=records(self.claims_by_industry),
+            enforcement_quarter=self.enforcement_quarter,
+            enforcement_periods=records(self.enforcement_periods.reset_index()),
+            enforcement_by_region=records(self.enforcement_by_region),
+            enforcement_by_industry=records(self.enforcement_by_industry),
             batches=tuple(self.batch_verdicts), counties=records(self.counties),
         )
 
@@ -126,6 +138,11 @@ def compute(package: Package) -> Figures:
     claims_periods = metrics.claims_by_period(f["claims"])
     latest_quarter = str(claims_periods.index.max())
     round_ = metrics.latest_round(f["assessments"])
+    enforcement = f["enforcement"]
+    enforcement_quarter = str(enforcement["period"].max()) if len(enforcement) else ""
+    counties = verdicts.county_assessment(county_verdicts, regions).join(
+        metrics.enforcement_by(enforcement, "region_code")[["orders_issued", "penalty_cases"]],
+        on="code").fillna({"orders_issued": 0, "penalty_cases": 0})
     return Figures(
         policy=policy,
         period=period,
@@ -163,5 +180,11 @@ def compute(package: Package) -> Figures:
         milestones=metrics.milestone_status(f["milestones"], as_of),
         county_verdicts=county_verdicts,
         batch_verdicts=verdicts.batch_sentences(verdict, industries, as_of),
-        counties=verdicts.county_assessment(county_verdicts, regions),
+        counties=counties,
+        enforcement_quarter=enforcement_quarter,
+        enforcement_periods=metrics.enforcement_by(enforcement, "period"),
+        enforcement_by_region=metrics.enforcement_table(
+            metrics.enforcement_by(enforcement, "region_code", enforcement_quarter), regions),
+        enforcement_by_industry=metrics.enforcement_table(
+            metrics.enforcement_by(enforcement, "industry_code", enforcement_quarter), industries),
     )

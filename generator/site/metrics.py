@@ -265,3 +265,26 @@ def milestone_status(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     ]
     rows["days_left"] = [(d - as_of).days for d in due]
     return rows.reset_index(drop=True)
+
+
+ENFORCEMENT_SUMS = [
+    "units_checked", "units_found_uninsured", "orders_issued", "orders_complied",
+    "penalty_cases", "penalty_amount", "units_refusing_service", "hazards_overdue",
+]
+
+
+def enforcement_by(enforcement: pd.DataFrame, key: str, period: str | None = None
+                   ) -> pd.DataFrame:
+    """ENFORCEMENT_SUMS per `key` (one quarter `period` when given, else all), as floats, with
+    the share of orders complied with (`complied_rate`)."""
+    rows = enforcement if period is None else enforcement[enforcement["period"] == period]
+    sums = rows.groupby(key, sort=True)[ENFORCEMENT_SUMS].sum().astype("float64")
+    sums["complied_rate"] = rate(sums["orders_complied"], sums["orders_issued"])
+    return sums
+
+
+def enforcement_table(sums: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """`enforcement_by` sums joined to a reference table (regions or industries) in display
+    order; codes without rows are left out."""
+    table = reference.sort_values("display_order").set_index("code", drop=False)
+    return table.join(sums, how="inner").reset_index(drop=True)

@@ -248,6 +248,11 @@ def claims_page(site: SiteData) -> Iterable[Page]:
                (paid,))
 
 
+def enforcement_page(site: SiteData) -> Iterable[Page]:
+    yield Page("enforcement.md", "enforcement.md.j2", {"fig": site.fig.summary},
+               ("enforcement", "regions", "industries"))
+
+
 def milestones_page(site: SiteData) -> Iterable[Page]:
     yield Page("milestones.md", "milestones.md.j2", {"fig": site.fig.summary},
                ("milestones", "coverage", "industries"))
@@ -284,7 +289,7 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
-    claims_page, milestones_page, data_pages, updates_page,
+    claims_page, enforcement_page, milestones_page, data_pages, updates_page,
 ]
 
 
