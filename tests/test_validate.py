@@ -95,6 +95,8 @@ CASES = {
     "bad_days_missing": (("claims-days-missing", "claims.csv", 2, "avg_days_to_pay"), 1),
     "warn_days_to_decide": (("claims-days-to-decide", "claims.csv", 2, "avg_days_to_decide"), 0),
     "warn_days_to_pay": (("claims-days-to-pay", "claims.csv", 3, "avg_days_to_pay"), 0),
+    "warn_spending_under_floor": (
+        ("prevention-spending-under-floor", "prevention.csv", 2, "prevention_spending"), 0),
 }
 
 

@@ -30,6 +30,7 @@ class Entry:
 class Policy:
     prevention_cap: float
     prevention_cap_source: str
+    prevention_floor: float  # spending ÷ budget below this is flagged (a local choice)
     death_limit_steps: tuple[tuple[dt.date, float], ...]  # (from, minimum), oldest first
     score_bands: tuple[tuple[str, float], ...]  # (grade, lowest score), best grade first
     coverage_target: float
@@ -128,6 +129,7 @@ def parse_policy(raw: object) -> Policy:
     return Policy(
         prevention_cap=_number(raw, "prevention_cap", "value"),
         prevention_cap_source=_text(raw, "prevention_cap", "source"),
+        prevention_floor=_number(raw, "prevention_floor", "value"),
         death_limit_steps=tuple(sorted(steps)),
         score_bands=tuple(sorted(bands, key=lambda b: -b[1])),
         coverage_target=_number(raw, "coverage_target", "value"),

@@ -43,6 +43,7 @@ class Summary:
     prevention: tuple[dict, ...]
     claims_by_insurer: tuple[dict, ...]
     claims_by_industry: tuple[dict, ...]
+    loss_ratios: tuple[dict, ...]
     enforcement_quarter: str
     enforcement_periods: tuple[dict, ...]
     enforcement_by_region: tuple[dict, ...]
@@ -85,6 +86,7 @@ class Figures:
     claims_year: int
     claims_by_industry: pd.DataFrame
     milestones: pd.DataFrame
+    loss_ratios: pd.DataFrame
     county_verdicts: pd.DataFrame
     batch_verdicts: list
     counties: pd.DataFrame
@@ -110,12 +112,20 @@ class Figures:
             milestones=records(self.milestones), prevention=records(self.prevention),
             claims_by_insurer=records(self.claims_by_insurer),
             claims_by_industry=records(self.claims_by_industry),
+            loss_ratios=records(self.loss_ratios),
             enforcement_quarter=self.enforcement_quarter,
             enforcement_periods=records(self.enforcement_periods.reset_index()),
             enforcement_by_region=records(self.enforcement_by_region),
             enforcement_by_industry=records(self.enforcement_by_industry),
             batches=tuple(self.batch_verdicts), counties=records(self.counties),
         )
+
+
+def _with_loss_ratio(table: pd.DataFrame, premium: pd.Series) -> pd.DataFrame:
+    """Claims per industry with that year's premium and amount paid ÷ premium."""
+    table = table.join(premium.rename("premium"), on="code")
+    table["loss_ratio"] = metrics.rate(table["amount_paid"], table["premium"])
+    return table
 
 
 def compute(package: Package) -> Figures:
@@ -134,7 +144,8 @@ def compute(package: Package) -> Figures:
         right_on="industry_code", how="left").drop(columns="industry_code")
     county_verdicts = verdicts.deadline_verdicts(
         f["coverage"], industries, ["region_code", "industry_code"], period, policy)
-    prevention = metrics.prevention_table(f["prevention"], insurers, policy.prevention_cap)
+    prevention = metrics.prevention_table(f["prevention"], insurers, policy.prevention_cap,
+                                          policy.prevention_floor)
     claims_periods = metrics.claims_by_period(f["claims"])
     latest_quarter = str(claims_periods.index.max())
     round_ = metrics.latest_round(f["assessments"])
@@ -175,9 +186,11 @@ def compute(package: Package) -> Figures:
         claims_quarter=latest_quarter,
         claims_by_insurer=metrics.claims_by_insurer(f["claims"], insurers, latest_quarter),
         claims_year=int(latest_quarter[:4]),
-        claims_by_industry=metrics.claims_by_industry(
+        claims_by_industry=_with_loss_ratio(metrics.claims_by_industry(
             f["claims"], industries, int(latest_quarter[:4])),
+            metrics.industry_premium(f["coverage"], int(latest_quarter[:4]))),
         milestones=metrics.milestone_status(f["milestones"], as_of),
+        loss_ratios=metrics.loss_ratios(f["claims"], f["prevention"], insurers),
         county_verdicts=county_verdicts,
         batch_verdicts=verdicts.batch_sentences(verdict, industries, as_of),
         counties=counties,

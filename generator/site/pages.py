@@ -221,10 +221,13 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
             figures.append(charts.services_delivery(
                 f"insurer-{code}-services", history, insurer["short_name"]))
         prevention = fig.prevention[fig.prevention["insurer_code"] == code]
+        losses = fig.loss_ratios[fig.loss_ratios["insurer_code"] == code]
         context = {"fig": summary, "insurer": insurer, "history": records(history),
-                   "figures": figures, "assessors": assessors, "prevention": records(prevention)}
+                   "figures": figures, "assessors": assessors, "prevention": records(prevention),
+                   "losses": records(losses)}
         yield Page(f"insurers/{code.lower()}.md", "insurer.md.j2", context,
-                   ("assessments", "assessment_scores", "insurers", "prevention"), tuple(figures))
+                   ("assessments", "assessment_scores", "insurers", "prevention", "claims"),
+                   tuple(figures))
 
 
 def prevention_page(site: SiteData) -> Iterable[Page]:
