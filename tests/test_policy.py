@@ -64,7 +64,7 @@ def test_policy_values_are_typed():
     assert [e.key for e in POLICY.entries] == [
         "prevention_cap", "prevention_floor", "commission_cap", "death_limit", "score_bands",
         "coverage_target",
-        "due_dates", "claim_days"]
+        "due_dates", "claim_days", "bulletin_office"]
 
 
 def test_failing_grade_is_the_lowest_band_and_the_pass_mark_the_one_above():

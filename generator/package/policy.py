@@ -39,6 +39,7 @@ class Policy:
     pay_within: float
     advance_after: float
     claim_days_source: str
+    bulletin_office: str  # the office that issues the periodic bulletin
     entries: tuple[Entry, ...]  # every entry with its title and source, in file order
 
     @property
@@ -139,6 +140,7 @@ def parse_policy(raw: object) -> Policy:
         pay_within=_number(raw, "claim_days", "pay_within"),
         advance_after=_number(raw, "claim_days", "advance_after"),
         claim_days_source=_text(raw, "claim_days", "source"),
+        bulletin_office=_text(raw, "bulletin_office", "value"),
         entries=tuple(Entry(key, str(item.get("title", key)), _source(item))
                       for key, item in raw.items() if isinstance(item, dict)),
     )

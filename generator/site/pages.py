@@ -24,7 +24,7 @@ from markupsafe import Markup
 from generator.cache import fingerprint
 from generator.history import releases
 from generator.package.load import POLICY, Package
-from generator.site import charts, filters, metrics
+from generator.site import bulletins, charts, filters, metrics
 from generator.site.figures import Figures, records
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -256,6 +256,18 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
                ("enforcement", "regions", "industries"))
 
 
+def bulletin_pages(site: SiteData) -> Iterable[Page]:
+    issued = bulletins.bulletins(site.package)
+    office = site.package.policy.bulletin_office
+    sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
+               "insurers")
+    yield Page("bulletins/index.md", "bulletins.md.j2",
+               {"bulletins": issued[::-1], "office": office}, sources)
+    for b in issued:
+        yield Page(f"bulletins/{b['month']}.md", "bulletin.md.j2", {"b": b, "office": office},
+                   sources)
+
+
 def milestones_page(site: SiteData) -> Iterable[Page]:
     yield Page("milestones.md", "milestones.md.j2", {"fig": site.fig.summary},
                ("milestones", "coverage", "industries"))
@@ -292,7 +304,7 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
-    claims_page, enforcement_page, milestones_page, data_pages, updates_page,
+    claims_page, enforcement_page, bulletin_pages, milestones_page, data_pages, updates_page,
 ]
 
 
