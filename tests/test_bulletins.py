@@ -2,9 +2,13 @@
 
 import csv
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from test_pages import render_page
+from test_pages import render_page, site_data
+
+from generator.history import releases
+from generator.site import pages
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -66,3 +70,16 @@ def test_a_bulletin_does_not_change_when_later_data_arrives(tmp_path):
     alone = render_page(tmp_path / "b", cut, "bulletins/2024-12.md")
     body = full.index('<p class="azx-bulletin__issuer">')  # after the page's "data updated" line
     assert full[body:] == alone[body:]
+
+
+def test_each_bulletin_is_an_entry_of_the_feed(tmp_path):
+    site = site_data(DATA)
+    feed = releases.write_feed([], tmp_path, site.package.descriptor,
+                               issues=pages.issues(pages.plan(site)))
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(feed).getroot().findall(f"{atom}entry")
+    assert [e.find(f"{atom}link").get("href") for e in entries][:2] == [
+        "bulletins/2025-12/", "bulletins/2025-09/"]
+    assert entries[0].find(f"{atom}title").text == "安全生产责任保险工作通报(2025年第4期)"
+    assert entries[0].find(f"{atom}updated").text == "2025-12-31T00:00:00Z"
+    assert len(entries) == 8

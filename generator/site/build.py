@@ -145,7 +145,8 @@ def _build(data_root: Path, site_dir: Path, work_dir: Path, inputs: str | None,
     pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
                  cache_dir / "templates")
     shutil.copytree(ASSETS, docs_dir / "assets")
-    releases.write_feed(site_data.releases, docs_dir, package.descriptor)
+    releases.write_feed(site_data.releases, docs_dir, package.descriptor,
+                        issues=pages.issues(planned))
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)

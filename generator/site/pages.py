@@ -268,6 +268,16 @@ def bulletin_pages(site: SiteData) -> Iterable[Page]:
                    sources)
 
 
+def issues(planned: list[Page]) -> tuple[releases.Issue, ...]:
+    """The bulletins among the planned pages, newest first, as entries of the Atom feed."""
+    found = [releases.Issue(page.path.removesuffix(".md") + "/",
+                            f"安全生产责任保险工作通报({b['year']}年第{b['number']}期)",
+                            b["as_of"])
+             for page in planned if page.template == "bulletin.md.j2"
+             for b in [page.context["b"]]]
+    return tuple(found[::-1])
+
+
 def milestones_page(site: SiteData) -> Iterable[Page]:
     yield Page("milestones.md", "milestones.md.j2", {"fig": site.fig.summary},
                ("milestones", "coverage", "industries"))
