@@ -140,3 +140,15 @@ def test_no_data_for_the_due_month_is_no_verdict(tmp_path, fixture_package):
             "煤矿、危险化学品截止当月未报送投保数据。\n") in text
     assert ("**拓展行业共 1 个,应于 2025年12月31日前实现全覆盖。**距截止日期还有 184 天,"
             "截至 2025年6月金属冶炼(86.4%)尚未实现。\n") in text
+
+
+def test_region_page_gives_each_industry_its_deadline_verdict(tmp_path):
+    sums = _sums(("region_code", "industry_code"))
+    insured, required = sums[("411724", "transport", "2024-12")]
+    now_insured, now_required = sums[("411724", "transport", "2025-12")]
+    assert insured < required and now_insured < now_required
+    text = render_page(tmp_path, DATA, "regions/411724.md")
+    assert (f"| [交通运输](../industries/transport.md) | 2024年12月31日 | "
+            f"{_pct(insured, required)} | — | {now_required - now_insured} | 未按期实现 |") in text
+    assert ("| [工贸行业](../industries/industrial_trade.md) | 2025年12月31日 | 100.0% | "
+            "2025年12月 | 0 | 按期实现 |") in text

@@ -165,6 +165,10 @@ def region_pages(site: SiteData) -> Iterable[Page]:
                                      fig.industries, fig.as_of, fig.policy)
     due_lines = _due_lines(site, fig.industry_names)
     summary = fig.summary
+    order = fig.industries[["code", "name", "display_order"]]
+    verdicts_of = {code: part.merge(order, left_on="industry_code", right_on="code")
+                   .sort_values("display_order")
+                   for code, part in fig.county_verdicts.groupby("region_code", sort=False)}
     for region in summary.by_region:
         code = region["code"]
         if code not in monthly:
@@ -182,7 +186,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
             {code: region["name"]}, {code: charts.PALETTE[0]}, due_lines, region["name"],
         )
         context = {"fig": summary, "region": region, "industries": industries, "trend": trend,
-                   "overdue": records(by_industry[by_industry["overdue"]])}
+                   "overdue": records(by_industry[by_industry["overdue"]]),
+                   "verdicts": records(verdicts_of.get(code, order.iloc[:0]))}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
                    ("coverage", "industries", "regions"), (industries, trend))
 
