@@ -56,14 +56,15 @@ def test_mistyped_key_names_it_and_its_value(tmp_path, capsys):
 
 
 def test_policy_values_are_typed():
-    assert POLICY.prevention_cap == 0.21
+    assert (POLICY.prevention_cap, POLICY.prevention_floor) == (0.21, 0.8)
     assert POLICY.death_limit_steps == ((dt.date(2018, 1, 1), 300000.0),
                                         (dt.date(2025, 3, 29), 400000.0))
     assert POLICY.due_dates["extension"] == dt.date(2025, 12, 31)
     assert (POLICY.decide_within, POLICY.pay_within, POLICY.advance_after) == (30, 10, 60)
     assert [e.key for e in POLICY.entries] == [
-        "prevention_cap", "commission_cap", "death_limit", "score_bands", "coverage_target",
-        "due_dates", "claim_days", "public_hotlines", "roster_publication"]
+        "prevention_cap", "prevention_floor", "commission_cap", "death_limit", "score_bands",
+        "coverage_target", "due_dates", "claim_days", "public_hotlines", "roster_publication",
+        "bulletin_office"]
 
 
 def test_failing_grade_is_the_lowest_band_and_the_pass_mark_the_one_above():

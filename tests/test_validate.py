@@ -55,6 +55,12 @@ CASES = {
         ("prevention-spending-over-cap", "prevention.csv", 3, "prevention_spending"), 1),
     "bad_rectified_exceeds": (
         ("prevention-rectified-exceeds-found", "prevention.csv", 2, "hazards_rectified"), 1),
+    "bad_found_exceeds_checked": (
+        ("enforcement-found-exceeds-checked", "enforcement.csv", 2, "units_found_uninsured"), 1),
+    "bad_orders_exceed_found": (
+        ("enforcement-orders-exceed-found", "enforcement.csv", 2, "orders_issued"), 1),
+    "bad_complied_exceeds_orders": (
+        ("enforcement-complied-exceeds-orders", "enforcement.csv", 2, "orders_complied"), 1),
     "bad_settled_exceeds": (
         ("claims-settled-exceeds-reported", "claims.csv", 2, "claims_settled"), 1),
     "bad_rectification_missing": (
@@ -96,6 +102,8 @@ CASES = {
     "bad_days_missing": (("claims-days-missing", "claims.csv", 2, "avg_days_to_pay"), 1),
     "warn_days_to_decide": (("claims-days-to-decide", "claims.csv", 2, "avg_days_to_decide"), 0),
     "warn_days_to_pay": (("claims-days-to-pay", "claims.csv", 3, "avg_days_to_pay"), 0),
+    "warn_spending_under_floor": (
+        ("prevention-spending-under-floor", "prevention.csv", 2, "prevention_spending"), 0),
 }
 
 

@@ -131,12 +131,23 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+@dataclass(frozen=True)
+class Issue:
+    """A periodic bulletin as a feed entry: its page (relative to the site root), title, date."""
+
+    path: str
+    title: str
+    issued: dt.date
+
+
 def atom_feed(
     releases: list[Release], *, title: str, author: str, page_url: str, feed_url: str,
-    feed_key: str,
+    feed_key: str, issues: tuple[Issue, ...] = (), site_url: str = "",
 ) -> bytes:
-    """The Atom 1.0 feed of `releases` (newest first). Times come from the commits, so the same
-    history always gives the same bytes. `feed_key` names the package (for the feed id)."""
+    """The Atom 1.0 feed of `releases` (newest first), then of the bulletins `issues` (each
+    dated by the last day of its period, linked under `site_url`). Times come from the commits
+    and the periods, so the same history always gives the same bytes. `feed_key` names the
+    package (for the feed id)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
     _sub(feed, "id", f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, feed_key)}")
@@ -156,6 +167,13 @@ def atom_feed(
              href=f"{page_url}#{release_anchor(commit)}")
         _sub(entry, "summary", f"提交 {commit.short}:{commit.subject}")
         _sub(entry, "content", neutralise("\n".join(release.lines), line=False), type="text")
+    for issue in issues:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, feed_key + '/' + issue.path)}")
+        _sub(entry, "title", issue.title)
+        _sub(entry, "updated", f"{issue.issued.isoformat()}T00:00:00Z")
+        _sub(entry, "link", rel="alternate", type="text/html", href=f"{site_url}{issue.path}")
+        _sub(entry, "summary", issue.title)
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
                                                                       xml_declaration=False) + b"\n"
@@ -198,9 +216,9 @@ def outline(lines: tuple[str, ...]) -> list[Outline]:
 
 
 def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url: str = "",
-               author: str = "") -> Path:
-    """Write feed.xml at the site root, signed by `author` (the issuing office); links are
-    relative unless the site's URL is known."""
+               author: str = "", issues: tuple[Issue, ...] = ()) -> Path:
+    """Write feed.xml at the site root, signed by `author` (the issuing office), with the
+    bulletins `issues` as entries too; links are relative unless the site's URL is known."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     body = atom_feed(
         found,
@@ -209,6 +227,8 @@ def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url:
         page_url=f"{base}{PAGE.removesuffix('.md')}/",
         feed_url=f"{base}{FEED}",
         feed_key=descriptor["name"],
+        issues=issues,
+        site_url=base,
     )
     target = docs_dir / FEED
     if not target.is_file() or target.read_bytes() != body:

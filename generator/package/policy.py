@@ -31,6 +31,7 @@ class Entry:
 class Policy:
     prevention_cap: float
     prevention_cap_source: str
+    prevention_floor: float  # spending ÷ budget below this is flagged (a local choice)
     death_limit_steps: tuple[tuple[dt.date, float], ...]  # (from, minimum), oldest first
     score_bands: tuple[tuple[str, float], ...]  # (grade, lowest score), best grade first
     coverage_target: float
@@ -39,6 +40,7 @@ class Policy:
     pay_within: float
     advance_after: float
     claim_days_source: str
+    bulletin_office: str  # the office that issues the periodic bulletin
     entries: tuple[Entry, ...]  # every entry with its title and source, in file order
     roster_fields: tuple[tuple[str, str], ...]  # (field, reason): the roster fields published
     mask_uscc_prefixes: tuple[str, ...]  # names of units with these code prefixes are masked
@@ -153,6 +155,7 @@ def parse_policy(raw: object) -> Policy:
     return Policy(
         prevention_cap=_number(raw, "prevention_cap", "value"),
         prevention_cap_source=_text(raw, "prevention_cap", "source"),
+        prevention_floor=_number(raw, "prevention_floor", "value"),
         death_limit_steps=tuple(sorted(steps)),
         score_bands=tuple(sorted(bands, key=lambda b: -b[1])),
         coverage_target=_number(raw, "coverage_target", "value"),
@@ -162,6 +165,7 @@ def parse_policy(raw: object) -> Policy:
         pay_within=_number(raw, "claim_days", "pay_within"),
         advance_after=_number(raw, "claim_days", "advance_after"),
         claim_days_source=_text(raw, "claim_days", "source"),
+        bulletin_office=_text(raw, "bulletin_office", "value"),
         entries=tuple(Entry(key, str(item.get("title", key)), _source(item))
                       for key, item in raw.items() if isinstance(item, dict)),
         roster_fields=tuple((_text(f, "field"), _text(f, "reason"))

@@ -164,7 +164,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
                  cache_dir / "templates")
     shutil.copytree(ASSETS, docs_dir / "assets")
     releases.write_feed(site_data.releases, docs_dir, package.descriptor, publisher.site_url,
-                        publisher.issuer)
+                        publisher.issuer, issues=pages.issues(planned))
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from generator.package.load import Package
 from generator.package.policy import Policy
-from generator.site import metrics
+from generator.site import metrics, verdicts
 from generator.site.charts.specs import colours
 
 
@@ -43,6 +43,13 @@ class Summary:
     prevention: tuple[dict, ...]
     claims_by_insurer: tuple[dict, ...]
     claims_by_industry: tuple[dict, ...]
+    loss_ratios: tuple[dict, ...]
+    enforcement_quarter: str
+    enforcement_periods: tuple[dict, ...]
+    enforcement_by_region: tuple[dict, ...]
+    enforcement_by_industry: tuple[dict, ...]
+    batches: tuple[dict, ...]  # one deadline sentence per batch (`verdicts.batch_sentences`)
+    counties: tuple[dict, ...]  # the county table of the 考核 (`verdicts.county_assessment`)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,14 @@ class Figures:
     claims_year: int
     claims_by_industry: pd.DataFrame
     milestones: pd.DataFrame
+    loss_ratios: pd.DataFrame
+    county_verdicts: pd.DataFrame
+    batch_verdicts: list
+    counties: pd.DataFrame
+    enforcement_quarter: str
+    enforcement_periods: pd.DataFrame
+    enforcement_by_region: pd.DataFrame
+    enforcement_by_industry: pd.DataFrame
 
     @property
     def target(self) -> float:
@@ -97,7 +112,20 @@ class Figures:
             milestones=records(self.milestones), prevention=records(self.prevention),
             claims_by_insurer=records(self.claims_by_insurer),
             claims_by_industry=records(self.claims_by_industry),
+            loss_ratios=records(self.loss_ratios),
+            enforcement_quarter=self.enforcement_quarter,
+            enforcement_periods=records(self.enforcement_periods.reset_index()),
+            enforcement_by_region=records(self.enforcement_by_region),
+            enforcement_by_industry=records(self.enforcement_by_industry),
+            batches=tuple(self.batch_verdicts), counties=records(self.counties),
         )
+
+
+def _with_loss_ratio(table: pd.DataFrame, premium: pd.Series) -> pd.DataFrame:
+    """Claims per industry with that year's premium and amount paid ÷ premium."""
+    table = table.join(premium.rename("premium"), on="code")
+    table["loss_ratio"] = metrics.rate(table["amount_paid"], table["premium"])
+    return table
 
 
 def compute(package: Package) -> Figures:
@@ -109,10 +137,23 @@ def compute(package: Package) -> Figures:
     regions = f["regions"].sort_values("display_order")
     insurers = f["insurers"].sort_values("display_order")
     by_industry = metrics.coverage_by_industry(f["coverage"], industries, period, as_of, policy)
-    prevention = metrics.prevention_table(f["prevention"], insurers, policy.prevention_cap)
+    verdict = verdicts.deadline_verdicts(f["coverage"], industries, ["industry_code"], period,
+                                         policy)
+    by_industry = by_industry.merge(
+        verdict[["industry_code", *verdicts.VERDICT]], left_on="code",
+        right_on="industry_code", how="left").drop(columns="industry_code")
+    county_verdicts = verdicts.deadline_verdicts(
+        f["coverage"], industries, ["region_code", "industry_code"], period, policy)
+    prevention = metrics.prevention_table(f["prevention"], insurers, policy.prevention_cap,
+                                          policy.prevention_floor)
     claims_periods = metrics.claims_by_period(f["claims"])
     latest_quarter = str(claims_periods.index.max())
     round_ = metrics.latest_round(f["assessments"])
+    enforcement = f["enforcement"]
+    enforcement_quarter = str(enforcement["period"].max()) if len(enforcement) else ""
+    counties = verdicts.county_assessment(county_verdicts, regions).join(
+        metrics.enforcement_by(enforcement, "region_code")[["orders_issued", "penalty_cases"]],
+        on="code").fillna({"orders_issued": 0, "penalty_cases": 0})
     return Figures(
         policy=policy,
         period=period,
@@ -145,7 +186,18 @@ def compute(package: Package) -> Figures:
         claims_quarter=latest_quarter,
         claims_by_insurer=metrics.claims_by_insurer(f["claims"], insurers, latest_quarter),
         claims_year=int(latest_quarter[:4]),
-        claims_by_industry=metrics.claims_by_industry(
+        claims_by_industry=_with_loss_ratio(metrics.claims_by_industry(
             f["claims"], industries, int(latest_quarter[:4])),
+            metrics.industry_premium(f["coverage"], int(latest_quarter[:4]))),
         milestones=metrics.milestone_status(f["milestones"], as_of),
+        loss_ratios=metrics.loss_ratios(f["claims"], f["prevention"], insurers),
+        county_verdicts=county_verdicts,
+        batch_verdicts=verdicts.batch_sentences(verdict, industries, as_of),
+        counties=counties,
+        enforcement_quarter=enforcement_quarter,
+        enforcement_periods=metrics.enforcement_by(enforcement, "period"),
+        enforcement_by_region=metrics.enforcement_table(
+            metrics.enforcement_by(enforcement, "region_code", enforcement_quarter), regions),
+        enforcement_by_industry=metrics.enforcement_table(
+            metrics.enforcement_by(enforcement, "industry_code", enforcement_quarter), industries),
     )

@@ -199,8 +199,10 @@ def insurer_history(assessments: pd.DataFrame, insurer: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def prevention_table(prevention: pd.DataFrame, insurers: pd.DataFrame, cap: float) -> pd.DataFrame:
-    """Per year × insurer: spending share of premium, against the cap, and hazards rectified."""
+def prevention_table(prevention: pd.DataFrame, insurers: pd.DataFrame, cap: float,
+                     floor: float = 0.0) -> pd.DataFrame:
+    """Per year × insurer: spending share of premium, against the cap, spending share of the
+    budget, under the floor, and hazards rectified."""
     rows = prevention.merge(
         insurers[["code", "short_name", "display_order"]],
         left_on="insurer_code", right_on="code", how="left",
@@ -208,6 +210,8 @@ def prevention_table(prevention: pd.DataFrame, insurers: pd.DataFrame, cap: floa
     rows["spending_share"] = rate(rows["prevention_spending"], rows["premium_collected"])
     rows["cap_amount"] = rows["premium_collected"] * cap
     rows["over_cap"] = rows["prevention_spending"] > rows["cap_amount"]
+    rows["budget_share"] = rate(rows["prevention_spending"], rows["prevention_budget"])
+    rows["under_floor"] = rows["prevention_spending"] < rows["prevention_budget"] * floor
     rows["rectified_rate"] = rate(
         rows["hazards_rectified"].astype("float64"), rows["hazards_found"].astype("float64")
     )
@@ -265,3 +269,49 @@ def milestone_status(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     ]
     rows["days_left"] = [(d - as_of).days for d in due]
     return rows.reset_index(drop=True)
+
+
+ENFORCEMENT_SUMS = [
+    "units_checked", "units_found_uninsured", "orders_issued", "orders_complied",
+    "penalty_cases", "penalty_amount", "units_refusing_service", "hazards_overdue",
+]
+
+
+def enforcement_by(enforcement: pd.DataFrame, key: str, period: str | None = None
+                   ) -> pd.DataFrame:
+    """ENFORCEMENT_SUMS per `key` (one quarter `period` when given, else all), as floats, with
+    the share of orders complied with (`complied_rate`)."""
+    rows = enforcement if period is None else enforcement[enforcement["period"] == period]
+    sums = rows.groupby(key, sort=True)[ENFORCEMENT_SUMS].sum().astype("float64")
+    sums["complied_rate"] = rate(sums["orders_complied"], sums["orders_issued"])
+    return sums
+
+
+def enforcement_table(sums: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """`enforcement_by` sums joined to a reference table (regions or industries) in display
+    order; codes without rows are left out."""
+    table = reference.sort_values("display_order").set_index("code", drop=False)
+    return table.join(sums, how="inner").reset_index(drop=True)
+
+
+def loss_ratios(claims: pd.DataFrame, prevention: pd.DataFrame, insurers: pd.DataFrame
+                ) -> pd.DataFrame:
+    """Per year × insurer (years with both claims and premium): amount paid in the year's
+    quarters ÷ premium collected that year (`loss_ratio`), in year then display order."""
+    paid = claims.assign(year=claims["period"].str[:4].astype(int)).groupby(
+        ["year", "insurer_code"])["amount_paid"].sum().astype("float64")
+    rows = prevention[["year", "insurer_code", "premium_collected"]].join(
+        paid, on=["year", "insurer_code"], how="inner")
+    rows = rows.merge(insurers[["code", "short_name", "display_order"]],
+                      left_on="insurer_code", right_on="code")
+    rows["loss_ratio"] = rate(rows["amount_paid"], rows["premium_collected"].astype("float64"))
+    return rows.sort_values(["year", "display_order"]).reset_index(drop=True)
+
+
+def industry_premium(coverage: pd.DataFrame, year: int) -> pd.Series:
+    """Premium per industry code for `year`: the year-to-date sum at its latest month."""
+    months = coverage["period"][coverage["period"].str.startswith(str(year))]
+    if months.empty:
+        return pd.Series(dtype="float64", name="premium_ytd")
+    rows = coverage[coverage["period"] == months.max()]
+    return rows.groupby("industry_code")["premium_ytd"].sum().astype("float64")

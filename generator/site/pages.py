@@ -28,7 +28,7 @@ from generator.errors import SiteBuildError
 from generator.history import releases
 from generator.package.load import POLICY, Package
 from generator.package.text import is_identifier, visible
-from generator.site import charts, filters, metrics, roster
+from generator.site import bulletins, charts, filters, metrics, roster
 from generator.site.figures import Figures, records
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -171,6 +171,10 @@ def region_pages(site: SiteData) -> Iterable[Page]:
     summary = fig.summary
     shown = roster.published(site.package)
     industry_names = dict(zip(fig.industries["code"], fig.industries["name"], strict=True))
+    order = fig.industries[["code", "name", "display_order"]]
+    verdicts_of = {code: part.merge(order, left_on="industry_code", right_on="code")
+                   .sort_values("display_order")
+                   for code, part in fig.county_verdicts.groupby("region_code", sort=False)}
     for region in summary.by_region:
         code = region["code"]
         if code not in monthly:
@@ -189,7 +193,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
         )
         context = {"fig": summary, "region": region, "industries": industries, "trend": trend,
                    "overdue": records(by_industry[by_industry["overdue"]]),
-                   "uninsured": roster.uninsured(shown, code, industry_names)}
+                   "uninsured": roster.uninsured(shown, code, industry_names),
+                   "verdicts": records(verdicts_of.get(code, order.iloc[:0]))}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
                    ("coverage", "industries", "regions", roster.RESOURCE), (industries, trend))
 
@@ -239,10 +244,13 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
             figures.append(charts.services_delivery(
                 f"insurer-{code}-services", history, insurer["short_name"]))
         prevention = fig.prevention[fig.prevention["insurer_code"] == code]
+        losses = fig.loss_ratios[fig.loss_ratios["insurer_code"] == code]
         context = {"fig": summary, "insurer": insurer, "history": records(history),
-                   "figures": figures, "assessors": assessors, "prevention": records(prevention)}
+                   "figures": figures, "assessors": assessors, "prevention": records(prevention),
+                   "losses": records(losses)}
         yield Page(f"insurers/{code.lower()}.md", "insurer.md.j2", context,
-                   ("assessments", "assessment_scores", "insurers", "prevention"), tuple(figures))
+                   ("assessments", "assessment_scores", "insurers", "prevention", "claims"),
+                   tuple(figures))
 
 
 def prevention_page(site: SiteData) -> Iterable[Page]:
@@ -264,6 +272,33 @@ def claims_page(site: SiteData) -> Iterable[Page]:
     context = {"fig": fig.summary, "paid": paid, "policy": fig.policy}
     yield Page("claims.md", "claims.md.j2", context, ("claims", "insurers", "industries"),
                (paid,))
+
+
+def enforcement_page(site: SiteData) -> Iterable[Page]:
+    yield Page("enforcement.md", "enforcement.md.j2", {"fig": site.fig.summary},
+               ("enforcement", "regions", "industries"))
+
+
+def bulletin_pages(site: SiteData) -> Iterable[Page]:
+    issued = bulletins.bulletins(site.package)
+    office = site.package.policy.bulletin_office
+    sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
+               "insurers")
+    yield Page("bulletins/index.md", "bulletins.md.j2",
+               {"bulletins": issued[::-1], "office": office}, sources)
+    for b in issued:
+        yield Page(f"bulletins/{b['month']}.md", "bulletin.md.j2", {"b": b, "office": office},
+                   sources)
+
+
+def issues(planned: list[Page]) -> tuple[releases.Issue, ...]:
+    """The bulletins among the planned pages, newest first, as entries of the Atom feed."""
+    found = [releases.Issue(page.path.removesuffix(".md") + "/",
+                            f"安全生产责任保险工作通报({b['year']}年第{b['number']}期)",
+                            b["as_of"])
+             for page in planned if page.template == "bulletin.md.j2"
+             for b in [page.context["b"]]]
+    return tuple(found[::-1])
 
 
 def milestones_page(site: SiteData) -> Iterable[Page]:
@@ -301,7 +336,8 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
-    claims_page, milestones_page, lookup_page, data_pages, updates_page,
+    claims_page, enforcement_page, bulletin_pages, milestones_page, lookup_page, data_pages,
+    updates_page,
 ]
 
 

@@ -24,6 +24,7 @@ from generator.package.policy import Policy, load_policy
 
 from .common import INDUSTRIES, SCALES, month_labels
 from .coverage import coverage_cells, coverage_table
+from .enforcement import enforcement_table
 from .enterprises import enterprises_table
 from .market import Market, assessment_tables, claims_table, prevention_table
 from .reference import (
@@ -67,6 +68,7 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         "assessment_scores": scores,
         "prevention": prevention_table(market, delivered, policy),
         "claims": claims_table(market),
+        "enforcement": enforcement_table(scale.name, coverage),
     }
 
 

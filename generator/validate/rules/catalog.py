@@ -4,6 +4,7 @@ from generator.validate.rules import (  # noqa: F401  (importing a module regist
     assessments,
     claims,
     coverage,
+    enforcement,
     enterprises,
     prevention,
     references,

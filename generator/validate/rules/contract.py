@@ -56,6 +56,12 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "claims_reported": "integer", "claims_settled": "integer", "amount_paid": "number",
         "advance_payments": "integer", "advance_amount": "number",
         "avg_days_to_decide": "number", "avg_days_to_pay": "number"}),
+    "enforcement": (("period", "region_code", "industry_code"), {
+        "period": "string", "region_code": "string", "industry_code": "string",
+        "units_checked": "integer", "units_found_uninsured": "integer",
+        "orders_issued": "integer", "orders_complied": "integer", "penalty_cases": "integer",
+        "penalty_amount": "number", "units_refusing_service": "integer",
+        "hazards_overdue": "integer"}),
 }
 
 SOURCE = "本工具读取的数据包结构(generator/rules/contract.py)"
@@ -71,7 +77,7 @@ declare("descriptor-text-missing", "error", "描述文件缺少中文名称或�
         f"{DESCRIPTOR} 中{{where}} 缺少{{label}},网站的数据字典要显示它。" + RESTORE,
         "{where}: {key} is missing")
 declare("descriptor-resource-missing", "error", "描述文件缺少资源", SOURCE,
-        "datapackage.json 必须列出网站读取的每一个资源(10 张表)。", "file",
+        "datapackage.json 必须列出网站读取的每一个资源(12 张表)。", "file",
         f"{DESCRIPTOR} 缺少资源 {{name}},网站要读取这张表。" + RESTORE,
         "the descriptor lacks resource {name}")
 declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,

@@ -39,3 +39,23 @@ def rectified_exceeds_found(frames, policy):
         rows = prevention[prevention["hazards_rectified"] > prevention["hazards_found"]]
         yield Hits("prevention", "hazards_rectified",
                    rows[["hazards_rectified", "hazards_found"]])
+
+
+@business(
+    "prevention-spending-under-floor", "warning", "事故预防费用支出低于预算的执行下限",
+    "实施方案:事故预防费用足额投入;下限为本地设定(policy.yaml 的 prevention_floor)",
+    "事故预防费用支出占当年预算的比例低于 policy.yaml 的 prevention_floor 时提示。",
+    "事故预防费用支出 {prevention_spending} 元,仅为预算 {prevention_budget} 元的 {share}%,"
+    "低于执行下限 {floor_percent}%。请核实是否足额投入事故预防服务。",
+    "prevention spending {prevention_spending} is {share}% of the budget {prevention_budget}, "
+    "below the floor of {floor_percent}%",
+)
+def spending_under_floor(frames, policy):
+    prevention = frame_with(frames, "prevention", "prevention_spending", "prevention_budget")
+    if prevention is None:
+        return
+    share = (prevention["prevention_spending"] / prevention["prevention_budget"] * 100).round(1)
+    rows = prevention.assign(share=share, floor_percent=round(policy.prevention_floor * 100, 1))
+    rows = rows[rows["prevention_spending"] < rows["prevention_budget"] * policy.prevention_floor]
+    yield Hits("prevention", "prevention_spending",
+               rows[["prevention_spending", "prevention_budget", "share", "floor_percent"]])

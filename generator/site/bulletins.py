@@ -1,0 +1,98 @@
+"""The periodic bulletin (定期通报): one per quarter, each from the data up to its last month.
+
+Pure: frames in, plain values and records out. A bulletin reads no row after its period, so it
+changes only when the data of its own period (or before) changes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from generator.package.load import Package
+from generator.site import metrics, verdicts
+from generator.site.figures import records
+
+QUARTER_ENDS = ("03", "06", "09", "12")
+
+
+def bulletin_months(coverage: pd.DataFrame) -> list[str]:
+    """The quarter-end months with coverage data, oldest first: the bulletins' periods."""
+    months = coverage["period"].drop_duplicates().astype(str)
+    return sorted(m for m in months if m[5:] in QUARTER_ENDS)
+
+
+def quarter_of(month: str) -> str:
+    """"2025-12" → "2025Q4"."""
+    return f"{month[:4]}Q{int(month[5:]) // 3}"
+
+
+def _quarter_row(table: pd.DataFrame, quarter: str) -> dict | None:
+    return table.loc[quarter].to_dict() if quarter in table.index else None
+
+
+def bulletin(package: Package, month: str, previous: str | None) -> dict:
+    """The figures of the bulletin for the quarter ending in `month` (data up to that month
+    only), with what changed since the bulletin of `previous`."""
+    f, policy = package.frames, package.policy
+    as_of = metrics.period_end(month)
+    quarter = quarter_of(month)
+    coverage = f["coverage"][f["coverage"]["period"] <= month]
+    industries = f["industries"].sort_values("display_order")
+    regions = f["regions"].sort_values("display_order")
+    insurers = f["insurers"].sort_values("display_order")
+    overall = metrics.overall_coverage(coverage, month)
+    by_industry = metrics.coverage_by_industry(coverage, industries, month, as_of, policy)
+    verdict = verdicts.deadline_verdicts(coverage, industries, ["industry_code"], month, policy)
+    by_industry = by_industry.merge(verdict[["industry_code", *verdicts.VERDICT]],
+                                    left_on="code", right_on="industry_code", how="left")
+    county = verdicts.county_assessment(verdicts.deadline_verdicts(
+        coverage, industries, ["region_code", "industry_code"], month, policy), regions)
+    claims = f["claims"][f["claims"]["period"] <= quarter]
+    enforcement = f["enforcement"][f["enforcement"]["period"] <= quarter]
+    year = int(month[:4])
+    # a year's prevention figures are complete only at its end
+    prevention = f["prevention"][f["prevention"]["year"] <= (year if month[5:] == "12"
+                                                            else year - 1)]
+    prevention_year = int(prevention["year"].max()) if len(prevention) else None
+    prevention_rows = metrics.prevention_table(
+        prevention[prevention["year"] == prevention_year], insurers, policy.prevention_cap,
+        policy.prevention_floor)
+    behind = by_industry[(by_industry["units_uninsured"] > 0)
+                         | by_industry["status"].isin(["late", "missed"])]
+    result = {
+        "month": month, "quarter": quarter, "as_of": as_of, "number": int(month[5:]) // 3,
+        "year": year, "overall": overall,
+        "batches": tuple(verdicts.batch_sentences(verdict, industries, as_of)),
+        "industries_behind": records(behind),
+        "counties_behind": records(county[(county["units_uninsured"] > 0)
+                                          | (county["industries_missed"] > 0)]),
+        "enforcement": _quarter_row(metrics.enforcement_by(enforcement, "period"), quarter),
+        "claims": _quarter_row(metrics.claims_by_period(claims), quarter) if len(claims) else None,
+        "prevention_year": prevention_year,
+        "prevention": records(prevention_rows),
+        "previous": previous,
+        "change": None,
+    }
+    if previous is not None:
+        before = metrics.overall_coverage(coverage, previous)
+        was = verdicts.deadline_verdicts(coverage, industries, ["industry_code"], previous,
+                                         policy).set_index("industry_code")
+        now = verdict.set_index("industry_code")
+        met = policy.target_met(now["units_insured"], now["units_required"])
+        met_before = policy.target_met(was["units_insured"], was["units_required"])
+        newly = met & ~met_before.reindex(now.index, fill_value=False)
+        names = dict(zip(industries["code"], industries["name"], strict=True))
+        result["change"] = {
+            "rate": overall["coverage_rate"] - before["coverage_rate"],
+            "insured": overall["units_insured"] - before["units_insured"],
+            "uninsured": overall["units_uninsured"] - before["units_uninsured"],
+            "newly_full": tuple(names[c] for c in industries["code"] if newly.get(c, False)),
+        }
+    return result
+
+
+def bulletins(package: Package) -> list[dict]:
+    """Every bulletin, oldest first."""
+    months = bulletin_months(package.frames["coverage"])
+    return [bulletin(package, month, months[i - 1] if i else None)
+            for i, month in enumerate(months)]

@@ -1,0 +1,125 @@
+"""Deadline verdicts: was full coverage reached by each industry's due date, and when?
+
+Pure functions over the coverage table. One definition everywhere: the data of a due date's
+month stands at that date (months end on their last day), so the due day itself is on time; a
+row with nothing to insure has no target to miss (`Policy.target_met`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from generator.site.metrics import rate
+
+if TYPE_CHECKING:
+    from generator.package.policy import Policy
+
+# status: on_time (met at the due month), late (missed, reached after), missed (not reached yet),
+# met (not due yet, already met), open (not due yet, not met), none (nothing to insure),
+# unknown (due, but no coverage reported for the due month)
+STATUSES = ("on_time", "late", "missed", "met", "open", "none", "unknown")
+# the verdict columns an industry table gains (`deadline_verdicts`)
+VERDICT = ["due_passed", "required_at_due", "insured_at_due", "rate_at_due", "first_full",
+           "met_after", "met_on_time", "status"]
+
+
+def due_month(due) -> str:
+    """The month period holding a due date: 2024-12-31 → "2024-12"."""
+    return pd.Timestamp(due).strftime("%Y-%m")
+
+
+def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: list[str],
+                      latest: str, policy: Policy) -> pd.DataFrame:
+    """One row per combination of `keys` (which include industry_code) seen in `coverage`:
+    units required / insured and the rate at the due month and at `latest`, whether the target
+    was met on time, the first month it was met (`first_full`), the first month after the due
+    month it was met (`met_after`), units still uninsured now and a `status` (see STATUSES)."""
+    due = dict(zip(industries["code"], pd.to_datetime(industries["due_date"]).dt.date,
+                   strict=True))
+    rows = coverage[coverage["period"] <= latest]
+    sums = (rows.groupby(keys + ["period"], sort=True)[["units_insured", "units_required"]]
+            .sum().astype("float64").reset_index())
+    sums["due_month"] = sums["industry_code"].map(lambda c: due_month(due[c]))
+    sums["met"] = policy.target_met(sums["units_insured"], sums["units_required"])
+    at_due = sums[sums["period"] == sums["due_month"]].set_index(keys)
+    now = sums[sums["period"] == latest].set_index(keys)
+    table = sums.groupby(keys, sort=True)[[]].first()
+    table["due_date"] = [due[c] for c in table.index.get_level_values("industry_code")]
+    table["due_passed"] = [due_month(d) <= latest for d in table["due_date"]]
+    table["required_at_due"] = at_due["units_required"].reindex(table.index).fillna(0)
+    table["insured_at_due"] = at_due["units_insured"].reindex(table.index).fillna(0)
+    table["rate_at_due"] = rate(table["insured_at_due"], table["required_at_due"])
+    table["units_required"] = now["units_required"].reindex(table.index).fillna(0)
+    table["units_insured"] = now["units_insured"].reindex(table.index).fillna(0)
+    table["coverage_rate"] = rate(table["units_insured"], table["units_required"])
+    table["units_uninsured"] = table["units_required"] - table["units_insured"]
+    table["first_full"] = sums[sums["met"]].groupby(keys)["period"].min().reindex(table.index)
+    table["met_after"] = (sums[sums["met"] & (sums["period"] > sums["due_month"])]
+                          .groupby(keys)["period"].min().reindex(table.index))
+    missed = (table["required_at_due"] > 0) & ~policy.target_met(
+        table["insured_at_due"], table["required_at_due"])
+    table["met_on_time"] = table["due_passed"] & ~missed & table.index.isin(at_due.index)
+    met_now = policy.target_met(table["units_insured"], table["units_required"])
+    nothing = (table["required_at_due"] == 0) & (table["units_required"] == 0)
+    reported = table.index.isin(at_due.index)
+    table["status"] = [
+        "unknown" if passed and not known else "none" if empty else
+        ("on_time" if not miss else ("late" if isinstance(after, str) else "missed")) if passed
+        else ("met" if full else "open")
+        for known, empty, passed, miss, after, full in zip(
+            reported, nothing, table["due_passed"], missed, table["met_after"], met_now,
+            strict=True)
+    ]
+    return table.reset_index()
+
+
+def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> list[dict]:
+    """Per batch (in due order), what the home page says of it: its due date, how many of its
+    industries, whether the date has passed, and the industries met / missed (name, rate at
+    the due month, month reached after) or, before the date, still open (name, rate now);
+    `unknown` names the industries without coverage reported for the due month."""
+    table = verdicts.merge(industries[["code", "name", "batch", "display_order"]],
+                           left_on="industry_code", right_on="code")
+    table = table.sort_values(["due_date", "display_order"])
+    out = []
+    for batch, part in table.groupby("batch", sort=False):
+        due = part["due_date"].max()
+        passed = bool(part["due_passed"].all())
+        counted = part[part["status"] != "none"]
+        missed = counted[counted["status"].isin(["late", "missed"])]
+        still = counted[counted["status"] == "open"]
+        unknown = counted[counted["status"] == "unknown"]
+        out.append({
+            "batch": batch, "due_date": due, "count": len(counted), "passed": passed,
+            "met": int((counted["status"] == ("on_time" if passed else "met")).sum()),
+            "missed": tuple(missed[["name", "rate_at_due"]].to_dict("records")),
+            "reached_later": tuple(missed.loc[missed["status"] == "late", ["name", "met_after"]]
+                                   .to_dict("records")),
+            "still_missed": tuple(missed.loc[missed["status"] == "missed",
+                                             ["name", "units_uninsured"]].to_dict("records")),
+            "open": tuple(still[["name", "coverage_rate"]].to_dict("records")),
+            "unknown": tuple(unknown["name"]),
+            "days_left": (due - as_of).days,
+        })
+    return out
+
+
+def county_assessment(county_verdicts: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Per county (display order), for the 考核: coverage at the due months of the industries
+    whose date has passed (insured ÷ required summed over them), industries that missed their
+    date, coverage now over all industries and units still uninsured."""
+    passed = county_verdicts[county_verdicts["due_passed"]]
+    at_due = passed.groupby("region_code")[["insured_at_due", "required_at_due"]].sum()
+    now = county_verdicts.groupby("region_code")[["units_insured", "units_required"]].sum()
+    missed = passed[passed["status"].isin(["late", "missed"])].groupby("region_code").size()
+    table = regions.sort_values("display_order").set_index("code", drop=False)
+    table = table.join(at_due).join(now)
+    table = table.fillna({c: 0 for c in ("insured_at_due", "required_at_due", "units_insured",
+                                         "units_required")})
+    table["rate_at_due"] = rate(table["insured_at_due"], table["required_at_due"])
+    table["coverage_rate"] = rate(table["units_insured"], table["units_required"])
+    table["units_uninsured"] = table["units_required"] - table["units_insured"]
+    table["industries_missed"] = missed.reindex(table.index).fillna(0).astype(int)
+    return table.reset_index(drop=True)

@@ -1,0 +1,44 @@
+"""A bulletin prints as an A4 document: Chromium's PDF has a few pages, and at the printed width
+no table reaches past the right edge of the page (nothing is cut off)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import read_resource
+
+pytestmark = pytest.mark.e2e
+
+# A4 is 210 mm wide; print.css leaves 15 mm margins: 180 mm of content, at 96 px an inch.
+CONTENT_PX = round(180 / 25.4 * 96)
+WIDEST_JS = """() => {
+  const right = document.querySelector('article').getBoundingClientRect().right;
+  return [...document.querySelectorAll('article table')].map(t => ({
+    over: t.getBoundingClientRect().right - right, width: t.scrollWidth,
+    box: t.parentElement.clientWidth}));
+}"""
+
+
+def last_bulletin() -> str:
+    months = sorted({r["period"] for r in read_resource("coverage")
+                     if r["period"][5:] in ("03", "06", "09", "12")})
+    return f"bulletins/{months[-1]}/"
+
+
+def test_bulletin_prints_on_a_few_a4_pages_without_cut_tables(browser, base_url):
+    context = browser.new_context(viewport={"width": CONTENT_PX, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    response = page.goto(base_url + last_bulletin())
+    assert response is not None and response.status == 200
+    page.emulate_media(media="print")
+    tables = page.evaluate(WIDEST_JS)
+    assert tables, "the bulletin has tables"
+    assert [t for t in tables if t["over"] > 0.5 or t["width"] > t["box"] + 1] == []
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    context.close()
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    print(f"{last_bulletin()}: {pages} A4 pages")
+    assert 1 <= pages <= 4
+    assert b"/MediaBox [0 0 595" in pdf or re.search(rb"/MediaBox\s*\[0 0 59[45]", pdf)

@@ -1,0 +1,85 @@
+"""Periodic bulletins: one per quarter, figures from the CSVs up to that quarter only."""
+
+import csv
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from test_pages import render_page, site_data
+
+from generator.history import releases
+from generator.site import pages
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _rows(root: Path, name: str) -> list[dict]:
+    with open(root / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_bulletin_index_lists_one_numbered_issue_per_quarter(tmp_path):
+    text = render_page(tmp_path, DATA, "bulletins/index.md")
+    months = sorted({r["period"] for r in _rows(DATA, "coverage")
+                     if r["period"][5:] in ("03", "06", "09", "12")}, reverse=True)
+    found = [line.split("](")[1].split(")")[0] for line in text.splitlines()
+             if line.startswith("| [")]
+    assert found == [f"{m}.md" for m in months]
+    assert "| [2025年第4期](2025-12.md) | 2025年12月 |" in text
+    assert "驻马店市安全生产委员会办公室按季度通报" in text
+
+
+def test_bulletin_figures_come_from_its_own_quarter(tmp_path):
+    text = render_page(tmp_path, DATA, "bulletins/2024-12.md")
+    coverage = [r for r in _rows(DATA, "coverage") if r["period"] == "2024-12"]
+    required = sum(int(r["units_required"]) for r in coverage)
+    insured = sum(int(r["units_insured"]) for r in coverage)
+    assert ('<p class="azx-bulletin__issuer">驻马店市安全生产委员会办公室 · 2024年12月31日</p>'
+            in text)
+    assert f"| 尚未投保企业数 | {required - insured:,} |" in text
+    enforcement = [r for r in _rows(DATA, "enforcement") if r["period"] == "2024Q4"]
+    checked = sum(int(r["units_checked"]) for r in enforcement)
+    found = sum(int(r["units_found_uninsured"]) for r in enforcement)
+    assert f"本季度检查企业 {checked:,} 家,发现未投保 {found:,} 家," in text
+    claims = [r for r in _rows(DATA, "claims") if r["period"] == "2024Q4"]
+    paid = sum(float(r["amount_paid"]) for r in claims)
+    settled = sum(int(r["claims_settled"]) for r in claims)
+    assert f"结案 {settled} 件,赔付 {paid / 10_000:,.2f} 万元" in text
+    fireworks = [r for r in coverage if r["industry_code"] == "fireworks"]
+    gap = sum(int(r["units_required"]) - int(r["units_insured"]) for r in fireworks)
+    assert f"烟花爆竹至今仍有 {gap} 家企业未投保" in text  # as the bulletin stood, not today
+
+
+def test_a_bulletin_does_not_change_when_later_data_arrives(tmp_path):
+    """The 2024-12 bulletin from data/ equals the one from data/ cut at 2024-12."""
+    cut = tmp_path / "cut"
+    shutil.copytree(DATA, cut)
+    keep = {"coverage": lambda r: r["period"] <= "2024-12",
+            "claims": lambda r: r["period"] <= "2024Q4",
+            "enforcement": lambda r: r["period"] <= "2024Q4",
+            "prevention": lambda r: r["year"] <= "2024",
+            "assessments": lambda r: r["round"] <= "2024H2",
+            "assessment_scores": lambda r: r["round"] <= "2024H2"}
+    for name, wanted in keep.items():
+        text = (DATA / f"{name}.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        header = next(csv.reader(text[:1]))
+        kept = [line for line in text[1:]
+                if wanted(dict(zip(header, next(csv.reader([line])), strict=True)))]
+        (cut / f"{name}.csv").write_text("".join(text[:1] + kept), encoding="utf-8")
+    full = render_page(tmp_path / "a", DATA, "bulletins/2024-12.md")
+    alone = render_page(tmp_path / "b", cut, "bulletins/2024-12.md")
+    body = full.index('<p class="azx-bulletin__issuer">')  # after the page's "data updated" line
+    assert full[body:] == alone[body:]
+
+
+def test_each_bulletin_is_an_entry_of_the_feed(tmp_path):
+    site = site_data(DATA)
+    feed = releases.write_feed([], tmp_path, site.package.descriptor,
+                               issues=pages.issues(pages.plan(site)))
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(feed).getroot().findall(f"{atom}entry")
+    assert [e.find(f"{atom}link").get("href") for e in entries][:2] == [
+        "bulletins/2025-12/", "bulletins/2025-09/"]
+    assert entries[0].find(f"{atom}title").text == "安全生产责任保险工作通报(2025年第4期)"
+    assert entries[0].find(f"{atom}updated").text == "2025-12-31T00:00:00Z"
+    assert len(entries) == 8
