@@ -200,22 +200,24 @@ def hostile(tmp_path: Path, edit, url: str = "http://127.0.0.1:9") -> Path:
     return root
 
 
-def outside() -> set[str]:
-    """The entries of the folders a run could write to by mistake besides its own."""
-    return {str(p) for folder in (REPO, REPO / "data", REPO.parent) for p in folder.iterdir()}
+def outside(tmp_path: Path) -> set[str]:
+    """The entries of the folders a run could write to by mistake besides its own: the
+    repository, its data/ and the folder above the test's own (the repository's parent may be
+    a shared temporary folder that other processes write to)."""
+    return {str(p) for folder in (REPO, REPO / "data", tmp_path.parent) for p in folder.iterdir()}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_package_is_refused_with_its_line(case, tmp_path, capsys, server):
     edit, lines = CASES[case]
-    before = outside()
+    before = outside(tmp_path)
     root = hostile(tmp_path, edit, server)
     code = cli.main(["validate", str(root)])
     out, err = capsys.readouterr()
     assert (code, err) == (1, "")
     errors = [line for line in out.splitlines() if " — 错误:" in line]
     assert errors == [line.format(url=server) for line in lines]
-    assert outside() == before
+    assert outside(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
