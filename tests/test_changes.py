@@ -24,7 +24,7 @@ def test_default_shows_what_the_last_release_changed(tmp_path, capsys):
     assert out.splitlines() == [
         f"数据变化:{june}(2025-07-05) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "  ~ 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
         "主要指标:",
         "  总体投保率:88.0% → 89.0%",
         "  已投保企业数:88 → 89",
@@ -43,7 +43,7 @@ def test_since_a_ref_lists_added_rows_and_moved_figures(tmp_path, capsys):
     assert lines[:3] == [
         f"数据变化:{may}(2025-05-10) → 当前 {data}/",
         "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
-        "  + 2025-06 / 411702 / coal",
+        "  + 2025年6月 / 驿城区 / 煤矿",
     ]
     assert lines[11:] == [
         "主要指标:",
@@ -71,7 +71,7 @@ def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
     assert out.splitlines() == [
         f"数据变化:{last}(2025-07-08) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025-04 / 411702 / coal:应投保企业数 10 → 11",
+        "  ~ 2025年4月 / 驿城区 / 煤矿:应投保企业数 10 → 11",
         "policy.yaml:已修改",
     ]
 
