@@ -284,12 +284,14 @@ def release_title(diff: Diff, descriptor: dict) -> str:
             continue
         key = key_fields(resources[r.name]) if r.name in resources else []
         index = next((i for i, k in enumerate(key) if k in PERIOD_FIELDS), None)
+        if index is None:  # rows of a list (insurers, the roster): the list was updated
+            parts.append(f"更新{r.title}")
+            continue
         changed = list(dict.fromkeys(k for k, *_ in r.changed))
         for verb, keys in (("新增", r.added), ("更新", changed), ("删除", r.removed)):
             if not keys:
                 continue
-            when = periods_text([k[index] for k in keys]) if index is not None else ""
-            parts.append(f"{verb} {when}{r.title}" if when else f"{verb}{r.title}")
+            parts.append(f"{verb} {periods_text([k[index] for k in keys])}{r.title}")
     parts += [FILE_TITLES.get(name, f"更新 {name}") for name in diff.files]
     if len(parts) > TITLE_PARTS:
         parts = [*parts[:TITLE_PARTS], f"等 {len(parts)} 项"]
