@@ -133,7 +133,7 @@ def test_updates_page_lists_each_release_with_its_changes(tmp_path):
     assert block.split("\n## ")[0].strip().splitlines() == [
         f"<small>提交 {head},提交说明:更正驿城区煤矿六月数据</small>",
         "",
-        "- coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
+        "- 投保进展:新增 0 行,删除 0 行,修改 1 行",
         "    - 修改 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
         "- 主要指标",
         "    - 总体投保率:88.0% → 89.0%",
@@ -173,3 +173,22 @@ def test_release_cache_is_keyed_by_the_descriptor(tmp_path):
 
     assert found[0].lines[0].startswith("coverage(投保进展情况):")
     assert len(list(cache.glob("*.pickle"))) == 6
+
+
+def test_page_headings_name_tables_and_files_by_their_titles():
+    found = releases.outline((
+        "首次发布数据包:regions(报送单位)3 行,coverage(投保进展)18 行",
+        "enterprises(应投保企业名单):新增应投保 0 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
+        "其他信息更新 0 家",
+        "claims(理赔情况):新增 0 行,删除 1 行,修改 0 行",
+        "  - 2025年第四季度 / 薄山财险 / 煤矿",
+        "policy.yaml:已修改",
+    ))
+
+    assert [(o.heading, o.items) for o in found] == [
+        ("首次发布数据包:报送单位 3 行,投保进展 18 行", ()),
+        ("应投保企业名单:新增应投保 0 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
+         "其他信息更新 0 家", ()),
+        ("理赔情况:新增 0 行,删除 1 行,修改 0 行", ("删除 2025年第四季度 / 薄山财险 / 煤矿",)),
+        ("业务规则参数:已修改", ()),
+    ]

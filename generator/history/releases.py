@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -209,12 +210,23 @@ class Outline:
     more: int  # items not listed
 
 
+_TABLE = re.compile(r"\b[a-z][a-z_]*\((?P<title>[^()]+)\)(?P<n>\d)?")  # coverage(投保进展)
+
+
+def _reader_heading(line: str) -> str:
+    """A heading of `azx changes` for the public: tables and files by their Chinese titles."""
+    line = _TABLE.sub(lambda m: f"{m['title']} {m['n']}" if m["n"] else m["title"], line)
+    for name, title in changes.FILE_TITLES.items():
+        line = line.replace(f"{name}:已修改", f"{title.removeprefix('更新')}:已修改")
+    return line
+
+
 def outline(lines: tuple[str, ...]) -> list[Outline]:
     """The `azx changes` lines of a release, grouped for a page: signs become words."""
     groups: list[tuple[str, list[str]]] = []
     for line in lines:
         if not line.startswith("  ") or not groups:
-            groups.append((line.rstrip(":"), []))
+            groups.append((_reader_heading(line.rstrip(":")), []))
             continue
         text = line.strip()
         sign, _, rest = text.partition(" ")
