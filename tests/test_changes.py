@@ -6,6 +6,8 @@ from fixtures.cases import DATA, write_site_small
 from release_history import git, make_history
 
 from generator.cli import main
+from generator.history import changes
+from generator.package.load import read_descriptor
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -24,7 +26,7 @@ def test_default_shows_what_the_last_release_changed(tmp_path, capsys):
     assert out.splitlines() == [
         f"数据变化:{june}(2025-07-05) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "  ~ 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
         "主要指标:",
         "  总体投保率:88.0% → 89.0%",
         "  已投保企业数:88 → 89",
@@ -43,7 +45,7 @@ def test_since_a_ref_lists_added_rows_and_moved_figures(tmp_path, capsys):
     assert lines[:3] == [
         f"数据变化:{may}(2025-05-10) → 当前 {data}/",
         "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
-        "  + 2025-06 / 411702 / coal",
+        "  + 2025年6月 / 驿城区 / 煤矿",
     ]
     assert lines[11:] == [
         "主要指标:",
@@ -71,7 +73,7 @@ def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
     assert out.splitlines() == [
         f"数据变化:{last}(2025-07-08) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025-04 / 411702 / coal:应投保企业数 10 → 11",
+        "  ~ 2025年4月 / 驿城区 / 煤矿:应投保企业数 10 → 11",
         "policy.yaml:已修改",
     ]
 
@@ -105,3 +107,74 @@ def test_roster_changes_are_counted_and_no_enterprise_is_listed(tmp_path, capsys
         "其他信息更新 0 家",
     ]
     assert code_of not in out and removed.split(",")[0] not in out
+
+
+# ---------------------------------------------------------------- release titles, from a diff
+
+
+def snapshot() -> dict[str, str | None]:
+    return changes.snapshot_worktree(DATA, changes.package_names(DATA))
+
+
+def without(files: dict[str, str | None], name: str, start: str) -> dict[str, str | None]:
+    text = files[name] or ""
+    return {**files, name: "".join(x for x in text.splitlines(keepends=True)
+                                   if not x.startswith(start))}
+
+
+def title_and_lines(old, new) -> tuple[str, list[str]]:
+    descriptor = read_descriptor(DATA)
+    diff = changes.diff_snapshots(descriptor, old, new)
+    return changes.release_title(diff, descriptor), changes.diff_lines(diff, descriptor)
+
+
+def test_a_release_that_adds_a_month_is_titled_by_the_month():
+    now = snapshot()
+
+    title, lines = title_and_lines(without(now, "coverage.csv", "2025-12,"), now)
+
+    assert title == "新增 2025年12月投保进展"
+    assert lines[0] == "coverage(投保进展):新增 89 行,删除 0 行,修改 0 行"
+    assert lines[1] == "  + 2025年12月:89 行"
+
+
+def test_updating_an_assessment_round_names_the_round_and_the_insurer():
+    now = snapshot()
+    old = {**now, "assessments.csv": (now["assessments.csv"] or "").replace(
+        "2025H2,BSCX,QLAQ,2026-01-15,2026-01-21,2026-01-28,1823,1823,92.1,",
+        "2025H2,BSCX,QLAQ,2026-01-15,2026-01-21,2026-01-28,1823,1823,91.2,")}
+
+    title, lines = title_and_lines(old, now)
+
+    assert title == "更新 2025年下半年保险机构评估结果"
+    assert lines[:2] == [
+        "assessments(保险机构评估结果):新增 0 行,删除 0 行,修改 1 行",
+        "  ~ 2025年下半年 / 薄山财险:总分 91.2 → 92.1",
+    ]
+    assert "BSCX" not in "\n".join(lines)
+
+
+def test_deleted_rows_and_several_changes_make_one_title():
+    now = snapshot()
+    new = without(without(now, "claims.csv", "2025Q4,BSCX,"), "coverage.csv", "2025-12,")
+    new = {**new, "assessments.csv": (new["assessments.csv"] or "").replace(
+        "2025H2,BSCX,QLAQ,2026-01-15,2026-01-21,2026-01-28,1823,1823,92.1,",
+        "2025H2,BSCX,QLAQ,2026-01-15,2026-01-21,2026-01-28,1823,1823,91.2,")}
+
+    title, lines = title_and_lines(now, new)
+
+    assert title == ("删除 2025年12月投保进展;更新 2025年下半年保险机构评估结果;"
+                     "删除 2025年第四季度理赔情况")
+    claims = lines.index(next(x for x in lines if x.startswith("claims(")))
+    assert lines[claims + 1] == "  - 2025年第四季度 / 薄山财险 / 煤矿"
+
+
+def test_roster_changes_are_titled_without_any_enterprise():
+    now = snapshot()
+    roster = now["enterprises.csv"] or ""
+    first = roster.splitlines(keepends=True)[1]
+
+    title, _ = title_and_lines(now, {**now, "enterprises.csv": roster.replace(first, "")})
+
+    assert title == "更新应投保企业名单"
+    assert first.split(",")[0] not in title and first.split(",")[1] not in title

@@ -37,11 +37,11 @@ def test_every_data_commit_is_a_release_newest_first(tmp_path):
     assert found[0].commit.sha == git(data, "rev-parse", "HEAD~1")
     assert found[0].lines[:2] == (
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "  ~ 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
     )
     assert found[1].lines[:2] == (
         "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
-        "  + 2025-06 / 411702 / coal",
+        "  + 2025年6月 / 驿城区 / 煤矿",
     )
     assert found[2].lines[0] == (
         "首次发布数据包:regions(报送单位)3 行,industries(行业领域)3 行,insurers(保险机构)2 行,"
@@ -88,7 +88,9 @@ def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
         "2025-07-08T08:30:00Z", "2025-07-05T02:00:00Z", "2025-05-10T01:00:00Z",
     ]
     assert [e.findtext(f"{A}title") for e in entries] == [
-        f"{date[:10]} 数据更新:{subject}" for subject, date in reversed(RELEASES)
+        "2025年7月8日:更新 2025年6月投保进展",
+        "2025年7月5日:新增 2025年6月投保进展",
+        "2025年5月10日:首次发布数据",
     ]
     head = git(data, "rev-parse", "HEAD~1")
     assert entries[0].findtext(f"{A}id") == releases.entry_id(releases.history(data)[0])
@@ -96,6 +98,9 @@ def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
         f"https://example.org/updates/#release-{head[:7]}"
     )
     assert len({e.findtext(f"{A}id") for e in entries}) == 3
+    assert entries[0].findtext(f"{A}summary") == (
+        f"更新 2025年6月投保进展(提交 {head[:7]},提交说明:更正驿城区煤矿六月数据)"
+    )
     for entry in entries:
         assert entry.findtext(f"{A}summary")
         assert entry.find(f"{A}content").get("type") == "text"
@@ -124,12 +129,12 @@ def test_updates_page_lists_each_release_with_its_changes(tmp_path):
     assert "<p class=\"azx-updated\">数据更新于 2025年7月8日</p>" in text
     assert "订阅更新:[Atom 订阅源](feed.xml)(可用 RSS 阅读器订阅)。" in text
     assert "共 3 次数据发布。" in text
-    block = text.split(f"## 2025年7月8日:更正驿城区煤矿六月数据 {{ #release-{head} }}\n")[1]
+    block = text.split(f"## 2025年7月8日:更新 2025年6月投保进展 {{ #release-{head} }}\n")[1]
     assert block.split("\n## ")[0].strip().splitlines() == [
-        f"提交 `{head}`,2025年7月8日。",
+        f"<small>提交 {head},提交说明:更正驿城区煤矿六月数据</small>",
         "",
-        "- coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "    - 修改 2025-06 / 411702 / coal:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "- 投保进展:新增 0 行,删除 0 行,修改 1 行",
+        "    - 修改 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
         "- 主要指标",
         "    - 总体投保率:88.0% → 89.0%",
         "    - 已投保企业数:88 → 89",
@@ -168,3 +173,22 @@ def test_release_cache_is_keyed_by_the_descriptor(tmp_path):
 
     assert found[0].lines[0].startswith("coverage(投保进展情况):")
     assert len(list(cache.glob("*.pickle"))) == 6
+
+
+def test_page_headings_name_tables_and_files_by_their_titles():
+    found = releases.outline((
+        "首次发布数据包:regions(报送单位)3 行,coverage(投保进展)18 行",
+        "enterprises(应投保企业名单):新增应投保 0 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
+        "其他信息更新 0 家",
+        "claims(理赔情况):新增 0 行,删除 1 行,修改 0 行",
+        "  - 2025年第四季度 / 薄山财险 / 煤矿",
+        "policy.yaml:已修改",
+    ))
+
+    assert [(o.heading, o.items) for o in found] == [
+        ("首次发布数据包:报送单位 3 行,投保进展 18 行", ()),
+        ("应投保企业名单:新增应投保 0 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
+         "其他信息更新 0 家", ()),
+        ("理赔情况:新增 0 行,删除 1 行,修改 0 行", ("删除 2025年第四季度 / 薄山财险 / 煤矿",)),
+        ("业务规则参数:已修改", ()),
+    ]

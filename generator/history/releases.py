@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from generator.history import changes
 from generator.history.git import Commit, log
 from generator.package.load import DESCRIPTOR, read_descriptor
 from generator.package.text import neutralise
+from generator.site.filters import date_zh
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Namespace for the stable urn:uuid ids of the feed and its entries.
@@ -33,6 +35,7 @@ class Release:
     commit: Commit
     diff: changes.Diff
     lines: tuple[str, ...]  # the diff as text, as `azx changes` prints it
+    title: str = ""  # what the release did, in a few Chinese words (`changes.release_title`)
 
 
 def read_history(data_root: Path) -> tuple[Commit, ...]:
@@ -93,13 +96,18 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
         if commit.problem or notes:  # named and skipped: its changes are not shown
             empty = changes.Diff([], [], [])
             reasons = [commit.problem] if commit.problem else notes
-            found[commit.sha] = (empty, tuple(f"已跳过提交 {commit.short}:{r}" for r in reasons))
+            found[commit.sha] = (empty, tuple(f"已跳过提交 {commit.short}:{r}" for r in reasons),
+                                 SKIPPED)
             cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
             continue
         diff = changes.diff_snapshots(descriptor, old, new)
-        found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)))
+        found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)),
+                             changes.release_title(diff, descriptor))
         cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
     return [Release(c, *found[c.sha]) for c in commits]
+
+
+SKIPPED = "未能比较的数据提交"  # the title of a release whose changes are not shown
 
 
 # Modules whose code decides what a release's diff and lines are.
@@ -161,11 +169,12 @@ def atom_feed(
         commit = release.commit
         entry = _sub(feed, "entry")
         _sub(entry, "id", entry_id(commit))
-        _sub(entry, "title", f"{commit.date.isoformat()} 数据更新:{commit.subject}")
+        _sub(entry, "title", f"{date_zh(commit.date)}:{release.title}")
         _sub(entry, "updated", atom_time(commit.committed))
         _sub(entry, "link", rel="alternate", type="text/html",
              href=f"{page_url}#{release_anchor(commit)}")
-        _sub(entry, "summary", f"提交 {commit.short}:{commit.subject}")
+        _sub(entry, "summary", f"{release.title}(提交 {commit.short},提交说明:"
+                               f"{neutralise(commit.subject)})")
         _sub(entry, "content", neutralise("\n".join(release.lines), line=False), type="text")
     for issue in issues:
         entry = _sub(feed, "entry")
@@ -201,12 +210,23 @@ class Outline:
     more: int  # items not listed
 
 
+_TABLE = re.compile(r"\b[a-z][a-z_]*\((?P<title>[^()]+)\)(?P<n>\d)?")  # coverage(投保进展)
+
+
+def _reader_heading(line: str) -> str:
+    """A heading of `azx changes` for the public: tables and files by their Chinese titles."""
+    line = _TABLE.sub(lambda m: f"{m['title']} {m['n']}" if m["n"] else m["title"], line)
+    for name, title in changes.FILE_TITLES.items():
+        line = line.replace(f"{name}:已修改", f"{title.removeprefix('更新')}:已修改")
+    return line
+
+
 def outline(lines: tuple[str, ...]) -> list[Outline]:
     """The `azx changes` lines of a release, grouped for a page: signs become words."""
     groups: list[tuple[str, list[str]]] = []
     for line in lines:
         if not line.startswith("  ") or not groups:
-            groups.append((line.rstrip(":"), []))
+            groups.append((_reader_heading(line.rstrip(":")), []))
             continue
         text = line.strip()
         sign, _, rest = text.partition(" ")

@@ -325,7 +325,7 @@ def data_pages(site: SiteData) -> Iterable[Page]:
 
 def updates_page(site: SiteData) -> Iterable[Page]:
     found = [
-        {"commit": r.commit, "anchor": Markup(releases.release_anchor(r.commit)),
+        {"commit": r.commit, "anchor": Markup(releases.release_anchor(r.commit)), "title": r.title,
          "outline": releases.outline(r.lines)}
         for r in site.releases
     ]
