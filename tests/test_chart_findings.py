@@ -96,3 +96,14 @@ def test_heat_map_labels_read_as_the_table_does():
     svg = charts.render_svg(chart.kind, chart.data).decode()
     for text in ("94.7%", "99.9%", "100.0%", "低于90%", "99%至不足100%", "覆盖率"):
         assert text in svg
+
+
+def test_trend_range_counts_the_series_tied_at_its_ends():
+    names = {f"i{k}": f"行业{k}" for k in range(5)}
+    trend = pd.DataFrame({"i0": [0.5, 0.998], **{f"i{k}": [0.5, 1.0] for k in range(1, 5)}},
+                         index=["2025-11", "2025-12"])
+    chart = charts.coverage_trend("x", trend, names, charts.colours(list(names)), [], "各行业")
+    assert chart.alt == "2025年12月各行业覆盖率在99.8%(行业0)到100.0%(4个行业)之间。"
+    both = charts.coverage_trend("x", trend[["i1", "i2"]], names, charts.colours(list(names)),
+                                 [], "各行业")
+    assert both.alt == "2025年12月各行业覆盖率均为100.0%。"

@@ -215,7 +215,7 @@ def coverage_heatmap(name: str, matrix, region_names: dict, industry_names: dict
     body = tuple(
         (region_names[code], *[_pct(v) for v in grid.loc[code]]) for code in regions
     )
-    title = f"各县区各行业投保覆盖率(%,{filters.period_zh(period)})"
+    title = f"各县区各行业投保覆盖率({filters.period_zh(period)})"
     return Chart(name, "heatmap", data, alt, Table(headers, body), title=title)
 
 
@@ -227,10 +227,11 @@ def _month_end(period: str) -> str:
 
 
 def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tuple],
-                   subject: str) -> Chart:
+                   subject: str, counter: str = "个行业") -> Chart:
     """Monthly coverage rate per series (columns of `trend`), with due dates drawn.
 
-    `due` lists (date, label) pairs; `labels` maps a column to its Chinese name.
+    `due` lists (date, label) pairs; `labels` maps a column to its Chinese name; `counter` counts
+    series tied at the lowest or highest rate when too many to list ("9个行业").
     """
     periods = list(trend.index)
     x = [_month_end(p) for p in periods]
@@ -246,9 +247,15 @@ def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tu
         alt += "".join(f",{filters.date_zh(day)}截止时为{_pct(v)}" for day, v in at_due
                        if v is not None and v == v)
     else:
-        latest = trend[columns].iloc[-1]
-        alt = (f"{filters.period_zh(last)}{subject}覆盖率在{_pct(latest.min())}"
-               f"({labels[latest.idxmin()]})到{_pct(latest.max())}({labels[latest.idxmax()]})之间")
+        latest = trend[columns].iloc[-1].dropna()
+        shown = {c: _pct(v) for c, v in latest.items()}
+        low, high = _pct(latest.min()), _pct(latest.max())
+
+        def at(value: str) -> str:  # who is at a shown value: tied names listed, or counted
+            return _who([labels[c] for c in latest.index if shown[c] == value], counter)
+
+        alt = (f"{filters.period_zh(last)}{subject}覆盖率均为{high}" if low == high else
+               f"{filters.period_zh(last)}{subject}覆盖率在{low}({at(low)})到{high}({at(high)})之间")
     if due:
         alt += ";虚线为全覆盖截止日期(" + "、".join(filters.date_zh(day) for day, _ in due) + ")"
     alt += "。"
