@@ -171,9 +171,10 @@ def group_coverage(name: str, table, label_header: str, scope: str, period: str,
     if len({_pct(v) for v in rates}) == 1:
         alt = f"截至{filters.period_zh(period)},{scope}覆盖率均为{_pct(rates[0])}。"
     else:
-        highest = _extreme(names, rates, _pct, "最高", counter, "覆盖率")
-        alt = (f"截至{filters.period_zh(period)},{scope}" + ("中," if "并列" in highest else "")
-               + highest + ","
+        top = _pct(max(v for v in rates if v == v))
+        tied = sum(_pct(v) == top for v in rates) > 1  # "各县区中,11个县区…并列最高"
+        alt = (f"截至{filters.period_zh(period)},{scope}" + ("中," if tied else "")
+               + _extreme(names, rates, _pct, "最高", counter, "覆盖率") + ","
                + _extreme(names, rates, _pct, "最低", counter) + "。")
     alt += note
     data = {"labels": list(rows["name"]), "values": [_num(v) for v in rows["coverage_rate"]],
