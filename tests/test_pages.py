@@ -123,7 +123,7 @@ def test_wide_chart_scrolls_in_a_named_box(tmp_path, fixture_package):
     text = render_page(tmp_path, fixture_package("site_small"), "coverage/index.md")
     assert '<figure class="azx-chart azx-chart--wide">' in text  # the heat map
     assert ('<div class="azx-chart__scroll" tabindex="0" role="region" '
-            'aria-label="图表:各县区各行业投保覆盖率(%,2025年6月)(可左右滚动)">') in text
+            'aria-label="图表:各县区各行业投保覆盖率(2025年6月)(可左右滚动)">') in text
 
 
 def test_quarter_without_settled_claims_shows_no_average_days(tmp_path, fixture_package):

@@ -86,7 +86,7 @@ def home(site: SiteData) -> Iterable[Page]:
     batches = fig.batches
     trend = charts.coverage_trend(
         "coverage-trend-batches", fig.trend_by_batch, {b: f"{b}行业" for b in batches},
-        charts.colours(batches), _due_lines(site, fig.industry_names), "全市各批次行业",
+        charts.colours(batches), _due_lines(site, fig.industry_names), "全市各批次行业", "批",
     )
     shown = (uninsured, trend) if len(fig.laggards) else (trend,)
     yield Page("index.md", "home.md.j2",

@@ -158,23 +158,29 @@ def _draw_trend(plt, d: dict):
 
 def _draw_heatmap(plt, d: dict):
     import numpy as np
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
 
     rows, cols = d["rows"], d["cols"]
-    values = np.array([[np.nan if v is None else v for v in r] for r in d["values"]], dtype=float)
-    fig, ax = plt.subplots(figsize=(2.4 + 0.5 * len(cols), 1.2 + 0.36 * len(rows)))
-    image = ax.imshow(values, cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    colours, names = d["class_colours"], d["class_labels"]
+    classes = np.array([[np.nan if k is None else k for k in r] for r in d["classes"]],
+                       dtype=float)
+    fig, ax = plt.subplots(figsize=(2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows)))
+    ax.imshow(classes, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5,
+              aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(rows)), rows)
     ax.tick_params(length=0)
     for i in range(len(rows)):
         for j in range(len(cols)):
-            if not np.isnan(values[i, j]):
-                # Short of 100% is never printed as "100": 99.96% shows as 99.
-                shown = min(round(values[i, j] * 100), 99 if values[i, j] < 1 else 100)
-                ax.text(j, i, f"{shown}", ha="center", va="center",
-                        fontsize=SMALL, color="black" if values[i, j] > 0.55 else "white")
-    colorbar = fig.colorbar(image, ax=ax, fraction=0.04)
-    _percent_axis(colorbar.ax.yaxis)
+            k = d["classes"][i][j]
+            if k is not None:  # the label is the table's own text ("94.7%", never "100.0%" short)
+                ax.text(j, i, d["labels"][i][j], ha="center", va="center", fontsize=SMALL - 1,
+                        color="white" if k < len(colours) // 2 else "black")
+    handles = [Patch(facecolor=c, edgecolor=NEUTRAL, linewidth=0.5, label=n)
+               for c, n in zip(colours, names, strict=True)][::-1]
+    ax.legend(handles=handles, title="覆盖率", frameon=False, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 

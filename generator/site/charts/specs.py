@@ -58,16 +58,65 @@ def _pct(value) -> str:
     return filters.percent(value)
 
 
+def _points(value) -> str:
+    return f"{filters.number(value, 1)}分"
+
+
+def _who(names: list[str], counter: str, few: int = 3) -> str:
+    """Tied names listed when few ("煤矿、危险化学品"), else counted ("9个行业")."""
+    return "、".join(names) if len(names) <= few else f"{len(names)}{counter}"
+
+
+def _extreme(names, values, fmt, word: str, counter: str, measure: str = "",
+             name_first: bool = False) -> str:
+    """The highest (`word` 最高) or lowest (最低) of `values`, tie-aware on the shown text `fmt(v)`:
+    "最高的是煤矿(99.5%)" (or "煤矿最高(99.5%)" with `name_first`), or for a tie
+    "煤矿、危险化学品并列最高,均为100.0%" / "9个行业并列最高,均为100.0%". `measure` ("覆盖率",
+    "得分") goes before 最高 alone, after the names when tied."""
+    pairs = [(n, v) for n, v in zip(names, values, strict=True) if v == v]
+    pick = max if word == "最高" else min
+    top = fmt(pick(v for _, v in pairs))
+    tied = [n for n, v in pairs if fmt(v) == top]
+    if len(tied) > 1:
+        return f"{_who(tied, counter)}{measure}并列{word},均为{top}"
+    if name_first:
+        return f"{tied[0]}{measure}{word}({top})"
+    return f"{measure}{word}的是{tied[0]}({top})"
+
+
+# Heat-map colour classes, chosen for where coverage data lies: (legend label, upper bound of the
+# shown percentage, exclusive). A rate short of 1 is never in the 100% class.
+HEAT_CLASSES = (("低于90%", 90), ("90%至95%", 95), ("95%至99%", 99), ("99%至不足100%", 100),
+                ("100%(全覆盖)", None))
+# Five steps of cividis (Nuñez et al. 2018): sequential and readable with colour-vision deficiency.
+HEAT_COLOURS = ("#00224e", "#4f576c", "#888578", "#c3b369", "#fee838")
+
+
+def heat_class(rate) -> int | None:
+    """The HEAT_CLASSES index of a coverage rate, judged on the percentage as shown
+    (`filters.percent`, so a cell's colour agrees with its label); None when missing."""
+    if rate is None or rate != rate:
+        return None
+    if rate >= 1:
+        return len(HEAT_CLASSES) - 1
+    shown = float(filters.percent(rate).rstrip("%").replace(",", ""))
+    return next(i for i, (_, upper) in enumerate(HEAT_CLASSES)
+                if upper is not None and shown < upper)
+
+
 def industry_coverage(name: str, table, colour_of: dict, period: str, target: float) -> Chart:
     """Coverage rate per industry in one month, against the full-coverage target."""
     rows = table[table["units_required"] > 0]
     labels = list(rows["name"])
     values = [_num(v) for v in rows["coverage_rate"]]
     met = int(rows["meets_target"].sum())  # as the policy defines it (metrics.industry_table)
-    best, worst = rows.loc[rows["coverage_rate"].idxmax()], rows.loc[rows["coverage_rate"].idxmin()]
-    alt = (f"截至{filters.period_zh(period)},{len(rows)}个行业中{met}个达到全覆盖;"
-           f"覆盖率最高的是{best['name']}({_pct(best['coverage_rate'])}),"
-           f"最低的是{worst['name']}({_pct(worst['coverage_rate'])})。")
+    names, rates = list(rows["name"]), list(rows["coverage_rate"])
+    alt = f"截至{filters.period_zh(period)},{len(rows)}个行业中{met}个达到全覆盖;"
+    if len({_pct(v) for v in rates}) == 1:
+        alt += f"覆盖率均为{_pct(rates[0])}。"
+    else:
+        alt += (_extreme(names, rates, _pct, "最高", "个行业", "覆盖率") + ","
+                + _extreme(names, rates, _pct, "最低", "个行业") + "。")
     data = {"labels": labels, "values": values, "colors": [colour_of[c] for c in rows["code"]],
             "value_labels": [_pct(v) for v in rows["coverage_rate"]],
             "percent": True, "ref": target, "ref_label": "全覆盖目标", "xlabel": "投保覆盖率"}
@@ -117,13 +166,16 @@ def group_coverage(name: str, table, label_header: str, scope: str, period: str,
     Rows with no units to insure are left out; `note` (a sentence) says which, for the caption.
     """
     rows = table[table["units_required"] > 0]
-    best, worst = rows.loc[rows["coverage_rate"].idxmax()], rows.loc[rows["coverage_rate"].idxmin()]
-    if _pct(best["coverage_rate"]) == _pct(worst["coverage_rate"]):
-        alt = f"截至{filters.period_zh(period)},{scope}覆盖率均为{_pct(best['coverage_rate'])}。"
+    names, rates = list(rows["name"]), list(rows["coverage_rate"])
+    counter = f"个{label_header}"
+    if len({_pct(v) for v in rates}) == 1:
+        alt = f"截至{filters.period_zh(period)},{scope}覆盖率均为{_pct(rates[0])}。"
     else:
-        alt = (f"截至{filters.period_zh(period)},{scope}覆盖率最高的是{best['name']}"
-               f"({_pct(best['coverage_rate'])}),最低的是{worst['name']}"
-               f"({_pct(worst['coverage_rate'])})。")
+        top = _pct(max(v for v in rates if v == v))
+        tied = sum(_pct(v) == top for v in rates) > 1  # "各县区中,11个县区…并列最高"
+        alt = (f"截至{filters.period_zh(period)},{scope}" + ("中," if tied else "")
+               + _extreme(names, rates, _pct, "最高", counter, "覆盖率") + ","
+               + _extreme(names, rates, _pct, "最低", counter) + "。")
     alt += note
     data = {"labels": list(rows["name"]), "values": [_num(v) for v in rows["coverage_rate"]],
             "colors": list(rows["colour"]) if "colour" in rows else [PALETTE[0]] * len(rows),
@@ -146,19 +198,25 @@ def coverage_heatmap(name: str, matrix, region_names: dict, industry_names: dict
     industries = [c for c in industry_names if c in matrix.columns]
     grid = matrix.reindex(index=regions, columns=industries)
     stacked = grid.stack().dropna()
-    low_region, low_industry = stacked.idxmin()
     below = int((stacked < 1.0).sum())
-    alt = (f"截至{filters.period_zh(period)},{len(stacked)}个县区行业组合中{below}个未达到全覆盖,"
-           f"最低的是{region_names[low_region]}的{industry_names[low_industry]}"
-           f"({_pct(stacked.min())})。")
+    alt = f"截至{filters.period_zh(period)},{len(stacked)}个县区行业组合中{below}个未达到全覆盖"
+    if below:
+        pairs = [f"{region_names[r]}的{industry_names[i]}" for r, i in stacked.index]
+        alt += "," + _extreme(pairs, list(stacked), _pct, "最低", "个组合")
+    alt += "。"
+    values = grid.to_numpy()
     data = {"rows": [region_names[c] for c in regions],
             "cols": [industry_names[c] for c in industries],
-            "values": [[_num(v) for v in row] for row in grid.to_numpy()]}
+            "values": [[_num(v) for v in row] for row in values],
+            "labels": [[_pct(v) for v in row] for row in values],  # as the table shows them
+            "classes": [[heat_class(v) for v in row] for row in values],
+            "class_labels": [label for label, _ in HEAT_CLASSES],
+            "class_colours": list(HEAT_COLOURS)}
     headers = ("县区", *[industry_names[c] for c in industries])
     body = tuple(
         (region_names[code], *[_pct(v) for v in grid.loc[code]]) for code in regions
     )
-    title = f"各县区各行业投保覆盖率(%,{filters.period_zh(period)})"
+    title = f"各县区各行业投保覆盖率({filters.period_zh(period)})"
     return Chart(name, "heatmap", data, alt, Table(headers, body), title=title)
 
 
@@ -170,10 +228,11 @@ def _month_end(period: str) -> str:
 
 
 def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tuple],
-                   subject: str) -> Chart:
+                   subject: str, counter: str = "个行业") -> Chart:
     """Monthly coverage rate per series (columns of `trend`), with due dates drawn.
 
-    `due` lists (date, label) pairs; `labels` maps a column to its Chinese name.
+    `due` lists (date, label) pairs; `labels` maps a column to its Chinese name; `counter` counts
+    series tied at the lowest or highest rate when too many to list ("9个行业").
     """
     periods = list(trend.index)
     x = [_month_end(p) for p in periods]
@@ -189,9 +248,15 @@ def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tu
         alt += "".join(f",{filters.date_zh(day)}截止时为{_pct(v)}" for day, v in at_due
                        if v is not None and v == v)
     else:
-        latest = trend[columns].iloc[-1]
-        alt = (f"{filters.period_zh(last)}{subject}覆盖率在{_pct(latest.min())}"
-               f"({labels[latest.idxmin()]})到{_pct(latest.max())}({labels[latest.idxmax()]})之间")
+        latest = trend[columns].iloc[-1].dropna()
+        shown = {c: _pct(v) for c, v in latest.items()}
+        low, high = _pct(latest.min()), _pct(latest.max())
+
+        def at(value: str) -> str:  # who is at a shown value: tied names listed, or counted
+            return _who([labels[c] for c in latest.index if shown[c] == value], counter)
+
+        alt = (f"{filters.period_zh(last)}{subject}覆盖率均为{high}" if low == high else
+               f"{filters.period_zh(last)}{subject}覆盖率在{low}({at(low)})到{high}({at(high)})之间")
     if due:
         alt += ";虚线为全覆盖截止日期(" + "、".join(filters.date_zh(day) for day, _ in due) + ")"
     alt += "。"
@@ -207,12 +272,13 @@ def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tu
 
 def score_ranking(name: str, table, colour_of: dict, round_: str, policy: Policy) -> Chart:
     """One round's total scores, best first, against the policy's pass mark."""
-    best, worst = table.iloc[0], table.iloc[-1]
     failing = int(policy.failing(table["grade"]).fillna(False).sum())
     pass_mark = policy.pass_mark
-    alt = (f"{filters.period_zh(round_)}评估中{best['short_name']}得分最高"
-           f"({filters.number(best['total_score'], 1)}分),{worst['short_name']}最低"
-           f"({filters.number(worst['total_score'], 1)}分),{failing}家{policy.failing_grade}。")
+    names, scores = list(table["short_name"]), list(table["total_score"])
+    alt = (f"{filters.period_zh(round_)}评估中"
+           + _extreme(names, scores, _points, "最高", "家机构", "得分", name_first=True) + ","
+           + _extreme(names, scores, _points, "最低", "家机构", name_first=True)
+           + f",{failing}家{policy.failing_grade}。")
     data = {"labels": list(table["short_name"]), "values": [_num(v) for v in table["total_score"]],
             "colors": [colour_of[c] for c in table["insurer_code"]], "percent": False,
             "value_labels": [filters.number(v, 1) for v in table["total_score"]],
@@ -229,10 +295,10 @@ def score_ranking(name: str, table, colour_of: dict, round_: str, policy: Policy
 
 def dimension_scores(name: str, dims, colour: str, round_: str, insurer: str) -> Chart:
     """One insurer's dimension scores in one round."""
-    best, worst = dims.loc[dims["score"].idxmax()], dims.loc[dims["score"].idxmin()]
-    alt = (f"{insurer}{filters.period_zh(round_)}评估中{best['dimension_name']}得分最高"
-           f"({filters.number(best['score'], 1)}分),{worst['dimension_name']}最低"
-           f"({filters.number(worst['score'], 1)}分)。")
+    names, scores = list(dims["dimension_name"]), list(dims["score"])
+    alt = (f"{insurer}{filters.period_zh(round_)}评估中"
+           + _extreme(names, scores, _points, "最高", "个维度", "得分", name_first=True) + ","
+           + _extreme(names, scores, _points, "最低", "个维度", name_first=True) + "。")
     data = {"labels": list(dims["dimension_name"]), "values": [_num(v) for v in dims["score"]],
             "colors": [colour] * len(dims), "percent": False, "ref": None, "xlabel": "维度得分",
             "xmax": 100,
@@ -295,10 +361,10 @@ def prevention_share(name: str, rows, colour_of: dict, year: int, cap: float) ->
 def hazards(name: str, rows, year: int) -> Chart:
     """Hazards found vs rectified per insurer in one year."""
     found, fixed = int(rows["hazards_found"].sum()), int(rows["hazards_rectified"].sum())
-    worst = rows.loc[rows["rectified_rate"].idxmin()]
     alt = (f"{year}年共发现隐患{filters.number(found)}项,已整改{filters.number(fixed)}项"
-           f"({_pct(fixed / found if found else float('nan'))});整改率最低的是"
-           f"{worst['short_name']}({_pct(worst['rectified_rate'])})。")
+           f"({_pct(fixed / found if found else float('nan'))});"
+           + _extreme(list(rows["short_name"]), list(rows["rectified_rate"]), _pct, "最低",
+                      "家机构", "整改率") + "。")
     data = {"labels": list(rows["short_name"]), "xlabel": "隐患数(项)", "series": [
         {"label": "发现隐患", "color": PALETTE[1],
          "values": [int(v) for v in rows["hazards_found"]],
