@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from generator.package.load import load_package
 from generator.site import charts, pages
@@ -51,14 +52,44 @@ def test_chart_alt_text_states_the_finding(fixture_package):
     assert chart.table.rows[0] == ("煤矿", "16", "14", "87.5%", "2024年12月31日")
 
 
-def render_page(tmp_path: Path, root: Path, path: str) -> str:
+def render_page(tmp_path: Path, root: Path, path: str, aliases: dict | None = None) -> str:
     data = site_data(root)
     planned = pages.plan(data)
     drawn = {c.name: dataclasses.replace(c, src=f"charts/{c.name}.svg")
              for p in planned for c in p.charts}
     page = next(p for p in planned if p.path == path)
-    pages.render([page], drawn, tmp_path, lambda files: data.figures.as_of, data.package)
+    pages.render([page], drawn, tmp_path, lambda files: data.figures.as_of, data.package,
+                 aliases=aliases)
     return (tmp_path / path).read_text(encoding="utf-8")
+
+
+ALIASES = {"危险化学品": ("危化品", "危险品"), "洪河财险": ("洪河",), "驿城区": ("驿城",),
+           "安全生产责任保险": ("安责险",)}
+
+
+@pytest.mark.parametrize(("path", "title", "line"), [
+    ("industries/hazchem.md", "危险化学品", "又称:危化品、危险品"),
+    ("insurers/hhcx.md", "洪河财险", "又称:洪河"),
+    ("regions/411702.md", "驿城区", "又称:驿城"),
+])
+def test_an_entity_page_names_its_short_names_and_ranks_first_in_search(
+        tmp_path, fixture_package, path, title, line):
+    text = render_page(tmp_path, fixture_package("site_small"), path, ALIASES)
+    assert text.startswith(f'---\ntitle: "{title}"\nsearch:\n  boost: 2\n---\n\n# {title}\n\n'
+                           f"{line}\n\n!!! warning")
+
+
+def test_an_entity_page_without_short_names_has_no_such_line(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "industries/coal.md", ALIASES)
+    assert text.startswith('---\ntitle: "煤矿"\nsearch:\n  boost: 2\n---\n\n# 煤矿\n\n!!!')
+    assert "又称" not in text
+
+
+def test_other_pages_are_not_boosted_and_name_no_short_names(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "claims.md", ALIASES)
+    assert text.startswith('---\ntitle: "理赔"\n---\n\n# 理赔\n\n!!!')
+    assert "boost" not in text
+    assert "又称" not in text
 
 
 def test_rendered_markdown_escapes_text_from_data(tmp_path, fixture_package):

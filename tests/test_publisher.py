@@ -61,6 +61,31 @@ def test_a_bad_value_is_named_with_the_key(change, message):
     assert str(error.value) == message
 
 
+def test_the_bundled_file_lists_the_common_short_names():
+    aliases = publisher.load(REPO / "data", REPO / "data").search_aliases
+    assert aliases["危险化学品"] == ("危化品",)
+    assert aliases["非煤矿山"] == ("非煤",)
+    assert aliases["安全生产责任保险"] == ("安责险",)
+    assert aliases["烟花爆竹"] == ("烟花",)
+    assert aliases["交通运输"] == ("交运",)
+
+
+def test_short_names_are_optional_and_one_may_be_given_without_a_list():
+    assert publisher.parse({k: v for k, v in bundled().items()
+                            if k != "search_aliases"}).search_aliases == {}
+    found = publisher.parse(bundled() | {"search_aliases": {"煤矿": " 煤 ", "非煤矿山": ["非煤"]}})
+    assert found.search_aliases == {"煤矿": ("煤",), "非煤矿山": ("非煤",)}
+    assert publisher.search_words({"a": ("危化品", "危化"), "b": ("危化",)}) == ["危化品", "危化"]
+
+
+@pytest.mark.parametrize("aliases", [["危化品"], {"危险化学品": [1]}, {"危险化学品": ["危 化品"]}])
+def test_bad_short_names_are_refused(aliases):
+    with pytest.raises(ConfigurationError) as error:
+        publisher.parse(bundled() | {"search_aliases": aliases})
+    assert str(error.value).startswith(
+        "publisher.yaml 的 search_aliases(搜索简称)应为“全称: [简称, …]”的映射")
+
+
 def test_a_list_instead_of_a_mapping_is_refused():
     with pytest.raises(ConfigurationError) as error:
         publisher.parse(["city"])

@@ -21,6 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from generator.errors import SiteBuildError
+from generator.site import publisher as publishers
 
 THEME = Path(__file__).parent / "theme"  # theme overrides: footer, feed link, Chinese 404
 AT_FDCWD = -100
@@ -57,6 +58,8 @@ def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path,
             site_dir=str(Path(out_dir).resolve()), strict=True, **urls
         )
         config.extra["publisher"] = publisher
+        if publisher and publisher.get("search_aliases"):
+            _search_words(config, Path(docs_dir).resolve().parent, publisher["search_aliases"])
         # The package's theme overrides (footer, feed link, Chinese 404) come first, as a
         # custom_dir would: they are code of this package, not files of the project folder.
         config.theme.dirs.insert(0, str(THEME))
@@ -67,6 +70,18 @@ def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path,
         raise SiteBuildError(f"{exc}\n{details}".rstrip()) from exc
     finally:
         logger.removeHandler(handler)
+
+
+def _search_words(config, work_dir: Path, aliases: dict) -> None:
+    """Give the search's Chinese segmenter (jieba) the publisher's short names as a user
+    dictionary written into the work folder, so that 危化品 is indexed, and found, as one word."""
+    search = config.plugins.get("material/search")
+    if search is None:
+        return
+    words = work_dir / "search-words.txt"
+    words.write_text("".join(f"{word}\n" for word in publishers.search_words(aliases)),
+                     encoding="utf-8")
+    search.config.jieba_dict_user = str(words)
 
 
 def _exchange(a: Path, b: Path) -> bool:

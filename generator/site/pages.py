@@ -399,10 +399,12 @@ def source_files(package: Package, sources: Iterable[str]) -> list[str]:
 
 def render(pages: list[Page], drawn: dict[str, charts.Chart], docs_dir: Path,
            updated: Callable[[list[str]], dt.date], package: Package,
-           cache_dir: Path | None = None) -> list[Path]:
+           cache_dir: Path | None = None,
+           aliases: dict[str, tuple[str, ...]] | None = None) -> list[Path]:
     """Write every page under `docs_dir`; only files whose text changed are rewritten.
 
-    `cache_dir` keeps the compiled templates between builds (see `environment`).
+    `cache_dir` keeps the compiled templates between builds (see `environment`). `aliases`
+    (page title → short names, from the publisher file) are written on the entity pages.
     """
     env = environment(cache_dir)
     written = []
@@ -414,6 +416,7 @@ def render(pages: list[Page], drawn: dict[str, charts.Chart], docs_dir: Path,
             drawn=drawn,
             illustrative=package.illustrative,
             updated=updated(source_files(package, page.sources)),
+            aliases=aliases or {},
         )
         text = env.get_template(page.template).render(context)
         check_front_matter(page.path, text)

@@ -8,7 +8,7 @@ one (a test or benchmark package) uses the repository's `data/publisher.yaml`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,6 +45,9 @@ class Publisher:
     icp: str
     police: str
     illustrative: bool = False
+    # Full name (a page title: an industry, a county, an insurer's short name, or any term) →
+    # the short names people search for; the site search finds the page by any of them.
+    search_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -76,7 +79,33 @@ def parse(raw: object, name: str = FILE) -> Publisher:
         raise ConfigurationError(f"{name} 的 illustrative 应为 true 或 false")
     values = {key: raw[key].strip() for key in KEYS}
     values["site_url"] = url.geturl().rstrip("/") + "/"
-    return Publisher(**values, illustrative=illustrative)
+    return Publisher(**values, illustrative=illustrative,
+                     search_aliases=_aliases(raw.get("search_aliases"), name))
+
+
+def _aliases(raw: object, name: str) -> dict[str, tuple[str, ...]]:
+    """The `search_aliases` mapping (full name → list of short names); empty when not given."""
+    if raw is None:
+        return {}
+    bad = f"{name} 的 search_aliases(搜索简称)应为“全称: [简称, …]”的映射"
+    if not isinstance(raw, dict):
+        raise ConfigurationError(bad)
+    aliases = {}
+    for full, shorts in raw.items():
+        if isinstance(shorts, str):
+            shorts = [shorts]
+        if (not isinstance(full, str) or not full.strip() or not isinstance(shorts, list)
+                or not all(isinstance(s, str) and s.strip() and len(s.split()) == 1
+                           for s in shorts)):
+            raise ConfigurationError(f"{bad},“{full}”一项不符(简称不含空格)")
+        aliases[full.strip()] = tuple(s.strip() for s in shorts)
+    return aliases
+
+
+def search_words(aliases: dict[str, tuple[str, ...]]) -> list[str]:
+    """The short names, once each in order: words the search's Chinese segmenter (jieba) keeps
+    whole, so that a search for one finds it."""
+    return list(dict.fromkeys(short for shorts in aliases.values() for short in shorts))
 
 
 def load(data_root: Path, project_data: Path) -> Publisher:

@@ -40,3 +40,11 @@ def test_search_finds_the_page(kind, field, desktop, base_url, subjects, page_pa
     expected = base_url + page_paths[kind]
     top = results[:TOP]
     assert expected in top, f"搜索 {query!r}:前 {TOP} 个结果 {top} 中没有 {expected}"
+
+
+def test_a_short_name_finds_its_page_first(desktop, base_url, page_paths):
+    # data/publisher.yaml lists 危化品 as a short name of 危险化学品 (search_aliases).
+    desktop.goto(base_url, wait_until="networkidle")
+    results = search(desktop, "危化品")
+    expected = base_url + page_paths["industry"]
+    assert results[:1] == [expected], f"搜索 '危化品':第一个结果 {results[:1]} 不是 {expected}"
