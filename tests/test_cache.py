@@ -8,7 +8,7 @@ import pytest
 
 from generator import cache
 from generator.package.load import load_package
-from generator.site import build, charts, downloads, pages
+from generator.site import build, charts, downloads, render
 
 
 @pytest.fixture
@@ -60,10 +60,10 @@ def test_validation_report_and_compiled_templates_follow_library_versions(tmp_pa
     data = tmp_path / "data"
     shutil.copytree(fixture_package("site_small"), data)
     report_key = build.validation_key(data)
-    pages.environment(tmp_path / "templates")
+    render.environment(tmp_path / "templates")
     upgrade()
     assert build.validation_key(data) != report_key
-    pages.environment(tmp_path / "templates")
+    render.environment(tmp_path / "templates")
     assert len(list((tmp_path / "templates").iterdir())) == 2
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from generator.package.load import load_package
-from generator.site import charts, pages
+from generator.site import charts, pages, render
 from generator.site.figures import compute
 
 
@@ -26,7 +26,7 @@ def test_a_drawn_chart_is_shown_with_its_size_and_loaded_lazily(tmp_path, fixtur
     width, height = (float(v) for v in re.search(r'width="([0-9.]+)pt" height="([0-9.]+)pt"',
                                                   head).groups())
     assert (chart.width, chart.height) == (round(width * 4 / 3), round(height * 4 / 3))
-    pages.render([page], {chart.name: chart}, tmp_path, lambda files: data.fig.as_of,
+    render.render([page], {chart.name: chart}, tmp_path, lambda files: data.fig.as_of,
                  package)
     text = (tmp_path / "claims.md").read_text(encoding="utf-8")
     assert (f'<img src="../{chart.src}" alt="{chart.alt}" width="{chart.width}" '

@@ -12,7 +12,7 @@ from test_validate import BASE_WARNING_LINES
 
 from generator import cli
 from generator.package.load import load_package, resource_by_name
-from generator.site import charts, pages
+from generator.site import charts, pages, render
 from generator.site.figures import compute
 from generator.validate.rules.contract import NEEDED
 
@@ -38,7 +38,7 @@ def test_pages_read_no_field_outside_the_contract(tmp_path, fixture_package):
     planned = pages.plan(data)
     drawn = {c.name: charts.Chart(c.name, c.kind, c.data, c.alt, c.table, f"charts/{c.name}.svg")
              for page in planned for c in page.charts}
-    written = pages.render(planned, drawn, tmp_path, lambda files: data.figures.as_of, package)
+    written = render.render(planned, drawn, tmp_path, lambda files: data.figures.as_of, package)
     assert len(written) == len(planned)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from generator.package.load import load_package
-from generator.site import downloads, pages
+from generator.site import downloads, pages, render
 
 
 def by_name(entries: list[dict]) -> dict[str, dict]:
@@ -69,7 +69,7 @@ def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, mo
     assert [f["format"] for f in entries["assessment_scores"]["files"]] == ["CSV", "JSON", "XLSX"]
     site = pages.SiteData(package, downloads=list(entries.values()))
     [page] = [p for p in pages.data_pages(site) if p.path == "downloads.md"]
-    pages.render([page], {}, tmp_path / "docs", lambda files: dt.date(2025, 6, 30), package)
+    render.render([page], {}, tmp_path / "docs", lambda files: dt.date(2025, 6, 30), package)
     text = html.unescape((tmp_path / "docs" / "downloads.md").read_text(encoding="utf-8"))
     assert ("投保进展共 27 行,超过 Excel 单个工作表 13 行(含标题行)的上限,因此不提供 XLSX 格式:"
             "请下载 CSV 或 JSON 格式,用数据库、统计软件或编程工具打开"

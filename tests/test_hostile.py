@@ -301,7 +301,7 @@ def test_front_matter_title_is_yaml_that_parses_whatever_the_name():
 
 def test_a_page_whose_front_matter_does_not_parse_fails_the_build_with_its_name():
     from generator.site.mkdocs_build import SiteBuildError
-    from generator.site.pages import check_front_matter
+    from generator.site.render import check_front_matter
 
     check_front_matter("a.md", '---\ntitle: "x"\n---\n\n# x\n')
     with pytest.raises(SiteBuildError, match="页面 industries/x.md 的页首"):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from generator.package.load import load_package
-from generator.site import charts, pages
+from generator.site import charts, pages, render
 from generator.site.figures import compute
 
 
@@ -32,10 +32,10 @@ def test_plan_lists_every_page_once(fixture_package):
 
 
 def test_output_depth_follows_directory_urls():
-    assert pages.output_depth("index.md") == 0
-    assert pages.output_depth("claims.md") == 1
-    assert pages.output_depth("insurers/index.md") == 1
-    assert pages.output_depth("insurers/sycx.md") == 2
+    assert render.output_depth("index.md") == 0
+    assert render.output_depth("claims.md") == 1
+    assert render.output_depth("insurers/index.md") == 1
+    assert render.output_depth("insurers/sycx.md") == 2
 
 
 def test_colours_are_fixed_per_code():
@@ -58,7 +58,7 @@ def render_page(tmp_path: Path, root: Path, path: str, aliases: dict | None = No
     drawn = {c.name: dataclasses.replace(c, src=f"charts/{c.name}.svg")
              for p in planned for c in p.charts}
     page = next(p for p in planned if p.path == path)
-    pages.render([page], drawn, tmp_path, lambda files: data.figures.as_of, data.package,
+    render.render([page], drawn, tmp_path, lambda files: data.figures.as_of, data.package,
                  aliases=aliases)
     return (tmp_path / path).read_text(encoding="utf-8")
 
@@ -167,7 +167,7 @@ def test_templates_index_no_frames():
     """Templates get records and values: pandas indexing there is compute in disguise."""
     pandas_access = re.compile(r"\.(loc|iloc|at|iat|values|index|to_numpy)\b|iterrows|itertuples")
     found = [f"{path.name}:{n}: {line.strip()}"
-             for path in sorted(pages.TEMPLATES.glob("*.j2"))
+             for path in sorted(render.TEMPLATES.glob("*.j2"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if pandas_access.search(line.replace("/index.md", ""))]
     assert found == []

@@ -11,7 +11,7 @@ from release_history import RELEASES, git, make_history
 
 from generator.history import releases
 from generator.package.load import load_package
-from generator.site import pages
+from generator.site import pages, render
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -121,7 +121,7 @@ def test_updates_page_lists_each_release_with_its_changes(tmp_path):
     docs = tmp_path / "docs"
 
     [page] = pages.updates_page(site)
-    pages.render([page], {}, docs, lambda files: releases.last_changed(data, files), package)
+    render.render([page], {}, docs, lambda files: releases.last_changed(data, files), package)
     feed = releases.write_feed(site.releases, docs, package.descriptor)
 
     text = html.unescape((docs / "updates.md").read_text(encoding="utf-8"))

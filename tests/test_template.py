@@ -42,7 +42,7 @@ def test_template_layout(data, tmp_path, capsys):
     assert ws["D2"].number_format == "0"
     assert ws["G2"].number_format == "#,##0.00"
     assert [c.value for c in notes[7]] == [
-        "A", "统计月份", "period", "统计截至的月份,格式 YYYY-MM", "文本", "是",
+        "A", "统计月份", "period", "统计截至的月份,格式 YYYY-MM", "文字", "是",
         "格式(正则表达式):^20[0-9]{2}-(0[1-9]|1[0-2])$",
     ]
 

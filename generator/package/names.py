@@ -3,8 +3,8 @@ resource's primary key as a list."""
 
 from __future__ import annotations
 
-TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期",
-              "boolean": "是/否", "year": "年份"}
+TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "date": "日期(YYYY-MM-DD)",
+              "boolean": "是/否值", "year": "年份"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
 
 

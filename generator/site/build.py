@@ -111,7 +111,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.history import releases
     from generator.package.load import load_package
-    from generator.site import charts, downloads, pages, roster
+    from generator.site import charts, downloads, pages, render, roster
     from generator.site.figures import compute
     from generator.validate.rules.catalog import RULES
 
@@ -160,7 +160,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
 
     # 6. render: Markdown pages from the templates, plus the stylesheets
     site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
-    pages.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
+    render.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
                  cache_dir / "templates", publisher.search_aliases)
     shutil.copytree(ASSETS, docs_dir / "assets")
     releases.write_feed(site_data.releases, docs_dir, package.descriptor, publisher.site_url,

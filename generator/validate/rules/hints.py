@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-TYPE_ZH = {"integer": "整数", "number": "数字", "date": "日期(YYYY-MM-DD)", "year": "年份",
-           "boolean": "是/否值", "string": "文字"}
+from generator.package.names import TYPE_NAMES
+
+TYPE_ZH = TYPE_NAMES  # the one table of Chinese type names
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SLASH_DATE = re.compile(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?$")
 
