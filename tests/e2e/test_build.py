@@ -121,14 +121,21 @@ def test_chart_alt_text_matches_its_data(built):
         totals[r["industry_code"]][1] += int(r["units_required"])
     rated = {c: Decimal(i) / Decimal(n) for c, (i, n) in totals.items() if n}
     order = sorted(rows("industries"), key=lambda r: int(r["display_order"]))
-    best = next(r["code"] for r in order if rated.get(r["code"]) == max(rated.values()))
     names = {r["code"]: r["name"] for r in order}
+    shown = {c: pct(*totals[c]) for c in rated}  # ties are judged on the shown values
+    top = shown[max(rated, key=rated.get)]
+    tied = [r["code"] for r in order if shown.get(r["code"]) == top]
     alts = re.findall(r'<img src="\.\./charts/industry-coverage-[0-9a-f]+\.svg" alt="([^"]+)"',
                       html(built, "coverage"))
     assert len(alts) == 1
     year, month = period.split("-")
     assert alts[0].startswith(f"截至{year}年{int(month)}月,{len(rated)}个行业中")
-    assert f"覆盖率最高的是{names[best]}({pct(*totals[best])})" in alts[0]
+    if len(tied) == 1:
+        assert f"覆盖率最高的是{names[tied[0]]}({top})" in alts[0]
+    elif len(tied) <= 3:
+        assert f"{'、'.join(names[c] for c in tied)}覆盖率并列最高,均为{top}" in alts[0]
+    else:
+        assert f"{len(tied)}个行业覆盖率并列最高,均为{top}" in alts[0]
 
 
 def test_two_builds_are_byte_identical(built, tmp_path):
