@@ -425,34 +425,60 @@ def test_chart_text_with_maths_and_control_characters_is_drawn_as_text():
     assert "$\\frac{1}{0}$ 区\ufffd".encode() in svg
 
 
-@pytest.mark.parametrize("shape", ["far-cell", "merged"])
+ABSURD = {  # shape → where the refusal says the sheet reaches
+    "far-cell": "第 100001 行",  # one cell at XFD1048576 under a declared range A1:XFD1048576
+    "wide-cell": " XFD2",  # one cell far to the right
+    "merged": " XFD1048576",  # one merged range A3:XFD1048576
+}
+
+
+@pytest.mark.parametrize("shape", list(ABSURD))
 def test_import_of_a_workbook_with_an_absurd_range_is_one_line(shape, tmp_path, capsys):
+    """Read-only mode reads the cells that exist: a 6 KB workbook that declares (or merges) the
+    whole sheet is refused at the first cell beyond the caps, without building the range."""
+    workbook = absurd_workbook(tmp_path, {
+        "far-cell": ("XFD1048576", None), "wide-cell": ("XFD2", None),
+        "merged": (None, "A3:XFD1048576")}[shape])
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in data.iterdir())
+    code = cli.main(["import", str(workbook), "--resource", "coverage", "--data", str(data)])
+    assert (code, capsys.readouterr().err) == (1, (
+        f"导入失败:进展.xlsx:工作表的范围到达{ABSURD[shape]},超过 100000 行或 200 列的上限"
+        "(多半是整行整列的格式或合并单元格)。请把要导入的数据复制到一个新工作簿后再导入\n"))
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in data.iterdir()) == before
+
+
+def test_import_of_a_workbook_merging_too_many_cells_is_one_line(tmp_path, capsys):
+    workbook = absurd_workbook(tmp_path, (None, "A1:GR10000"))  # within the caps, 2 million cells
+    code = cli.main(["import", str(workbook), "--resource", "coverage", "--data", str(DATA)])
+    assert (code, capsys.readouterr().err) == (1, (
+        "导入失败:进展.xlsx:合并单元格共覆盖 2000000 个单元格,超过 1000000 的上限。"
+        "请取消合并后再导入\n"))
+
+
+def absurd_workbook(tmp_path: Path, shape: tuple[str | None, str | None]) -> Path:
+    """A two-column workbook with one far cell and/or one merged range written into its XML."""
     import zipfile
 
     from openpyxl import Workbook
 
+    far, merged = shape
     book = Workbook()
     book.active.append(["统计月份", "单位代码"])
-    if shape == "far-cell":
-        book.active["XFD1048576"] = "x"
+    if far:
+        book.active[far] = "x"
     plain = tmp_path / "plain.xlsx"
     book.save(plain)
     workbook = tmp_path / "进展.xlsx"
     with zipfile.ZipFile(plain) as source, zipfile.ZipFile(workbook, "w") as target:
         for name in source.namelist():
             body = source.read(name)
-            if shape == "merged" and name == "xl/worksheets/sheet1.xml":  # 6 KB, one range
+            if merged and name == "xl/worksheets/sheet1.xml":
                 body = body.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
-                                    b'<mergeCell ref="A3:XFD1048576"/></mergeCells>')
+                                    b'<mergeCell ref="%s"/></mergeCells>' % merged.encode())
             target.writestr(name, body)
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    before = sorted((p.name, p.stat().st_mtime_ns) for p in data.iterdir())
-    code = cli.main(["import", str(workbook), "--resource", "coverage", "--data", str(data)])
-    assert (code, capsys.readouterr().err) == (1, (
-        "导入失败:进展.xlsx:工作表的范围到达 XFD1048576,超过 100000 行或 200 列的上限"
-        "(多半是整行整列的格式或合并单元格)。请把要导入的数据复制到一个新工作簿后再导入\n"))
-    assert sorted((p.name, p.stat().st_mtime_ns) for p in data.iterdir()) == before
+    return workbook
 
 
 def test_import_refuses_a_resource_path_out_of_the_package_before_copying(tmp_path, capsys):

@@ -62,50 +62,106 @@ def read_grid(path: Path, sheet: str | None) -> Grid:
 
 
 def read_xlsx(path: Path, sheet: str | None) -> Grid:
-    """Read one worksheet; the named one, else the first visible sheet that is not ours."""
+    """Read one worksheet; the named one, else the first visible sheet that is not ours.
+    Read-only mode streams the sheet's XML: only the cells that exist are read, never its
+    declared range."""
     import openpyxl
 
-    check_extent(path)
+    check_size(path)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise IntakeError(f"{path.name}:无法作为 Excel 文件打开({exc})") from None
+    try:
+        ws = pick_sheet(book, path.name, sheet)
+        try:
+            return sheet_grid(ws, path.name)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:  # a damaged sheet
+            raise IntakeError(f"{path.name}:无法作为 Excel 文件打开({exc})") from None
+    finally:
+        book.close()
+
+
+def pick_sheet(book, name: str, sheet: str | None):
     if sheet is not None:
         if sheet not in book.sheetnames:
             names = "、".join(book.sheetnames)
-            raise IntakeUsageError(f"{path.name} 中没有工作表「{sheet}」(有:{names})")
-        ws = book[sheet]
-    else:
-        candidates = [
-            ws for ws in book.worksheets
-            if ws.sheet_state == "visible" and ws.title not in {INSTRUCTIONS_SHEET, LISTS_SHEET}
-        ]
-        if not candidates:
-            raise IntakeError(f"{path.name}:没有可导入的工作表")
-        ws = candidates[0]
-    values = [[c.value for c in row] for row in ws.iter_rows()]
-    formats = [[c.number_format for c in row] for row in ws.iter_rows()]
-    for merged in ws.merged_cells.ranges:
-        top = values[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row - 1, merged.max_row):
-            for c in range(merged.min_col - 1, merged.max_col):
-                values[r][c] = top
-    return Grid(ws.title, values, formats)
+            raise IntakeUsageError(f"{name} 中没有工作表「{sheet}」(有:{names})")
+        return book[sheet]
+    candidates = [
+        ws for ws in book.worksheets
+        if ws.sheet_state == "visible" and ws.title not in {INSTRUCTIONS_SHEET, LISTS_SHEET}
+    ]
+    if not candidates:
+        raise IntakeError(f"{name}:没有可导入的工作表")
+    return candidates[0]
 
 
 MAX_ROWS, MAX_COLUMNS = 100_000, 200  # a sheet staff fill in is far smaller
-MAX_SHEET_BYTES = 256 << 20  # uncompressed XML of one worksheet
-EXTENT = re.compile(rb'<(?:\w+:)?(?:c|dimension|mergeCell)\b[^>]*?\b(?:r|ref)='
-                    rb'"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+MAX_MERGED_CELLS = 1_000_000  # cells covered by merged ranges, all ranges together
+MAX_SHEET_BYTES = 256 << 20  # uncompressed XML of one worksheet, as the archive declares it
 
 
-def check_extent(path: Path) -> None:
-    """IntakeError, before openpyxl loads anything, when a worksheet reaches beyond MAX_ROWS or
-    MAX_COLUMNS: by a cell, its declared range (XFD1048576) or a merged range. Without this,
-    openpyxl would build every cell of the range and run out of memory."""
-    import zipfile
+def too_large(name: str, where: str) -> IntakeError:
+    return IntakeError(
+        f"{name}:工作表的范围到达{where},超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列的上限"
+        "(多半是整行整列的格式或合并单元格)。请把要导入的数据复制到一个新工作簿后再导入")
 
+
+def sheet_grid(ws, name: str) -> Grid:
+    """The cells that exist, row by row, stopping at the first one beyond MAX_ROWS or MAX_COLUMNS;
+    merged ranges (each within the caps, MAX_MERGED_CELLS in all) carry their top-left value."""
     from openpyxl.utils.cell import range_boundaries
+
+    refs = merged_ranges(ws)
+    merged = [range_boundaries(ref) for ref in refs]
+    for ref, (_, _, last_col, last_row) in zip(refs, merged, strict=True):
+        if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+            raise too_large(name, " " + ref.split(":")[-1])
+    covered = sum((c2 - c1 + 1) * (r2 - r1 + 1) for c1, r1, c2, r2 in merged)
+    if covered > MAX_MERGED_CELLS:
+        raise IntakeError(f"{name}:合并单元格共覆盖 {covered} 个单元格,"
+                          f"超过 {MAX_MERGED_CELLS} 的上限。请取消合并后再导入")
+    ws.reset_dimensions()  # the declared range (<dimension ref="A1:XFD1048576">) is not trusted
+    values: list[list[object]] = []
+    formats: list[list[str]] = []
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if number > MAX_ROWS:
+            raise too_large(name, f"第 {number} 行")
+        if len(row) > MAX_COLUMNS:
+            raise too_large(name, f" {column_letter(len(row))}{number}")
+        values.append([c.value for c in row])
+        formats.append([c.number_format or "General" for c in row])
+    for first_col, first_row, last_col, last_row in merged:
+        top = values[first_row - 1][first_col - 1] if first_row <= len(values) and \
+            first_col <= len(values[first_row - 1]) else None
+        values.extend([] for _ in range(len(values), last_row))
+        for r in range(first_row - 1, last_row):
+            values[r].extend(None for _ in range(len(values[r]), last_col))
+            values[r][first_col - 1:last_col] = [top] * (last_col - first_col + 1)
+    return Grid(ws.title, values, formats)
+
+
+def merged_ranges(ws) -> list[str]:
+    """The merged ranges (A1:I1) of a read-only worksheet, which openpyxl does not expose: one
+    streamed pass over the sheet's XML, each element dropped once read."""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    refs = []
+    with ws._get_source() as source:  # the sheet's XML in the archive, as openpyxl reads it
+        for _, element in iterparse(source):
+            if element.tag == tag:
+                refs.append(element.get("ref", ""))
+            element.clear()
+    return refs
+
+
+def check_size(path: Path) -> None:
+    """IntakeError when a worksheet's XML would unpack beyond MAX_SHEET_BYTES (a zip bomb); the
+    archive's directory says so without unpacking anything."""
+    import zipfile
 
     try:
         archive = zipfile.ZipFile(path)
@@ -113,19 +169,10 @@ def check_extent(path: Path) -> None:
         return  # openpyxl reports the damaged file
     with archive:
         for info in archive.infolist():
-            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
-                continue
-            if info.file_size > MAX_SHEET_BYTES:
+            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename) \
+                    and info.file_size > MAX_SHEET_BYTES:
                 raise IntakeError(f"{path.name}:工作表过大(解压后超过 {MAX_SHEET_BYTES >> 20} MB),"
                                   "请只保留要导入的数据")
-            for match in EXTENT.finditer(archive.read(info)):
-                ref = match.group(1).decode()
-                _, _, last_col, last_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
-                if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
-                    raise IntakeError(
-                        f"{path.name}:工作表的范围到达 {ref.split(':')[-1]},超过 {MAX_ROWS} 行或 "
-                        f"{MAX_COLUMNS} 列的上限(多半是整行整列的格式或合并单元格)。请把要导入的"
-                        "数据复制到一个新工作簿后再导入")
 
 
 def decode_text(data: bytes, name: str) -> str:
