@@ -68,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if exc.errno not in build.DISK_ERRORS:
             raise
         shutil.rmtree(build.site.staging_dir(site_dir), ignore_errors=True)
-        raise DiskError(f"无法写入 {exc.filename or ''}({build.DISK_ERRORS[exc.errno]});"
+        raise DiskError(f"无法写入{build.unwritable(exc)}({build.DISK_ERRORS[exc.errno]});"
                         f"{site_dir}/ 保持不变。") from None
 
 

@@ -42,6 +42,14 @@ DISK_ERRORS = {errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘空间不
                errno.EXDEV: "不能跨文件系统替换"}
 
 
+def unwritable(exc: OSError) -> str:
+    """' path' of what a DISK_ERRORS failure could not write, '' when it names none. A copy
+    that runs out of space names its source first and its destination second."""
+    full = exc.errno in {errno.ENOSPC, errno.EDQUOT}
+    name = exc.filename2 if full and exc.filename2 else exc.filename
+    return f" {name}" if name else ""
+
+
 class Progress:
     """Prints one line a phase with its number and the seconds it took."""
 
