@@ -3,6 +3,64 @@ time, each asserting the exact refusal `azx validate` prints (or the inert outpu
 
 The payloads point at a local HTTP server (127.0.0.1 only) that must receive no request, and no
 file may appear outside the test's own folders.
+
+Each class of the issue and the tests that cover it (CASES[...] are cases of
+`test_hostile_package_is_refused_with_its_line`):
+
+- live script through a link target: CASES["code-without-pattern"],
+  CASES["code-breaks-out-of-link"], `test_names_used_as_paths_are_checked_where_they_are_used`;
+  through front matter and attr_list: CASES["control-char-in-cell"], CASES["c1-and-bidi-in-cell"],
+  `test_front_matter_title_is_yaml_that_parses_whatever_the_name`,
+  `test_a_page_whose_front_matter_does_not_parse_fails_the_build_with_its_name`; no dialog on any
+  page type in Chromium: tests/e2e/browser/test_browser_hostile.py
+- writes outside the work folder: CASES["package-name-climbs"], CASES["resource-name-with-slash"]
+  (with the `outside` check of every case),
+  `test_import_refuses_a_resource_path_out_of_the_package_before_copying`
+- validation seeing other rows, URLs fetched: CASES["dialect-comment-char"], ["dialect-url"],
+  ["profile-url"], ["unknown-property"], ["duplicate-key"] (the `server` fixture must stay unasked)
+- personal data: CASES["phone-spaced-with-country-code"], ["phone-full-width-zero-width-free"],
+  ["landline-in-a-field-with-a-pattern"], ["id-15-digits-spaced"], ["email-full-width-at"],
+  ["phone-in-descriptor-text"], ["phone-in-policy-text"],
+  `test_public_hotlines_from_policy_pass_and_others_do_not`
+- unbounded reads: CASES["resource-is-dev-zero"],
+  `test_policy_file_that_is_dev_zero_is_one_line_and_exit_2`,
+  `test_safe_reader_refuses_a_fifo_and_a_file_over_its_cap`,
+  `test_no_change_check_publish_and_changes_never_read_dev_zero`
+- Excel import of an absurd range: `test_import_of_a_workbook_with_an_absurd_range_is_one_line`
+  (a far cell, a wide cell, one merged range),
+  `test_import_of_a_workbook_merging_too_many_cells_is_one_line`
+- valid data that crashed the build: control characters and U+FFFF: CASES["control-char-in-cell"],
+  CASES["noncharacter-in-descriptor"], `test_neutralise_makes_text_inert_for_every_writer`; `{}`
+  and `$…$` in a name: `test_chart_text_with_maths_and_control_characters_is_drawn_as_text` and,
+  built for real,
+  tests/e2e/test_hostile_build.py::test_a_name_with_braces_and_dollars_is_shown_as_written;
+  `/` in a resource name: CASES["resource-name-with-slash"],
+  `test_excel_template_writes_formula_like_titles_as_text` (sheet title); 200,000-deep
+  descriptor: CASES["nested-200000-deep"]; a GBK commit and a control character in a subject:
+  `test_history_names_and_skips_a_gbk_commit_and_a_control_char_subject`, and on the built
+  更新记录 page and feed.xml, tests/e2e/test_hostile_build.py::
+  test_updates_page_names_and_skips_the_undecodable_commits and
+  test_feed_names_and_skips_the_undecodable_commits
+- formulas: `test_published_xlsx_writes_formula_like_text_as_text`,
+  `test_excel_template_writes_formula_like_titles_as_text`
+- faults: `test_atomic_write_leaves_the_old_file_when_writing_fails` (cache files),
+  `test_a_second_build_on_a_busy_work_folder_exits_2_with_one_line`,
+  `test_the_helper_ends_when_its_parent_is_killed`, `test_staging_folders_are_ignored_by_git`;
+  a read-only work folder, a full disk and a mount point as site folder through `azx build`:
+  tests/e2e/test_faults.py
+- output injection: `test_report_lines_carry_no_escape_and_no_fence`,
+  `test_resource_path_that_could_open_a_fence_is_refused`,
+  `test_neutralise_makes_text_inert_for_every_writer`
+
+What `azx validate` prints for three of them (one line each, wrapped here; CASES holds the
+exact lines of all):
+
+    milestones.csv:2 code(步骤代码) — 错误:代码“x)<img src=x onerror=alert(1)>”不能用在网页地址
+      和文件名中:只能用英文字母、数字和 _ . -,以字母或数字开头。 [code-not-identifier]
+    regions.csv:2 name(单位名称) — 错误:含不允许的字符 U+007F(控制字符)。
+      请删除它(常见于从网页或其他软件复制的文字)。 [text-forbidden-char]
+    assessments.csv:2 summary(评估结论摘要) — 错误:含电话号码 +86*******8000。
+      个人信息不能公开,请删除号码或改写为单位的办公电话。 [personal-phone]
 """
 
 from __future__ import annotations
@@ -508,6 +566,15 @@ def test_no_change_check_publish_and_changes_never_read_dev_zero(tmp_path, capsy
     git(tmp_path, "commit", "-q", "-m", "data")
     assert cli.main(["changes", "--data", str(data)]) == 0  # the link is not a file: not read
     assert capsys.readouterr().err == ""
+
+
+def test_staging_folders_are_ignored_by_git():
+    import subprocess
+
+    names = [".site.staging/index.html", ".site.old/index.html", ".build/cache/x"]
+    done = subprocess.run(["git", "check-ignore", *names], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines() == names
 
 
 def test_names_used_as_paths_are_checked_where_they_are_used():
