@@ -144,6 +144,17 @@ def test_the_monthly_history_is_folded_under_its_chart(desktop, base_url):
     assert first_column == [month_zh(period) for period in history]
 
 
+def test_a_folded_table_prints_unfolded(browser, base_url):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(base_url, wait_until="load")
+    table = page.locator("article details.azx-data table")
+    assert not table.is_visible()
+    page.emulate_media(media="print")
+    assert table.is_visible()
+    context.close()
+
+
 def test_older_releases_fold_their_details(desktop, base_url):
     desktop.goto(base_url + "updates/", wait_until="load")
     releases = desktop.locator("article h2[id^=release-]")
