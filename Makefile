@@ -33,7 +33,7 @@ lint: $(VENV)/.installed-test
 system-deps:
 	tools/system-deps
 
-# axe-core for the browser tests, from the npm registry as pinned by package-lock.json.
+# axe-core and vnu-jar for the browser tests, from the npm registry as pinned by package-lock.json.
 $(BROWSER_TOOLS)/node_modules/.installed: $(BROWSER_TOOLS)/package.json $(BROWSER_TOOLS)/package-lock.json | system-deps
 	cd $(BROWSER_TOOLS) && npm ci --no-audit --no-fund
 	touch $@

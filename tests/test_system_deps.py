@@ -26,10 +26,11 @@ def test_nothing_to_do_when_every_package_is_there():
 
 
 def test_a_user_who_is_not_root_gets_the_apt_get_line_and_a_failure():
-    # with /usr/bin off the PATH, node, npm and shellcheck cannot be found (the others are files,
-    # or nginx in /usr/sbin)
+    # with /usr/bin off the PATH, node, npm, shellcheck and java cannot be found (the others are
+    # files, or nginx in /usr/sbin)
     result = run_as_user("/usr/sbin")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         "make test 需要这些系统软件包,请先安装 (install these system packages first):\n"
-        "sudo apt-get install -y --no-install-recommends shellcheck nodejs npm\n")
+        "sudo apt-get install -y --no-install-recommends shellcheck nodejs npm "
+        "default-jre-headless\n")

@@ -24,10 +24,20 @@ def colours(codes: list[str]) -> dict[str, str]:
     return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
 
 
+# A chart's table longer than this (a monthly history, a county by industry grid) is folded
+# under its chart in a <details> the reader opens, so that it does not make the page long.
+LONG_TABLE_ROWS = 12
+
+
 @dataclass(frozen=True)
 class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def long(self) -> bool:
+        """Folded under its chart (see LONG_TABLE_ROWS)."""
+        return len(self.rows) > LONG_TABLE_ROWS
 
 
 @dataclass(frozen=True)
