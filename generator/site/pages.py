@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from markupsafe import Markup
 
+from generator.errors import ConfigurationError
 from generator.history import releases
 from generator.package.load import POLICY, Package
-from generator.site import bulletins, charts, filters, metrics, roster
+from generator.site import bulletins, charts, filters, meanings, metrics, roster
 from generator.site.figures import Figures, records
+from generator.site.publisher import Publisher
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class SiteData:
     """Everything the builders need: the package, the validation outcome and the figures."""
 
     package: Package
+    publisher: Publisher  # footer, issuing office, the plan and its duties (publisher.yaml)
     warnings: list = field(default_factory=list)
     rules: list = field(default_factory=list)
     downloads: list = field(default_factory=list)
@@ -271,7 +274,7 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
 
 def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
-    office = site.package.policy.bulletin_office
+    office = site.publisher.issuer
     sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
                "insurers")
     yield Page("bulletins/index.md", "bulletins.md.j2",
@@ -305,12 +308,51 @@ def data_pages(site: SiteData) -> Iterable[Page]:
                tuple(r["name"] for r in descriptor["resources"]))
     rules = {rule.id: rule for rule in site.rules}
     yield Page("validation.md", "validation.md.j2",
-               {"warnings": site.warnings, "rules": rules},
+               {"warnings": warning_groups(site.warnings, rules, descriptor),
+                "count": len(site.warnings), "rules": len(rules),
+                "resources": len(descriptor["resources"])},
                tuple(r["name"] for r in descriptor["resources"]))
-    yield Page("about.md", "about.md.j2",
-               {"rules": site.rules, "policy": site.package.policy.entries,
-                "about": Markup(site.about), "descriptor": descriptor},
-               (POLICY,))
+
+
+def about_pages(site: SiteData) -> Iterable[Page]:
+    """说明 in plain words; under it 政策依据 (the plan's duties) and 校验规则 (for specialists)."""
+    plan = site.publisher.plan
+    yield Page("about.md", "about.md.j2", {"about": Markup(site.about), "plan": plan}, (POLICY,))
+    yield Page(BASIS, "basis.md.j2", {"plan": plan}, (POLICY,))
+    yield Page("about/rules.md", "rules.md.j2",
+               {"rules": site.rules, "policy": site.package.policy.entries}, (POLICY,))
+
+
+BASIS = "about/basis.md"
+
+
+def warning_groups(warnings: list, rules: dict, descriptor: dict) -> list[dict]:
+    """The warnings by rule, in rule order: the rule's title and what it means for a reader,
+    and each warning's table (its Chinese title), row, column title and message."""
+    titles = {r["path"]: r.get("title") or r["name"] for r in descriptor["resources"]}
+    groups: dict[str, dict] = {}
+    for p in warnings:
+        rule = rules.get(p.rule)
+        group = groups.setdefault(p.rule, {
+            "id": p.rule, "title": rule.title if rule else p.rule,
+            "meaning": meanings.meaning(p.rule, rule.description if rule else ""), "items": []})
+        group["items"].append({"table": titles.get(p.file, p.file), "row": p.row,
+                               "column": p.column_title or p.column, "message": p.message})
+    order = list(rules)
+    return sorted(groups.values(),
+                  key=lambda g: order.index(g["id"]) if g["id"] in order else len(order))
+
+
+def check_links(planned: list[Page]) -> None:
+    """ConfigurationError naming a duty of the plan whose page is not a page of the site."""
+    paths = {page.path for page in planned}
+    for page in planned:
+        plan = page.context.get("plan") if page.path == BASIS else None
+        for duty in plan.duties if plan else ():
+            if duty.page not in paths:
+                raise ConfigurationError(
+                    f"publisher.yaml 的 plan.duties 中“{duty.title}”的页面 {duty.page!r} "
+                    "不是本站的页面")
 
 
 def updates_page(site: SiteData) -> Iterable[Page]:
@@ -327,10 +369,12 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
     claims_page, enforcement_page, bulletin_pages, milestones_page, lookup_page, data_pages,
-    updates_page,
+    about_pages, updates_page,
 ]
 
 
 def plan(site: SiteData) -> list[Page]:
     """Every page of the site, in a fixed order."""
-    return [page for builder in PAGE_BUILDERS for page in builder(site)]
+    planned = [page for builder in PAGE_BUILDERS for page in builder(site)]
+    check_links(planned)
+    return planned
