@@ -1,10 +1,13 @@
-"""What a warning of the validation report means for a reader, in plain words, by rule id.
+"""The warnings of the validation report as 数据校验报告 shows them, and what each means for
+a reader, in plain words, by rule id.
 
-The registry's `description` says what a rule checks, for the staff who fix data; this says why
-a citizen reading 数据校验报告 should care. A rule without an entry shows its description.
+The registry's `description` says what a rule checks, for the staff who fix data; a meaning says
+why a citizen should care. A rule without an entry shows its description.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 MEANINGS = {
     "too-many-errors": "这个数据表的问题太多,只列出了一部分,其中的数字还没有经过全部检查。",
@@ -26,3 +29,30 @@ MEANINGS = {
 def meaning(rule_id: str, description: str) -> str:
     """The reader's meaning of a warning of rule `rule_id` (else the rule's `description`)."""
     return MEANINGS.get(rule_id, description)
+
+
+@dataclass(frozen=True)
+class WarningReport:
+    """The warnings of the validation report as the validation page shows them. `warnings` is
+    the list the build fills once validation has passed, after the pages are planned."""
+
+    warnings: list
+    rules: dict  # rule id → Rule
+    titles: dict  # CSV file → the Chinese title of its table
+
+    @property
+    def groups(self) -> list[dict]:
+        """The warnings by rule, in rule order: the rule's title, what it means for a reader,
+        and each warning's table, row, column title and message."""
+        groups: dict[str, dict] = {}
+        for p in self.warnings:
+            rule = self.rules.get(p.rule)
+            group = groups.setdefault(p.rule, {
+                "id": p.rule, "title": rule.title if rule else p.rule,
+                "meaning": meaning(p.rule, rule.description if rule else ""),
+                "items": []})
+            group["items"].append({"table": self.titles.get(p.file, p.file), "row": p.row,
+                                   "column": p.column_title or p.column, "message": p.message})
+        order = list(self.rules)
+        return sorted(groups.values(),
+                      key=lambda g: order.index(g["id"]) if g["id"] in order else len(order))

@@ -307,11 +307,14 @@ def data_pages(site: SiteData) -> Iterable[Page]:
     yield Page("dictionary.md", "dictionary.md.j2", {"descriptor": descriptor},
                tuple(r["name"] for r in descriptor["resources"]))
     rules = {rule.id: rule for rule in site.rules}
+    titles = {r["path"]: r.get("title") or r["name"] for r in descriptor["resources"]}
     yield Page("validation.md", "validation.md.j2",
-               {"warnings": warning_groups(site.warnings, rules, descriptor),
-                "count": len(site.warnings), "rules": len(rules),
+               {"report": meanings.WarningReport(site.warnings, rules, titles), "rules": len(rules),
                 "resources": len(descriptor["resources"])},
                tuple(r["name"] for r in descriptor["resources"]))
+
+
+BASIS = "about/basis.md"
 
 
 def about_pages(site: SiteData) -> Iterable[Page]:
@@ -321,26 +324,6 @@ def about_pages(site: SiteData) -> Iterable[Page]:
     yield Page(BASIS, "basis.md.j2", {"plan": plan}, (POLICY,))
     yield Page("about/rules.md", "rules.md.j2",
                {"rules": site.rules, "policy": site.package.policy.entries}, (POLICY,))
-
-
-BASIS = "about/basis.md"
-
-
-def warning_groups(warnings: list, rules: dict, descriptor: dict) -> list[dict]:
-    """The warnings by rule, in rule order: the rule's title and what it means for a reader,
-    and each warning's table (its Chinese title), row, column title and message."""
-    titles = {r["path"]: r.get("title") or r["name"] for r in descriptor["resources"]}
-    groups: dict[str, dict] = {}
-    for p in warnings:
-        rule = rules.get(p.rule)
-        group = groups.setdefault(p.rule, {
-            "id": p.rule, "title": rule.title if rule else p.rule,
-            "meaning": meanings.meaning(p.rule, rule.description if rule else ""), "items": []})
-        group["items"].append({"table": titles.get(p.file, p.file), "row": p.row,
-                               "column": p.column_title or p.column, "message": p.message})
-    order = list(rules)
-    return sorted(groups.values(),
-                  key=lambda g: order.index(g["id"]) if g["id"] in order else len(order))
 
 
 def check_links(planned: list[Page]) -> None:
