@@ -4,13 +4,10 @@ lazily, so the page does not move when a chart arrives."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from generator.package.load import load_package
-from generator.site import charts, pages, publisher, render
+from generator.site import charts, pages, render
 from generator.site.figures import compute
-
-DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_svg_size_converts_matplotlibs_points_to_css_pixels():
@@ -21,7 +18,7 @@ def test_svg_size_converts_matplotlibs_points_to_css_pixels():
 
 def test_a_drawn_chart_is_shown_with_its_size_and_loaded_lazily(tmp_path, fixture_package):
     package = load_package(fixture_package("site_small"))
-    data = pages.SiteData(package, publisher.load(DATA, DATA), figures=compute(package))
+    data = pages.SiteData(package, figures=compute(package))
     [page] = pages.claims_page(data)
     drawn, _ = charts.draw_all(list(page.charts), tmp_path, tmp_path / "cache")
     [chart] = drawn

@@ -17,7 +17,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def site_data(root: Path) -> pages.SiteData:
     """The pages' input for the package at `root`, with its publisher file (else data/'s)."""
     package = load_package(root)
-    return pages.SiteData(package, publisher.load(root, DATA), figures=compute(package))
+    return pages.SiteData(package, figures=compute(package),
+                          publisher=publisher.load(root, DATA))
 
 
 def test_plan_lists_every_page_once(fixture_package):

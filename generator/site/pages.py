@@ -42,19 +42,26 @@ class SiteData:
     """Everything the builders need: the package, the validation outcome and the figures."""
 
     package: Package
-    publisher: Publisher  # footer, issuing office, the plan and its duties (publisher.yaml)
     warnings: list = field(default_factory=list)
     rules: list = field(default_factory=list)
     downloads: list = field(default_factory=list)
     figures: Figures | None = None
     releases: list = field(default_factory=list)
     about: str = ""  # the project's hand-written docs/about.md
+    # publisher.yaml: the bulletins' issuing office, the plan and its duties
+    publisher: Publisher | None = None
 
     @property
     def fig(self) -> Figures:
         """The figures; page builders run only after they are computed."""
         assert self.figures is not None, "figures are computed before pages are planned"
         return self.figures
+
+    @property
+    def pub(self) -> Publisher:
+        """The publisher; the pages that name it are planned only with one."""
+        assert self.publisher is not None, "the publisher is read before pages are planned"
+        return self.publisher
 
 
 def _due_lines(site: SiteData, codes: Iterable[str]) -> list[tuple[dt.date, str]]:
@@ -274,7 +281,7 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
 
 def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
-    office = site.publisher.issuer
+    office = site.pub.issuer
     sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
                "insurers")
     yield Page("bulletins/index.md", "bulletins.md.j2",
@@ -319,7 +326,7 @@ BASIS = "about/basis.md"
 
 def about_pages(site: SiteData) -> Iterable[Page]:
     """说明 in plain words; under it 政策依据 (the plan's duties) and 校验规则 (for specialists)."""
-    plan = site.publisher.plan
+    plan = site.pub.plan
     yield Page("about.md", "about.md.j2", {"about": Markup(site.about), "plan": plan}, (POLICY,))
     yield Page(BASIS, "basis.md.j2", {"plan": plan}, (POLICY,))
     yield Page("about/rules.md", "rules.md.j2",
