@@ -108,3 +108,18 @@ def test_a_duty_whose_page_is_not_in_the_site_stops_the_build_with_exit_2(
 
 def test_duty_keys_are_the_fields_of_a_duty():
     assert list(duties.DUTY_KEYS) == list(duties.Duty.__dataclass_fields__)
+
+
+def test_text_and_address_from_the_plan_are_escaped(tmp_path, fixture_package):
+    data = tmp_path / "data"
+    shutil.copytree(fixture_package("site_small"), data)
+    raw = with_plan(url='https://example.org/a?b=1&c="><script>x</script>')
+    raw["plan"]["duties"] = [raw["plan"]["duties"][0] | {"who": "<b>县区</b> | [链接](http://x)"}]
+    (data / "publisher.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                         encoding="utf-8")
+    text = render_page(tmp_path / "docs", data, pages.BASIS)
+    assert ('方案原文:<a href="https://example.org/a?b=1&#38;c=&#34;&#62;&#60;script&#62;x&#60;/'
+            'script&#62;">https://example.org/a?b=1&#38;c=&#34;&#62;&#60;script&#62;x&#60;/'
+            'script&#62;</a>') in text
+    assert ("- **谁负责**:&#60;b&#62;县区&#60;/b&#62; &#124; &#91;链接&#93;(http://x)"
+            in text)
