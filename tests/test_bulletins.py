@@ -5,6 +5,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import yaml
 from test_pages import render_page, site_data
 
 from generator.history import releases
@@ -83,3 +84,17 @@ def test_each_bulletin_is_an_entry_of_the_feed(tmp_path):
     assert entries[0].find(f"{atom}title").text == "安全生产责任保险工作通报(2025年第4期)"
     assert entries[0].find(f"{atom}updated").text == "2025-12-31T00:00:00Z"
     assert len(entries) == 8
+
+
+def test_bulletins_are_issued_by_the_publishers_issuer(tmp_path, fixture_package):
+    data = tmp_path / "data"
+    shutil.copytree(fixture_package("site_small"), data)
+    raw = yaml.safe_load((DATA / "publisher.yaml").read_text(encoding="utf-8"))
+    (data / "publisher.yaml").write_text(
+        yaml.safe_dump(raw | {"issuer": "样例市安全生产委员会办公室"}, allow_unicode=True),
+        encoding="utf-8")
+    index = render_page(tmp_path / "a", data, "bulletins/index.md")
+    issue = render_page(tmp_path / "b", data, "bulletins/2025-06.md")
+    assert "样例市安全生产委员会办公室按季度通报" in index
+    assert '<p class="azx-bulletin__issuer">样例市安全生产委员会办公室 · 2025年6月30日</p>' in issue
+    assert "驻马店" not in issue[issue.index('<p class="azx-bulletin__issuer">'):]

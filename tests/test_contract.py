@@ -12,7 +12,7 @@ from test_validate import BASE_WARNING_LINES
 
 from generator import cli
 from generator.package.load import load_package, resource_by_name
-from generator.site import charts, pages, render
+from generator.site import charts, pages, publisher, render
 from generator.site.figures import compute
 from generator.validate.rules.contract import NEEDED
 
@@ -34,7 +34,8 @@ def test_pages_read_no_field_outside_the_contract(tmp_path, fixture_package):
     package = load_package(fixture_package("site_small"))
     frames = {name: package.frames[name][list(fields)] for name, (_, fields) in NEEDED.items()}
     package = dataclasses.replace(package, frames=frames)
-    data = pages.SiteData(package, figures=compute(package))
+    data = pages.SiteData(package, figures=compute(package),
+                          publisher=publisher.load(DATA, DATA))
     planned = pages.plan(data)
     drawn = {c.name: charts.Chart(c.name, c.kind, c.data, c.alt, c.table, f"charts/{c.name}.svg")
              for page in planned for c in page.charts}

@@ -8,13 +8,17 @@ import pandas as pd
 import pytest
 
 from generator.package.load import load_package
-from generator.site import charts, pages, render
+from generator.site import charts, pages, publisher, render
 from generator.site.figures import compute
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def site_data(root: Path) -> pages.SiteData:
+    """The pages' input for the package at `root`, with its publisher file (else data/'s)."""
     package = load_package(root)
-    return pages.SiteData(package, figures=compute(package))
+    return pages.SiteData(package, figures=compute(package),
+                          publisher=publisher.load(root, DATA))
 
 
 def test_plan_lists_every_page_once(fixture_package):
@@ -27,7 +31,8 @@ def test_plan_lists_every_page_once(fixture_package):
         "insurers/index.md", "insurers/hhcx.md", "insurers/sycx.md",
         "prevention.md", "claims.md", "enforcement.md", "bulletins/index.md",
         "bulletins/2025-06.md", "milestones.md", "lookup/index.md",
-        "downloads.md", "dictionary.md", "validation.md", "about.md", "updates.md",
+        "downloads.md", "dictionary.md", "validation.md", "about.md", "about/basis.md",
+        "about/rules.md", "updates.md",
     }
 
 

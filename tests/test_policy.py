@@ -63,8 +63,7 @@ def test_policy_values_are_typed():
     assert (POLICY.decide_within, POLICY.pay_within, POLICY.advance_after) == (30, 10, 60)
     assert [e.key for e in POLICY.entries] == [
         "prevention_cap", "prevention_floor", "commission_cap", "death_limit", "score_bands",
-        "coverage_target", "due_dates", "claim_days", "public_hotlines", "roster_publication",
-        "bulletin_office"]
+        "coverage_target", "due_dates", "claim_days", "public_hotlines", "roster_publication"]
 
 
 def test_failing_grade_is_the_lowest_band_and_the_pass_mark_the_one_above():

@@ -40,7 +40,6 @@ class Policy:
     pay_within: float
     advance_after: float
     claim_days_source: str
-    bulletin_office: str  # the office that issues the periodic bulletin
     entries: tuple[Entry, ...]  # every entry with its title and source, in file order
     roster_fields: tuple[tuple[str, str], ...]  # (field, reason): the roster fields published
     mask_uscc_prefixes: tuple[str, ...]  # names of units with these code prefixes are masked
@@ -165,7 +164,6 @@ def parse_policy(raw: object) -> Policy:
         pay_within=_number(raw, "claim_days", "pay_within"),
         advance_after=_number(raw, "claim_days", "advance_after"),
         claim_days_source=_text(raw, "claim_days", "source"),
-        bulletin_office=_text(raw, "bulletin_office", "value"),
         entries=tuple(Entry(key, str(item.get("title", key)), _source(item))
                       for key, item in raw.items() if isinstance(item, dict)),
         roster_fields=tuple((_text(f, "field"), _text(f, "reason"))

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from markupsafe import Markup
 
+from generator.errors import ConfigurationError
 from generator.history import releases
 from generator.package.load import POLICY, Package
-from generator.site import bulletins, charts, filters, metrics, roster
+from generator.site import bulletins, charts, filters, meanings, metrics, roster
 from generator.site.figures import Figures, records
+from generator.site.publisher import Publisher
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,20 @@ class SiteData:
     figures: Figures | None = None
     releases: list = field(default_factory=list)
     about: str = ""  # the project's hand-written docs/about.md
+    # publisher.yaml: the bulletins' issuing office, the plan and its duties
+    publisher: Publisher | None = None
 
     @property
     def fig(self) -> Figures:
         """The figures; page builders run only after they are computed."""
         assert self.figures is not None, "figures are computed before pages are planned"
         return self.figures
+
+    @property
+    def pub(self) -> Publisher:
+        """The publisher; the pages that name it are planned only with one."""
+        assert self.publisher is not None, "the publisher is read before pages are planned"
+        return self.publisher
 
 
 def _due_lines(site: SiteData, codes: Iterable[str]) -> list[tuple[dt.date, str]]:
@@ -271,7 +281,7 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
 
 def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
-    office = site.package.policy.bulletin_office
+    office = site.pub.issuer
     sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
                "insurers")
     yield Page("bulletins/index.md", "bulletins.md.j2",
@@ -304,13 +314,35 @@ def data_pages(site: SiteData) -> Iterable[Page]:
     yield Page("dictionary.md", "dictionary.md.j2", {"descriptor": descriptor},
                tuple(r["name"] for r in descriptor["resources"]))
     rules = {rule.id: rule for rule in site.rules}
+    titles = {r["path"]: r.get("title") or r["name"] for r in descriptor["resources"]}
     yield Page("validation.md", "validation.md.j2",
-               {"warnings": site.warnings, "rules": rules},
+               {"report": meanings.WarningReport(site.warnings, rules, titles), "rules": len(rules),
+                "resources": len(descriptor["resources"])},
                tuple(r["name"] for r in descriptor["resources"]))
-    yield Page("about.md", "about.md.j2",
-               {"rules": site.rules, "policy": site.package.policy.entries,
-                "about": Markup(site.about), "descriptor": descriptor},
-               (POLICY,))
+
+
+BASIS = "about/basis.md"
+
+
+def about_pages(site: SiteData) -> Iterable[Page]:
+    """说明 in plain words; under it 政策依据 (the plan's duties) and 校验规则 (for specialists)."""
+    plan = site.pub.plan
+    yield Page("about.md", "about.md.j2", {"about": Markup(site.about), "plan": plan}, (POLICY,))
+    yield Page(BASIS, "basis.md.j2", {"plan": plan}, (POLICY,))
+    yield Page("about/rules.md", "rules.md.j2",
+               {"rules": site.rules, "policy": site.package.policy.entries}, (POLICY,))
+
+
+def check_links(planned: list[Page]) -> None:
+    """ConfigurationError naming a duty of the plan whose page is not a page of the site."""
+    paths = {page.path for page in planned}
+    for page in planned:
+        plan = page.context.get("plan") if page.path == BASIS else None
+        for duty in plan.duties if plan else ():
+            if duty.page not in paths:
+                raise ConfigurationError(
+                    f"publisher.yaml 的 plan.duties 中“{duty.title}”的页面 {duty.page!r} "
+                    "不是本站的页面")
 
 
 def updates_page(site: SiteData) -> Iterable[Page]:
@@ -327,10 +359,12 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
     claims_page, enforcement_page, bulletin_pages, milestones_page, lookup_page, data_pages,
-    updates_page,
+    about_pages, updates_page,
 ]
 
 
 def plan(site: SiteData) -> list[Page]:
     """Every page of the site, in a fixed order."""
-    return [page for builder in PAGE_BUILDERS for page in builder(site)]
+    planned = [page for builder in PAGE_BUILDERS for page in builder(site)]
+    check_links(planned)
+    return planned

@@ -1,9 +1,10 @@
 """Who publishes the site: the publisher configuration (`publisher.yaml` in the data folder).
 
 It names the 主办单位, 承办单位, office contact, 网站标识码 and record numbers every footer shows,
-the issuing office the feed is signed by, and the site's public URL (absolute feed links,
-canonical links, sitemap). Another city replaces this file with its data. A data folder without
-one (a test or benchmark package) uses the repository's `data/publisher.yaml`.
+the issuing office the feed and the periodic bulletins are signed by, the plan and its duties
+(`duties`), and the site's public URL (absolute feed links, canonical links, sitemap). Another
+city replaces this file with its data. A data folder without one (a test or benchmark package)
+uses the repository's `data/publisher.yaml`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.errors import ConfigurationError
+from generator.site import duties
 
 FILE = "publisher.yaml"
 # Every key the file must give, with the Chinese name an error message uses.
@@ -48,6 +50,8 @@ class Publisher:
     # Full name (a page title: an industry, a county, an insurer's short name, or any term) →
     # the short names people search for; the site search finds the page by any of them.
     search_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the plan the city follows and the duties it sets (说明 → 政策依据); None when not given
+    plan: duties.Plan | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -80,7 +84,8 @@ def parse(raw: object, name: str = FILE) -> Publisher:
     values = {key: raw[key].strip() for key in KEYS}
     values["site_url"] = url.geturl().rstrip("/") + "/"
     return Publisher(**values, illustrative=illustrative,
-                     search_aliases=_aliases(raw.get("search_aliases"), name))
+                     search_aliases=_aliases(raw.get("search_aliases"), name),
+                     plan=duties.parse(raw.get("plan"), name))
 
 
 def _aliases(raw: object, name: str) -> dict[str, tuple[str, ...]]:

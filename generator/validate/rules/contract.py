@@ -64,7 +64,7 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "hazards_overdue": "integer"}),
 }
 
-SOURCE = "本工具读取的数据包结构(generator/rules/contract.py)"
+SOURCE = "本项目数据约定:网站读取的数据包结构"
 RESTORE = "请对照仓库中的 data/datapackage.json 恢复这一处。"
 
 declare("descriptor-name-missing", "error", "描述文件缺少数据包名称", SOURCE,

@@ -6,7 +6,9 @@ checksums, UTF-8), the names the data package gives its tables, files and column
 dictionary must show them), rule ids, and two format names (Atom, Excel).
 
 Not yet checked, because English is still written there (issue 14, later work): the industry page
-(its 英文名称 row), 更新记录 (git commit subjects as release titles) and 说明 (the rules table).
+(its 英文名称 row), 更新记录 (git commit subjects as release titles) and 说明 → 校验规则 (the rules
+for specialists name their standards: Frictionless, Table Schema, OWASP). 说明 itself and 政策依据
+are checked.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ MORE_PAGES = {
     "prevention": "prevention/",
     "claims": "claims/",
     "milestones": "milestones/",
+    "about": "about/",
+    "basis": "about/basis/",
     "404": "404.html",
 }
 NOT_YET = {"industry"}  # see the module's docstring

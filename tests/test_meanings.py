@@ -1,0 +1,32 @@
+"""What the public reads about the rules: sources that name documents, not files of the program,
+and a plain meaning for each warning of the validation report (else the rule's description)."""
+
+from __future__ import annotations
+
+import re
+
+from generator.site import meanings
+from generator.validate.report import Problem
+from generator.validate.rules.catalog import RULES
+
+
+def test_no_rule_source_names_a_file_of_the_program():
+    named = [(r.id, r.source) for r in RULES
+             if re.search(r"generator/|\.py\b|tests/|tools/", r.source + r.description)]
+    assert named == []
+
+
+def test_a_warning_shows_its_meaning_or_else_its_rules_description():
+    rules = {r.id: r for r in RULES}
+    found = [Problem("claims-days-to-pay", "warning", "claims.csv", 7, "avg_days_to_pay", "慢",
+                     column_title="平均支付天数"),
+             Problem("too-many-errors", "warning", "coverage.csv", None, None, "多")]
+    groups = meanings.WarningReport(found, rules, {"claims.csv": "理赔情况"}).groups
+    assert [(g["id"], g["title"], g["meaning"], g["items"]) for g in groups] == [
+        ("too-many-errors", "错误过多,只列出一部分", meanings.MEANINGS["too-many-errors"],
+         [{"table": "coverage.csv", "row": None, "column": None, "message": "多"}]),
+        ("claims-days-to-pay", "平均支付天数超过法定时限",
+         "达成赔付协议后,保险机构付款的平均时间超过了保险法规定的期限。",
+         [{"table": "理赔情况", "row": 7, "column": "平均支付天数", "message": "慢"}]),
+    ]
+    assert meanings.meaning("no-such-rule", "规则的说明") == "规则的说明"
