@@ -36,6 +36,7 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "coverage": (("period", "region_code", "industry_code"), {
         "period": "string", "region_code": "string", "industry_code": "string",
         "units_required": "integer", "units_insured": "integer", "employees_covered": "integer",
+        "employees_total": "integer",
         "premium_ytd": "number", "min_death_limit": "number"}),
     "assessments": (("round", "insurer_code"), {
         "round": "string", "insurer_code": "string", "assessor_code": "string",
