@@ -63,6 +63,12 @@ CASES = {
         ("enforcement-orders-exceed-found", "enforcement.csv", 2, "orders_issued"), 1),
     "bad_complied_exceeds_orders": (
         ("enforcement-complied-exceeds-orders", "enforcement.csv", 2, "orders_complied"), 1),
+    "bad_rates_base_order": (
+        ("rates-base-min-exceeds-max", "rates.csv", 2, "base_rate_min"), 1),
+    "bad_rates_float_order": (("rates-float-min-exceeds-max", "rates.csv", 2, "float_min"), 1),
+    "bad_rates_insurer": (("foreign-key", "rates.csv", 2, "insurer_code"), 1),
+    "bad_rates_industry": (("foreign-key", "rates.csv", 2, "industry_code"), 1),
+    "bad_rates_period": (("constraint-error", "rates.csv", 2, "period"), 1),
     "bad_settled_exceeds": (
         ("claims-settled-exceeds-reported", "claims.csv", 2, "claims_settled"), 1),
     "bad_rectification_missing": (

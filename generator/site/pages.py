@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator.history import releases
 from generator.package.load import POLICY, Package
 from generator.site import bulletins, charts, filters, metrics, roster
+from generator.site import rates as rate_figures
 from generator.site.figures import Figures, records
 
 
@@ -269,6 +270,13 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
                ("enforcement", "regions", "industries"))
 
 
+def rates_page(site: SiteData) -> Iterable[Page]:
+    f, fig = site.package.frames, site.fig
+    page = rate_figures.rates_page(f["rates"], f["coverage"], fig.industries, fig.insurers)
+    yield Page("rates.md", "rates.md.j2", {"rates": page},
+               ("rates", "coverage", "industries", "insurers"))
+
+
 def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
     office = site.package.policy.bulletin_office
@@ -328,6 +336,7 @@ PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
     claims_page, enforcement_page, bulletin_pages, milestones_page, lookup_page, data_pages,
     updates_page,
+    rates_page,
 ]
 
 
