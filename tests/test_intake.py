@@ -196,6 +196,8 @@ def test_usage_errors_exit_2(data, tmp_path, capsys, argv, message):
         (normalise.parse_half, "2025-H2", "2025H2"),
         (normalise.parse_date, "2025年6月30日", "2025-06-30"),
         (normalise.parse_date, "2025/6/31", None),
+        (normalise.parse_year, "2026年度", "2026"),
+        (normalise.parse_year, "2026年6月", None),
     ],
 )
 def test_period_and_date_spellings(parse, text, expected):
@@ -268,3 +270,27 @@ def test_replace_periods_replaces_the_whole_period(data, tmp_path, capsys):
     assert june == ["2025-06,411721,coal,6,6,150,150,96000,400000",
                     "2025-06,411721,hazchem,12,10,250,310,180000,400000",
                     "2025-06,411721,metallurgy,4,3,75,100,54000,400000"]
+
+
+def test_rates_sheet_with_year_names_permille_and_percent(data, tmp_path, capsys):
+    source = tmp_path / "费率.csv"
+    source.write_text(
+        "年度,行业,保险公司,基准费率下限(‰),基准费率上限(‰),浮动范围下限(%),浮动范围上限(%)\n"
+        "2026年,煤矿,洪河财险,1.2‰,1.8‰,-30%,30%\n"
+        "2026,危险化学品,宿鸭湖财险,0.6,0.9,-20,20\n", encoding="utf-8")
+
+    code = main(["import", str(source), "--resource", "rates", "--data", str(data)])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    for line in [
+        "  费率.csv!A2  2026年 → 2026  (年度统一为 YYYY)",
+        "  费率.csv!B2  煤矿 → coal  (名称转为代码)",
+        "  费率.csv!C2  洪河财险 → HHCX  (名称转为代码)",
+        "  费率.csv!D2  1.2‰ → 1.2  (千分数)",
+        "  费率.csv!F2  -30% → -30  (百分数)",
+    ]:
+        assert line in out.splitlines()
+    lines = (data / "rates.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[-2:] == ["2026,coal,HHCX,1.20,1.80,-30,30",
+                          "2026,hazchem,SYCX,0.60,0.90,-20,20"]
