@@ -4,7 +4,11 @@ computes from site_small's rates.csv and coverage.csv."""
 import csv
 from pathlib import Path
 
+from openpyxl import load_workbook
 from test_pages import render_page
+
+from generator.package.load import load_package
+from generator.site import downloads
 
 SITE_SMALL = Path(__file__).resolve().parent / "fixtures" / "site_small"
 NAMES = {"coal": "煤矿", "hazchem": "危险化学品", "metallurgy": "金属冶炼"}
@@ -51,3 +55,19 @@ def test_rates_page_explains_differential_and_floating_rates(tmp_path, fixture_p
     text = render_page(tmp_path, fixture_package("site_small"), "rates.md")
     assert "**差别费率**:不同行业风险不同" in text
     assert "**浮动费率**:同一行业内" in text
+
+
+def test_rates_are_in_the_data_dictionary_and_the_downloads(tmp_path, fixture_package):
+    root = fixture_package("site_small")
+    text = render_page(tmp_path / "docs", root, "dictionary.md")
+    assert "## 费率(rates)" in text
+    assert "| base&#95;rate&#95;min | 基准费率下限(‰) | 数字 | 是 |" in text
+    assert "| employees&#95;total | 从业人员总数 | 整数 | 是 |" in text
+    package = load_package(root)
+    downloads.write_downloads(package, tmp_path / "site", tmp_path / "cache")
+    sheet = load_workbook(tmp_path / "site" / "downloads" / "rates.xlsx").active
+    assert [c.value for c in sheet[1]] == [
+        "执行年度", "行业代码", "行业名称", "保险机构代码", "保险机构名称", "基准费率下限(‰)",
+        "基准费率上限(‰)", "浮动范围下限(%)", "浮动范围上限(%)"]
+    assert [c.value for c in sheet[2]] == [
+        "2024", "coal", "煤矿", "HHCX", "洪河财产保险股份有限公司驻马店市分公司", 1.2, 1.8, -30, 30]
