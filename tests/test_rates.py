@@ -33,6 +33,7 @@ def test_rates_page_shows_the_latest_year_per_industry_and_realised_averages(
     coverage = _rows("coverage.csv")
     month = max(r["period"] for r in coverage if r["period"].startswith(year + "-"))
     assert f"备案的{year}年费率" in text
+    averages = {}
     for code, name in NAMES.items():
         filed = [r for r in rates if r["period"] == year and r["industry_code"] == code]
         rows = [r for r in coverage if r["period"] == month and r["industry_code"] == code]
@@ -41,14 +42,22 @@ def test_rates_page_shows_the_latest_year_per_industry_and_realised_averages(
         per_employee = premium / sum(int(r["employees_covered"]) for r in rows)
         low = min(float(r["base_rate_min"]) for r in filed)
         high = max(float(r["base_rate_max"]) for r in filed)
-        assert (f"| [{name}](industries/{code}.md) | {low:.2f} 至 {high:.2f} | "
-                f"{per_unit:,.0f} | {per_employee:,.0f} |") in text
+        assert (f"| {name} |{low:.2f} 至 {high:.2f} |{per_unit:,.0f} |{per_employee:,.0f} |"
+                in text)
+        averages[name] = per_employee
         section = text.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
         for r in filed:
             assert (f"| [{SHORT[r['insurer_code']]}](insurers/{r['insurer_code'].lower()}.md) | "
                     f"{float(r['base_rate_min']):.2f} | {float(r['base_rate_max']):.2f} | "
                     f"{_signed(r['float_min'])} 至 {_signed(r['float_max'])} |") in section
         assert section.count("](insurers/") == len(filed)  # earlier years are not mixed in
+    shown = {name: f"{value:,.0f}元" for name, value in averages.items()}
+    top = shown[max(averages, key=averages.get)]
+    tied = [name for name in NAMES.values() if shown[name] == top]
+    finding = (f"最高的是{tied[0]}({top})" if len(tied) == 1
+               else f"{'、'.join(tied)}并列最高,均为{top}")
+    when = f"{month[:4]}年{int(month[5:])}月"
+    assert f"{when}各行业每名从业人员平均保费:{finding}" in text
 
 
 def test_rates_page_explains_differential_and_floating_rates(tmp_path, fixture_package):

@@ -273,8 +273,9 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
 def rates_page(site: SiteData) -> Iterable[Page]:
     f, fig = site.package.frames, site.fig
     page = rate_figures.rates_page(f["rates"], f["coverage"], fig.industries, fig.insurers)
-    yield Page("rates.md", "rates.md.j2", {"rates": page},
-               ("rates", "coverage", "industries", "insurers"))
+    chart = rate_figures.premium_chart("rates-premium", page, fig.industry_colour)
+    yield Page("rates.md", "rates.md.j2", {"rates": page, "chart": chart},
+               ("rates", "coverage", "industries", "insurers"), (chart,))
 
 
 def bulletin_pages(site: SiteData) -> Iterable[Page]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from generator.site import metrics
+from generator.site import filters, metrics
+from generator.site.charts.specs import Chart, Table, _extreme
 
 REALISED = ["premium_ytd", "units_insured", "employees_covered"]
 
@@ -75,3 +76,30 @@ def rates_page(rates: pd.DataFrame, coverage: pd.DataFrame, industries: pd.DataF
             "insurers": tuple(part.drop(columns="code").to_dict("records")),
         })
     return RatesPage(year, month, tuple(found))
+
+
+def premium_chart(name: str, page: RatesPage, colour_of: dict) -> Chart:
+    """差别费率 as paid: each industry's average premium per employee covered (display order),
+    its table the comparison of industries (base rates filed, averages per unit and employee)."""
+    rows = [r for r in page.industries if r["per_employee"] == r["per_employee"]
+            and r["per_employee"] is not None]
+    names = [r["name"] for r in rows]
+    values = [float(r["per_employee"]) for r in rows]
+
+    def fmt(value: float) -> str:
+        return f"{filters.number(value)}元"
+
+    when = filters.period_zh(page.month)
+    alt = f"{when}各行业每名从业人员平均保费"
+    alt += (f":{_extreme(names, values, fmt, '最高', '个行业')},"
+            f"{_extreme(names, values, fmt, '最低', '个行业')}。") if rows else "尚无数据。"
+    data = {"labels": names, "values": values,
+            "colors": [colour_of[r["code"]] for r in rows],
+            "value_labels": [fmt(v) for v in values],
+            "percent": False, "ref": None, "xlabel": "每名从业人员平均保费(元)"}
+    headers = ("行业", "备案基准费率(‰)", "每家企业平均保费(元)", "每名从业人员平均保费(元)")
+    body = tuple((r["name"], f"{filters.number(r['base_low'], 2)} 至 "
+                  f"{filters.number(r['base_high'], 2)}", filters.number(r["per_unit"]),
+                  filters.number(r["per_employee"])) for r in page.industries)
+    return Chart(name, "hbar", data, alt, Table(headers, body),
+                 title=f"各行业每名从业人员平均保费({when})")
