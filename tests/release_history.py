@@ -9,7 +9,7 @@ from pathlib import Path
 from fixtures.cases import write_site_small
 
 JUNE = "2025-06,"
-COAL_JUNE = "2025-06,411702,coal,10,9,225,162000,400000"
+COAL_JUNE = "2025-06,411702,coal,10,9,225,250,162000,400000"
 RELEASES = [  # (subject, committer date), oldest first
     ("首批数据", "2025-05-10T09:00:00+08:00"),
     ("六月投保进展", "2025-07-05T10:00:00+08:00"),
@@ -42,7 +42,7 @@ def make_history(tmp_path: Path) -> Path:
     coverage.write_text("".join(x for x in lines if not x.startswith(JUNE)), encoding="utf-8")
     steps = [None, lambda: coverage.write_text(full, encoding="utf-8"),
              lambda: coverage.write_text(
-                 full.replace(COAL_JUNE, "2025-06,411702,coal,10,10,250,162000,400000"),
+                 full.replace(COAL_JUNE, "2025-06,411702,coal,10,10,250,250,162000,400000"),
                  encoding="utf-8")]
     for step, (subject, date) in zip(steps, RELEASES, strict=True):
         if step:

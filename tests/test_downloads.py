@@ -104,13 +104,13 @@ def test_xlsx_has_chinese_headers_with_units_and_a_name_beside_each_code(tmp_pat
     assert sheet.title == "投保进展"
     assert list(sheet.iter_rows(max_row=2, values_only=True)) == [
         ("统计月份", "单位代码", "单位名称", "行业代码", "行业名称", "应投保企业数", "已投保企业数",
-         "覆盖从业人员数", "本年累计保费(元)", "最低每人死亡伤残限额(元)"),
-        ("2025-04", "411702", "驿城区", "coal", "煤矿", 10, 6, 150, 72000, 400000),
+         "覆盖从业人员数", "从业人员总数", "本年累计保费(元)", "最低每人死亡伤残限额(元)"),
+        ("2025-04", "411702", "驿城区", "coal", "煤矿", 10, 6, 150, 250, 72000, 400000),
     ]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
-    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJ"] == [
-        10, 10, 12, 12, 12, 14, 14, 16, 18, 26]
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJK"] == [
+        10, 10, 12, 12, 12, 14, 14, 16, 14, 18, 26]
 
     claims = xlsx(out / "claims.xlsx")
     assert [c.value for c in claims[1]][:5] == [

@@ -33,27 +33,28 @@ def messy_coverage(path: Path, *, insured_first: object = 10, region_third: str 
     ws = book.active
     ws.title = "进展"
     ws["A1"] = "驻马店市安全生产责任保险投保进展统计表"
-    ws.merge_cells("A1:I1")
+    ws.merge_cells("A1:J1")
     ws["A2"] = "填报单位:市应急管理局"
     top = ["统计月份", "县区", "行业", "应投保企业数", "已投保", None,
-           "本年累计保费(万元)", "最低每人死亡伤残限额(元)", "投保率"]
+           "本年累计保费(万元)", "最低每人死亡伤残限额(元)", "投保率", "从业人员总数"]
     for col, text in enumerate(top, start=1):
         ws.cell(3, col, text)
     ws["E4"], ws["F4"] = "企业数", "覆盖从业人员数"
-    for col in "ABCDGHI":
+    for col in "ABCDGHIJ":
         ws.merge_cells(f"{col}3:{col}4")
     ws.merge_cells("E3:F3")
     rows = [
-        ["2025年6月", "驿城区", "煤矿", "１０", insured_first, "250", 17, 400000, 0.9],
-        [dt.datetime(2025, 6, 1), "411702 驿城区", "危险化学品", 20, 18, 450, 32.4, 400000, 0.9],
-        ["2025-6", "驿城区", "金属冶炼", 8, 7, 175, 12.6, 400000, 0.875],
-        ["2025/6", "西平县", "煤矿", 6, 5, 125, 9, 400000, None],
-        ["2025-06", "西平县", "危险化学品", 12, 10, 250, 18, 400000, None],
-        ["2025-06", "西平县", "金属冶炼", 4, 3, 75, 5.4, 400000, None],
-        ["2025-06", region_third, "coal", 0, 0, 0, 0, None, None],
-        ["2025-06", "经济开发区", "hazchem", 30, 27, 675, 48.6, "400,000", None],
-        ["2025-06", "经济开发区", "metallurgy", 10, 9, 225, 16.2, 400000, None],
-        ["合计", None, None, 100, 89, "2,250", 159.2, None, None],
+        ["2025年6月", "驿城区", "煤矿", "１０", insured_first, "250", 17, 400000, 0.9, 250],
+        [dt.datetime(2025, 6, 1), "411702 驿城区", "危险化学品", 20, 18, 450, 32.4, 400000, 0.9,
+         510],
+        ["2025-6", "驿城区", "金属冶炼", 8, 7, 175, 12.6, 400000, 0.875, 200],
+        ["2025/6", "西平县", "煤矿", 6, 5, 125, 9, 400000, None, 150],
+        ["2025-06", "西平县", "危险化学品", 12, 10, 250, 18, 400000, None, 310],
+        ["2025-06", "西平县", "金属冶炼", 4, 3, 75, 5.4, 400000, None, 100],
+        ["2025-06", region_third, "coal", 0, 0, 0, 0, None, None, 0],
+        ["2025-06", "经济开发区", "hazchem", 30, 27, 675, 48.6, "400,000", None, 760],
+        ["2025-06", "经济开发区", "metallurgy", 10, 9, 225, 16.2, 400000, None, 250],
+        ["合计", None, None, 100, 89, "2,250", 159.2, None, None, "2,530"],
         ["注:保费单位为万元"],
     ]
     for row in rows:
@@ -95,7 +96,8 @@ def test_messy_excel_is_converted_merged_and_reported(data, tmp_path, capsys):
     after = (data / "coverage.csv").read_text(encoding="utf-8")
     # Only the two values that really changed differ; order, style and other months are kept.
     assert after == before.replace(
-        "2025-06,411702,coal,10,9,225,162000,400000", "2025-06,411702,coal,10,10,250,170000,400000"
+        "2025-06,411702,coal,10,9,225,250,162000,400000",
+        "2025-06,411702,coal,10,10,250,250,170000,400000"
     )
 
 
@@ -154,7 +156,8 @@ def test_missing_required_column_is_a_data_problem(data, tmp_path, capsys):
     assert code == 1
     assert capsys.readouterr().err == (
         "导入失败:short.csv 第 1 行的表头缺少必填列:已投保企业数(units_insured)、"
-        "覆盖从业人员数(employees_covered)、本年累计保费(premium_ytd)。"
+        "覆盖从业人员数(employees_covered)、从业人员总数(employees_total)、"
+        "本年累计保费(premium_ytd)。"
         "请补上这些列(表头写中文名称即可)\n"
     )
 
@@ -193,6 +196,8 @@ def test_usage_errors_exit_2(data, tmp_path, capsys, argv, message):
         (normalise.parse_half, "2025-H2", "2025H2"),
         (normalise.parse_date, "2025年6月30日", "2025-06-30"),
         (normalise.parse_date, "2025/6/31", None),
+        (normalise.parse_year, "2026年度", "2026"),
+        (normalise.parse_year, "2026年6月", None),
     ],
 )
 def test_period_and_date_spellings(parse, text, expected):
@@ -220,10 +225,11 @@ def test_numbers_follow_the_decimals_the_file_already_uses():
 def county_june(path: Path) -> Path:
     """西平县 sends only its own three rows for 2025-06, one of them changed."""
     path.write_text(
-        "统计月份,县区,行业,应投保企业数,已投保企业数,覆盖从业人员数,本年累计保费,最低每人死亡伤残限额\n"
-        "2025-06,西平县,煤矿,6,6,150,96000,400000\n"
-        "2025-06,西平县,危险化学品,12,10,250,180000,400000\n"
-        "2025-06,西平县,金属冶炼,4,3,75,54000,400000\n", encoding="utf-8")
+        "统计月份,县区,行业,应投保企业数,已投保企业数,覆盖从业人员数,从业人员总数,本年累计保费,"
+        "最低每人死亡伤残限额\n"
+        "2025-06,西平县,煤矿,6,6,150,150,96000,400000\n"
+        "2025-06,西平县,危险化学品,12,10,250,310,180000,400000\n"
+        "2025-06,西平县,金属冶炼,4,3,75,100,54000,400000\n", encoding="utf-8")
     return path
 
 
@@ -261,6 +267,30 @@ def test_replace_periods_replaces_the_whole_period(data, tmp_path, capsys):
         in out.splitlines()
     june = [r for r in (data / "coverage.csv").read_text(encoding="utf-8").splitlines()
             if r.startswith("2025-06")]
-    assert june == ["2025-06,411721,coal,6,6,150,96000,400000",
-                    "2025-06,411721,hazchem,12,10,250,180000,400000",
-                    "2025-06,411721,metallurgy,4,3,75,54000,400000"]
+    assert june == ["2025-06,411721,coal,6,6,150,150,96000,400000",
+                    "2025-06,411721,hazchem,12,10,250,310,180000,400000",
+                    "2025-06,411721,metallurgy,4,3,75,100,54000,400000"]
+
+
+def test_rates_sheet_with_year_names_permille_and_percent(data, tmp_path, capsys):
+    source = tmp_path / "费率.csv"
+    source.write_text(
+        "年度,行业,保险公司,基准费率下限(‰),基准费率上限(‰),浮动范围下限(%),浮动范围上限(%)\n"
+        "2026年,煤矿,洪河财险,1.2‰,1.8‰,-30%,30%\n"
+        "2026,危险化学品,宿鸭湖财险,0.6,0.9,-20,20\n", encoding="utf-8")
+
+    code = main(["import", str(source), "--resource", "rates", "--data", str(data)])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    for line in [
+        "  费率.csv!A2  2026年 → 2026  (年度统一为 YYYY)",
+        "  费率.csv!B2  煤矿 → coal  (名称转为代码)",
+        "  费率.csv!C2  洪河财险 → HHCX  (名称转为代码)",
+        "  费率.csv!D2  1.2‰ → 1.2  (千分数)",
+        "  费率.csv!F2  -30% → -30  (百分数)",
+    ]:
+        assert line in out.splitlines()
+    lines = (data / "rates.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[-2:] == ["2026,coal,HHCX,1.20,1.80,-30,30",
+                          "2026,hazchem,SYCX,0.60,0.90,-20,20"]

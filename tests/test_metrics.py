@@ -20,6 +20,7 @@ def coverage_frame():
         "units_required": [10, 10, 10, 10, 0],
         "units_insured": [5, 7, 8, 10, 0],
         "employees_covered": [50, 70, 80, 100, 0],
+        "employees_total": [60, 80, 100, 100, 0],
         "premium_ytd": [1000.0, 2000.0, 3000.0, 4000.0, 0.0],
     })
 
@@ -40,6 +41,7 @@ def test_overall_coverage_at_latest_period():
     assert totals["coverage_rate"] == 0.9
     assert totals["units_uninsured"] == 2
     assert totals["premium_ytd"] == 7000.0
+    assert totals["employee_share"] == 0.9  # 180 of 200 employees
 
 
 def test_by_industry_flags_overdue_only_after_the_due_date():

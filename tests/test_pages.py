@@ -29,7 +29,7 @@ def test_plan_lists_every_page_once(fixture_package):
         "industries/coal.md", "industries/hazchem.md", "industries/metallurgy.md",
         "regions/411702.md", "regions/411721.md", "regions/4117kf.md",
         "insurers/index.md", "insurers/hhcx.md", "insurers/sycx.md",
-        "prevention.md", "claims.md", "enforcement.md", "bulletins/index.md",
+        "prevention.md", "claims.md", "enforcement.md", "rates.md", "bulletins/index.md",
         "bulletins/2025-06.md", "milestones.md", "lookup/index.md",
         "downloads.md", "dictionary.md", "validation.md", "about.md", "about/basis.md",
         "about/rules.md", "updates.md",

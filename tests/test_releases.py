@@ -49,6 +49,7 @@ def test_every_data_commit_is_a_release_newest_first(tmp_path):
         "coverage(投保进展)18 行,"
         "assessments(保险机构评估结果)4 行,assessment_scores(评估维度得分)12 行,"
         "prevention(事故预防服务)2 行,claims(理赔情况)4 行,enforcement(执法与整改)9 行"
+            ",rates(费率)6 行"
     )
 
 

@@ -29,7 +29,7 @@ def test_template_layout(data, tmp_path, capsys):
     ws, lists, notes = book["投保进展"], book["代码表"], book["填写说明"]
     assert [c.value for c in ws[1]] == [
         "统计月份", "单位代码", "行业代码", "应投保企业数", "已投保企业数", "覆盖从业人员数",
-        "本年累计保费(元)", "最低每人死亡伤残限额(元)",
+        "从业人员总数", "本年累计保费(元)", "最低每人死亡伤残限额(元)",
     ]
     assert ws.freeze_panes == "A2"
     assert lists.sheet_state == "hidden"
@@ -40,7 +40,7 @@ def test_template_layout(data, tmp_path, capsys):
     assert dropdowns["C2:C1001"] == "='代码表'!$B$2:$B$4"
     assert ws["A2"].number_format == "@"
     assert ws["D2"].number_format == "0"
-    assert ws["G2"].number_format == "#,##0.00"
+    assert ws["H2"].number_format == "#,##0.00"
     assert [c.value for c in notes[7]] == [
         "A", "统计月份", "period", "统计截至的月份,格式 YYYY-MM", "文字", "是",
         "格式(正则表达式):^20[0-9]{2}-(0[1-9]|1[0-2])$",
@@ -60,7 +60,7 @@ def test_filled_template_imports_without_errors(data, tmp_path, capsys):
         for industry in industries:
             required = 0 if region.startswith("4117KF") and industry.startswith("coal") else 10
             values = ["2025-07", region, industry, required, required, required * 25,
-                      required * 60000, 400000 if required else None]
+                      required * 25, required * 60000, 400000 if required else None]
             for col, value in enumerate(values, start=1):
                 ws.cell(row, col, value)
             row += 1
@@ -74,4 +74,4 @@ def test_filled_template_imports_without_errors(data, tmp_path, capsys):
     assert "  投保进展!C2  coal 煤矿 → coal  (“代码 名称”取代码)" in report
     lines = (data / "coverage.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + 36
-    assert lines[-1] == "2025-07,4117KF,metallurgy,10,10,250,600000,400000"
+    assert lines[-1] == "2025-07,4117KF,metallurgy,10,10,250,250,600000,400000"

@@ -47,6 +47,8 @@ CASES = {
     "bad_dates_order": (("assessment-dates-order", "assessments.csv", 3, "reported_date"), 1),
     "bad_insured_exceeds": (
         ("coverage-insured-exceeds-required", "coverage.csv", 2, "units_insured"), 1),
+    "bad_employees_exceed_total": (
+        ("coverage-employees-exceed-total", "coverage.csv", 2, "employees_covered"), 1),
     "bad_score_range": (("constraint-error", "assessments.csv", 3, "total_score"), 1),
     "bad_grade_band": (("assessment-grade-band", "assessments.csv", 3, "grade"), 1),
     "bad_weights_sum": (("assessment-weights-sum", "assessment_scores.csv", 7, "weight"), 1),
@@ -61,6 +63,12 @@ CASES = {
         ("enforcement-orders-exceed-found", "enforcement.csv", 2, "orders_issued"), 1),
     "bad_complied_exceeds_orders": (
         ("enforcement-complied-exceeds-orders", "enforcement.csv", 2, "orders_complied"), 1),
+    "bad_rates_base_order": (
+        ("rates-base-min-exceeds-max", "rates.csv", 2, "base_rate_min"), 1),
+    "bad_rates_float_order": (("rates-float-min-exceeds-max", "rates.csv", 2, "float_min"), 1),
+    "bad_rates_insurer": (("foreign-key", "rates.csv", 2, "insurer_code"), 1),
+    "bad_rates_industry": (("foreign-key", "rates.csv", 2, "industry_code"), 1),
+    "bad_rates_period": (("constraint-error", "rates.csv", 2, "period"), 1),
     "bad_settled_exceeds": (
         ("claims-settled-exceeds-reported", "claims.csv", 2, "claims_settled"), 1),
     "bad_rectification_missing": (
@@ -141,6 +149,16 @@ def test_human_output(capsys, fixture_package):
         "",
         "1 个错误,1 个警告",
     ]
+
+
+def test_workforce_line_names_the_cell_and_both_numbers(capsys, fixture_package):
+    code, out, _ = run(capsys, str(fixture_package("bad_employees_exceed_total")))
+    assert code == 1
+    assert (
+        "coverage.csv:2 employees_covered(覆盖从业人员数) — 错误:覆盖从业人员 9000 人,"
+        "多于从业人员总数 8741 人。请核对两个数字:从业人员总数是全部应投保企业(含尚未投保的)的"
+        "从业人员人数。 [coverage-employees-exceed-total]"
+    ) in out.splitlines()
 
 
 def test_json_output(capsys, fixture_package):

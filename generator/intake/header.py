@@ -18,6 +18,10 @@ REFERENCE_ALIASES = {
     "insurers": ["保险公司", "承保机构"],
     "assessors": ["评估单位"],
 }
+# Words staff commonly use as a column header for a field, besides its own title.
+FIELD_ALIASES = {
+    "rates": {"年度": "period", "年份": "period"},
+}
 HEADER_SCAN_ROWS = 30
 
 
@@ -66,6 +70,8 @@ def header_names(descriptor: dict, resource: dict) -> dict[str, str]:
     for label, targets in aliases.items():
         if len(targets) == 1 and label not in names:
             names[label] = targets.pop()
+    for label, name in FIELD_ALIASES.get(resource["name"], {}).items():
+        names.setdefault(normalise_label(label)[0], name)
     return names
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.package.load import resource_by_name
 
 COUNT_UNITS = "家人次件个天项户年"
+YEAR_PATTERN = "^20[0-9]{2}$"  # a year kept as text (rates.period)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ def parse_half(text: str) -> str | None:
     return f"{m.group(1)}H{half}"
 
 
+def parse_year(text: str) -> str | None:
+    """2025年, 2025年度, 2025 → 2025."""
+    m = re.fullmatch(r"(20\d\d)\s*(?:年度?)?", text)
+    return m.group(1) if m else None
+
+
 def parse_date(text: str) -> str | None:
     """2025年6月30日, 2025/6/30, 2025.6.30, 2025-6-30, 20250630 → 2025-06-30."""
     m = re.fullmatch(r"(20\d\d)\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?", text)
@@ -111,6 +118,9 @@ def parse_number(text: str) -> tuple[Decimal, list[str]] | None:
     if norm.endswith("%"):
         norm, scale = norm[:-1], Decimal("0.01")
         done.append("百分数")
+    elif norm.endswith("‰"):
+        norm, scale = norm[:-1], Decimal("0.001")
+        done.append("千分数")
     elif norm.endswith(("万元", "万")):
         norm, scale = norm.removesuffix("元").removesuffix("万"), Decimal(10000)
         done.append("数值带“万”,×10000 换算为元")
@@ -149,6 +159,8 @@ class Normaliser:
             return self.period(value, parse_quarter, "季度统一为 YYYYQn")
         if "(0[1-9]|1[0-2])" in pattern:
             return self.period(value, parse_month, "月份统一为 YYYY-MM")
+        if pattern == YEAR_PATTERN:
+            return self.period(value, parse_year, "年度统一为 YYYY")
         if pattern or f.get("constraints", {}).get("enum"):
             return self.token(value)
         return str(value).strip().replace("\r\n", "\n"), None
@@ -186,6 +198,8 @@ class Normaliser:
             number, reasons = parsed
             if "百分数" in reasons and is_percent_field(f):
                 number *= 100
+            if "千分数" in reasons and is_permille_field(f):
+                number *= 1000
         if unit in {"万元", "万"} and is_yuan_field(f):
             number *= 10000
             reasons.append("表头单位为万元,×10000 换算为元")
@@ -220,6 +234,11 @@ class Normaliser:
 
 def is_yuan_field(f: dict) -> bool:
     return "单位:元" in f.get("description", "")
+
+
+def is_permille_field(f: dict) -> bool:
+    """Fields kept in ‰ (rates): 1.2‰ there means 1.2."""
+    return "‰" in f.get("title", "")
 
 
 def is_percent_field(f: dict) -> bool:

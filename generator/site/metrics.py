@@ -15,7 +15,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from generator.package.policy import Policy
 
-COVERAGE_SUMS = ["units_required", "units_insured", "employees_covered", "premium_ytd"]
+COVERAGE_SUMS = ["units_required", "units_insured", "employees_covered", "employees_total",
+                 "premium_ytd"]
 FILLED = COVERAGE_SUMS + ["units_uninsured"]
 
 
@@ -44,9 +45,11 @@ def as_of_date(coverage: pd.DataFrame) -> dt.date:
 def overall_coverage(coverage: pd.DataFrame, period: str) -> dict:
     """Totals and the coverage rate of the whole city for one month."""
     rows = coverage[coverage["period"] == period]
-    totals = {c: float(rows[c].sum()) for c in COVERAGE_SUMS}
+    totals = {c: float(rows[c].sum()) for c in COVERAGE_SUMS if c in rows}  # older versions
     totals["coverage_rate"] = rate(totals["units_insured"], totals["units_required"])
     totals["units_uninsured"] = totals["units_required"] - totals["units_insured"]
+    totals["employee_share"] = rate(totals.get("employees_covered", 0.0),
+                                    totals.get("employees_total", 0.0))
     return totals
 
 
@@ -64,10 +67,12 @@ def split(sums: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def with_rates(sums: pd.DataFrame) -> pd.DataFrame:
-    """`sums` (from `coverage_sums`, one key) with coverage_rate and units_uninsured added."""
+    """`sums` (from `coverage_sums`, one key) with coverage_rate, units_uninsured and the share
+    of the workforce covered (`employee_share`) added."""
     sums = sums.copy()
     sums["coverage_rate"] = rate(sums["units_insured"], sums["units_required"])
     sums["units_uninsured"] = sums["units_required"] - sums["units_insured"]
+    sums["employee_share"] = rate(sums["employees_covered"], sums["employees_total"])
     return sums
 
 

@@ -22,6 +22,7 @@ from generator.errors import ConfigurationError
 from generator.history import releases
 from generator.package.load import POLICY, Package
 from generator.site import bulletins, charts, filters, meanings, metrics, roster
+from generator.site import rates as rate_figures
 from generator.site.figures import Figures, records
 from generator.site.publisher import Publisher
 
@@ -279,6 +280,14 @@ def enforcement_page(site: SiteData) -> Iterable[Page]:
                ("enforcement", "regions", "industries"))
 
 
+def rates_page(site: SiteData) -> Iterable[Page]:
+    f, fig = site.package.frames, site.fig
+    page = rate_figures.rates_page(f["rates"], f["coverage"], fig.industries, fig.insurers)
+    chart = rate_figures.premium_chart("rates-premium", page, fig.industry_colour)
+    yield Page("rates.md", "rates.md.j2", {"rates": page, "chart": chart},
+               ("rates", "coverage", "industries", "insurers"), (chart,))
+
+
 def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
     office = site.pub.issuer
@@ -359,7 +368,7 @@ def updates_page(site: SiteData) -> Iterable[Page]:
 PAGE_BUILDERS: list[Callable[[SiteData], Iterable[Page]]] = [
     home, coverage, industry_pages, region_pages, assessment_pages, prevention_page,
     claims_page, enforcement_page, bulletin_pages, milestones_page, lookup_page, data_pages,
-    about_pages, updates_page,
+    about_pages, updates_page, rates_page,
 ]
 
 

@@ -27,6 +27,7 @@ from .coverage import coverage_cells, coverage_table
 from .enforcement import enforcement_table
 from .enterprises import enterprises_table
 from .market import Market, assessment_tables, claims_table, prevention_table
+from .rates import rates_table
 from .reference import (
     assessors_table,
     industries_table,
@@ -56,6 +57,7 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         premium_by_year=monthly.reshape(len(insured), -1, 12).sum(axis=(0, 2)),
     )
     assessments, scores, delivered = assessment_tables(market, scale.n_assessors, policy)
+    claims = claims_table(market)
     return {
         "regions": regions,
         "industries": industries_table(scale, policy),
@@ -67,8 +69,9 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         "assessments": assessments,
         "assessment_scores": scores,
         "prevention": prevention_table(market, delivered, policy),
-        "claims": claims_table(market),
+        "claims": claims,
         "enforcement": enforcement_table(scale.name, coverage),
+        "rates": rates_table(scale.name, claims),
     }
 
 

@@ -129,6 +129,7 @@ def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: P
     monthly = monthly.astype(np.int64)  # cents
     ytd = monthly.reshape(n, -1, 12).cumsum(axis=2).reshape(n, months)
 
+    total = workforce(scale, required, insured, employees, staff)
     limits = death_limits(rng, cells, month_names, policy)
     if scale.name == "city":
         limits = lower_city_limits(limits, cells, month_names)
@@ -144,10 +145,24 @@ def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: P
         "units_required": required.T.ravel()[mask],
         "units_insured": flat_insured,
         "employees_covered": employees.T.ravel()[mask],
+        "employees_total": total.T.ravel()[mask],
         "premium_ytd": yuan(ytd.T.ravel()[mask]),
         "min_death_limit": pd.arrays.IntegerArray(limits.T.ravel()[mask], flat_insured == 0),
     })
     return frame, insured, monthly
+
+
+def workforce(scale: Scale, required: np.ndarray, insured: np.ndarray, employees: np.ndarray,
+              staff: np.ndarray) -> np.ndarray:
+    """从业人员总数 of the units required to insure (cells × months): the employees covered, the
+    staff of the units still uninsured, and in some cells a few employees the policies leave out.
+    Drawn from a generator of its own, so the other columns stay as they were."""
+    rng = rng_for(f"workforce-{scale.name}")
+    n, months = required.shape
+    left_out = np.where(rng.random(n) < 0.3, rng.uniform(0.005, 0.03, n), 0.0)
+    uninsured = (required - insured) * staff[:, None] * rng.normal(1, 0.02, (n, months))
+    total = employees + np.rint(np.maximum(uninsured, 0) + employees * left_out[:, None])
+    return total.astype(np.int64)
 
 
 def lower_city_limits(limits: np.ndarray, cells: Cells, month_names: list[str]) -> np.ndarray:

@@ -7,6 +7,7 @@ from generator.validate.rules import (  # noqa: F401  (importing a module regist
     enforcement,
     enterprises,
     prevention,
+    rates,
     references,
     text,
 )

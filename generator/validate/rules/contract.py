@@ -36,6 +36,7 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "coverage": (("period", "region_code", "industry_code"), {
         "period": "string", "region_code": "string", "industry_code": "string",
         "units_required": "integer", "units_insured": "integer", "employees_covered": "integer",
+        "employees_total": "integer",
         "premium_ytd": "number", "min_death_limit": "number"}),
     "assessments": (("round", "insurer_code"), {
         "round": "string", "insurer_code": "string", "assessor_code": "string",
@@ -62,6 +63,10 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "orders_issued": "integer", "orders_complied": "integer", "penalty_cases": "integer",
         "penalty_amount": "number", "units_refusing_service": "integer",
         "hazards_overdue": "integer"}),
+    "rates": (("period", "industry_code", "insurer_code"), {
+        "period": "string", "industry_code": "string", "insurer_code": "string",
+        "base_rate_min": "number", "base_rate_max": "number", "float_min": "number",
+        "float_max": "number"}),
 }
 
 SOURCE = "本项目数据约定:网站读取的数据包结构"
@@ -77,7 +82,7 @@ declare("descriptor-text-missing", "error", "描述文件缺少中文名称或�
         f"{DESCRIPTOR} 中{{where}} 缺少{{label}},网站的数据字典要显示它。" + RESTORE,
         "{where}: {key} is missing")
 declare("descriptor-resource-missing", "error", "描述文件缺少资源", SOURCE,
-        "datapackage.json 必须列出网站读取的每一个资源(12 张表)。", "file",
+        f"datapackage.json 必须列出网站读取的每一个资源({len(NEEDED)} 张表)。", "file",
         f"{DESCRIPTOR} 缺少资源 {{name}},网站要读取这张表。" + RESTORE,
         "the descriptor lacks resource {name}")
 declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,

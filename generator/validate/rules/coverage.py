@@ -27,6 +27,21 @@ def insured_exceeds_required(frames, policy):
 
 
 @business(
+    "coverage-employees-exceed-total", "error", "覆盖从业人员数不能大于从业人员总数",
+    f"{PLAN} 四、任务分工(五)(投保安责险并覆盖全体从业人员)",
+    "同一月份、单位、行业的覆盖从业人员数不能多于应投保企业的从业人员总数。",
+    "覆盖从业人员 {employees_covered} 人,多于从业人员总数 {employees_total} 人。请核对两个数字:"
+    "从业人员总数是全部应投保企业(含尚未投保的)的从业人员人数。",
+    "employees covered {employees_covered} exceed the workforce {employees_total}",
+)
+def employees_exceed_total(frames, policy):
+    coverage = frame_with(frames, "coverage", "employees_covered", "employees_total")
+    if coverage is not None:
+        rows = coverage[coverage["employees_covered"] > coverage["employees_total"]]
+        yield Hits("coverage", "employees_covered", rows[["employees_covered", "employees_total"]])
+
+
+@business(
     "coverage-premium-decreasing", "error", "本年累计保费不能减少",
     "数据包表结构:本年累计保费为当年 1 月至该月的累计数",
     "同一单位、行业在同一年内,后一个月的本年累计保费不能少于前一个月。",

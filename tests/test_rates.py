@@ -1,0 +1,82 @@
+"""The 费率 page: filed rates and the realised average premiums equal what this test reads and
+computes from site_small's rates.csv and coverage.csv."""
+
+import csv
+from pathlib import Path
+
+from openpyxl import load_workbook
+from test_pages import render_page
+
+from generator.package.load import load_package
+from generator.site import downloads
+
+SITE_SMALL = Path(__file__).resolve().parent / "fixtures" / "site_small"
+NAMES = {"coal": "煤矿", "hazchem": "危险化学品", "metallurgy": "金属冶炼"}
+SHORT = {"HHCX": "洪河财险", "SYCX": "宿鸭湖财险"}
+
+
+def _rows(name: str) -> list[dict]:
+    with open(SITE_SMALL / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _signed(value: str) -> str:
+    number = float(value)
+    return f"+{abs(number):g}%" if number > 0 else f"−{abs(number):g}%"
+
+
+def test_rates_page_shows_the_latest_year_per_industry_and_realised_averages(
+        tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "rates.md")
+    rates = _rows("rates.csv")
+    year = max(r["period"] for r in rates)
+    coverage = _rows("coverage.csv")
+    month = max(r["period"] for r in coverage if r["period"].startswith(year + "-"))
+    assert f"备案的{year}年费率" in text
+    averages = {}
+    for code, name in NAMES.items():
+        filed = [r for r in rates if r["period"] == year and r["industry_code"] == code]
+        rows = [r for r in coverage if r["period"] == month and r["industry_code"] == code]
+        premium = sum(float(r["premium_ytd"]) for r in rows)
+        per_unit = premium / sum(int(r["units_insured"]) for r in rows)
+        per_employee = premium / sum(int(r["employees_covered"]) for r in rows)
+        low = min(float(r["base_rate_min"]) for r in filed)
+        high = max(float(r["base_rate_max"]) for r in filed)
+        assert (f"| {name} |{low:.2f} 至 {high:.2f} |{per_unit:,.0f} |{per_employee:,.0f} |"
+                in text)
+        averages[name] = per_employee
+        section = text.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
+        for r in filed:
+            assert (f"| [{SHORT[r['insurer_code']]}](insurers/{r['insurer_code'].lower()}.md) | "
+                    f"{float(r['base_rate_min']):.2f} | {float(r['base_rate_max']):.2f} | "
+                    f"{_signed(r['float_min'])} 至 {_signed(r['float_max'])} |") in section
+        assert section.count("](insurers/") == len(filed)  # earlier years are not mixed in
+    shown = {name: f"{value:,.0f}元" for name, value in averages.items()}
+    top = shown[max(averages, key=averages.get)]
+    tied = [name for name in NAMES.values() if shown[name] == top]
+    finding = (f"最高的是{tied[0]}({top})" if len(tied) == 1
+               else f"{'、'.join(tied)}并列最高,均为{top}")
+    when = f"{month[:4]}年{int(month[5:])}月"
+    assert f"{when}各行业每名从业人员平均保费:{finding}" in text
+
+
+def test_rates_page_explains_differential_and_floating_rates(tmp_path, fixture_package):
+    text = render_page(tmp_path, fixture_package("site_small"), "rates.md")
+    assert "**差别费率**:不同行业风险不同" in text
+    assert "**浮动费率**:同一行业内" in text
+
+
+def test_rates_are_in_the_data_dictionary_and_the_downloads(tmp_path, fixture_package):
+    root = fixture_package("site_small")
+    text = render_page(tmp_path / "docs", root, "dictionary.md")
+    assert "## 费率(rates)" in text
+    assert "| base&#95;rate&#95;min | 基准费率下限(‰) | 数字 | 是 |" in text
+    assert "| employees&#95;total | 从业人员总数 | 整数 | 是 |" in text
+    package = load_package(root)
+    downloads.write_downloads(package, tmp_path / "site", tmp_path / "cache")
+    sheet = load_workbook(tmp_path / "site" / "downloads" / "rates.xlsx").active
+    assert [c.value for c in sheet[1]] == [
+        "执行年度", "行业代码", "行业名称", "保险机构代码", "保险机构名称", "基准费率下限(‰)",
+        "基准费率上限(‰)", "浮动范围下限(%)", "浮动范围上限(%)"]
+    assert [c.value for c in sheet[2]] == [
+        "2024", "coal", "煤矿", "HHCX", "洪河财产保险股份有限公司驻马店市分公司", 1.2, 1.8, -30, 30]
