@@ -1,9 +1,10 @@
 """Who publishes the site: the publisher configuration (`publisher.yaml` in the data folder).
 
-It names the 主办单位, 承办单位, office contact, 网站标识码 and record numbers every footer shows,
-the issuing office the feed is signed by, and the site's public URL (absolute feed links,
-canonical links, sitemap). Another city replaces this file with its data. A data folder without
-one (a test or benchmark package) uses the repository's `data/publisher.yaml`.
+It names the city, the 主办单位, 承办单位, office contact, 网站标识码 and record numbers every
+footer shows, the issuing office the feed is signed by, the city's plan (实施方案) the rules cite,
+and the site's public URL (absolute feed links, canonical links, sitemap). Another city replaces
+this file with its data. A data folder without one (a test or benchmark package) uses the
+repository's `data/publisher.yaml`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ KEYS = {
     "icp": "ICP 备案号",
     "police": "公安机关备案号",
 }
+# The title of the city's plan (实施方案) that the rules' sources cite, when the file gives none.
+PLAN = "实施方案"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Publisher:
     icp: str
     police: str
     illustrative: bool = False
+    plan: str = PLAN  # the city's plan, as the rules' sources cite it (`plan` in the file)
     # Full name (a page title: an industry, a county, an insurer's short name, or any term) →
     # the short names people search for; the site search finds the page by any of them.
     search_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -77,9 +81,12 @@ def parse(raw: object, name: str = FILE) -> Publisher:
     illustrative = raw.get("illustrative", False)
     if not isinstance(illustrative, bool):
         raise ConfigurationError(f"{name} 的 illustrative 应为 true 或 false")
+    plan = raw.get("plan", PLAN)
+    if not isinstance(plan, str) or not plan.strip():
+        raise ConfigurationError(f"{name} 的 plan(实施方案名称)应为文字")
     values = {key: raw[key].strip() for key in KEYS}
     values["site_url"] = url.geturl().rstrip("/") + "/"
-    return Publisher(**values, illustrative=illustrative,
+    return Publisher(**values, illustrative=illustrative, plan=plan.strip(),
                      search_aliases=_aliases(raw.get("search_aliases"), name))
 
 
