@@ -42,13 +42,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """列出全部校验规则:编号、级别、名称和依据。 List every rule with severity and source."""
-    from generator.validate.report import SEVERITY_ZH
-    from generator.validate.rules.catalog import RULES
+    """列出全部校验规则:编号、级别、名称和依据。 List every rule with severity and source.
 
-    width = max(len(rule.id) for rule in RULES)
+    依据中的实施方案名称取自数据目录的 publisher.yaml(plan.title)。
+    The plan the sources cite is named by the data folder's publisher.yaml (`plan.title`).
+    """
+    from generator.site import publisher
+    from generator.validate.report import SEVERITY_ZH
+    from generator.validate.rules.catalog import cited
+
+    plan = publisher.load(folder(args, "data"), Project.find(args.project).data).plan_title
+    rules = cited(plan)
+    width = max(len(rule.id) for rule in rules)
     print(f"{'编号 id':<{width}}  级别  名称 — 依据")
-    for rule in RULES:
+    for rule in rules:
         print(f"{rule.id:<{width}}  {SEVERITY_ZH[rule.severity]}  {rule.title} — {rule.source}")
     return 0
 
@@ -144,7 +151,7 @@ def _resource_names(root: Path) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="azx",
-        description="驻马店市安责险信息公开网站生成工具 (publisher for 安责险 disclosure data)",
+        description="安责险信息公开网站生成工具 (publisher for 安责险 disclosure data)",
     )
     parser.add_argument("--version", action="version", version=f"azx {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -171,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["human", "json", "github"], default="human",
                    help="输出格式:human 按文件分组(默认),json,github(GitHub 注释)")
 
-    add("rules", cmd_rules)
+    add("rules", cmd_rules, data)
 
     p = add("build", cmd_build, data, work)
     p.add_argument("--site-dir", metavar="DIR", help="输出目录(默认项目的 site/)")

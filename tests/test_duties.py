@@ -94,7 +94,7 @@ def test_a_duty_whose_page_is_not_in_the_site_stops_the_build_with_exit_2(
     data, site = tmp_path / "data", tmp_path / "site"
     shutil.copytree(fixture_package("site_small"), data)
     raw = bundled()
-    raw["plan"]["duties"][0]["page"] = "rates.md"
+    raw["plan"]["duties"][0]["page"] = "no-such-page.md"
     (data / "publisher.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
                                          encoding="utf-8")
     code = cli.main(["build", "--data", str(data), "--site-dir", str(site),
@@ -102,7 +102,7 @@ def test_a_duty_whose_page_is_not_in_the_site_stops_the_build_with_exit_2(
     out, err = capsys.readouterr()
     assert code == 2
     assert err == ("azx build: publisher.yaml 的 plan.duties 中“高危行业领域全覆盖”的页面 "
-                   f"'rates.md' 不是本站的页面;{site}/ 保持不变。\n")
+                   f"'no-such-page.md' 不是本站的页面;{site}/ 保持不变。\n")
     assert not site.exists()
 
 

@@ -121,7 +121,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     from generator.package.load import load_package
     from generator.site import charts, downloads, pages, render, roster
     from generator.site.figures import compute
-    from generator.validate.rules.catalog import RULES
+    from generator.validate.rules.catalog import cited
 
     docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
     done = Progress(9)
@@ -134,7 +134,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         # 2. compute: every figure of every page (pure functions, no I/O)
         figures = compute(package)
         updated = last_updated(data_root, figures.as_of)
-        site_data = pages.SiteData(package, [], list(RULES), figures=figures,
+        site_data = pages.SiteData(package, [], cited(publisher.plan_title), figures=figures,
                                    about=project.hand_written("about.md"), publisher=publisher)
         site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
         done(f"计算指标:数据截至 {figures.period}")
@@ -169,7 +169,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     # 6. render: Markdown pages from the templates, plus the stylesheets
     site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
     render.render(planned, {c.name: c for c in drawn}, docs_dir, updated, package,
-                 cache_dir / "templates", publisher.search_aliases)
+                 cache_dir / "templates", publisher.search_aliases, publisher.city)
     shutil.copytree(ASSETS, docs_dir / "assets")
     releases.write_feed(site_data.releases, docs_dir, package.descriptor, publisher.site_url,
                         publisher.issuer, issues=pages.issues(planned))

@@ -207,7 +207,9 @@ def lookup_page(site: SiteData) -> Iterable[Page]:
     policy = site.package.policy
     context = {"as_of": site.fig.period, "units": len(shown),
                "masked": bool(policy.mask_uscc_prefixes or policy.mask_name_suffixes),
-               "industries": records(site.fig.industries)}
+               "industries": records(site.fig.industries),
+               # the search box's hint: the start of a code of this city's roster
+               "example": str(shown["uscc"].iloc[0])[:8] if len(shown) and "uscc" in shown else ""}
     yield Page(roster.PAGE, "lookup.md.j2", context, (roster.RESOURCE, "industries"))
 
 

@@ -1,10 +1,10 @@
 """Who publishes the site: the publisher configuration (`publisher.yaml` in the data folder).
 
-It names the 主办单位, 承办单位, office contact, 网站标识码 and record numbers every footer shows,
-the issuing office the feed and the periodic bulletins are signed by, the plan and its duties
-(`duties`), and the site's public URL (absolute feed links, canonical links, sitemap). Another
-city replaces this file with its data. A data folder without one (a test or benchmark package)
-uses the repository's `data/publisher.yaml`.
+It names the city, the 主办单位, 承办单位, office contact, 网站标识码 and record numbers every
+footer shows, the issuing office the feed and the periodic bulletins are signed by, the plan
+(实施方案) the rules cite and the duties it sets (`plan`), and the site's public URL (absolute feed
+links, canonical links, sitemap). Another city replaces this file with its data. A data folder
+without one (a test or benchmark package) uses the repository's `data/publisher.yaml`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ KEYS = {
     "icp": "ICP 备案号",
     "police": "公安机关备案号",
 }
+# The title of the city's plan (实施方案) that the rules' sources cite, when the file gives none.
+PLAN = "实施方案"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class Publisher:
     search_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the plan the city follows and the duties it sets (说明 → 政策依据); None when not given
     plan: duties.Plan | None = None
+
+    @property
+    def plan_title(self) -> str:
+        """The plan's title as the rules' sources cite it; a generic one when none is configured."""
+        return self.plan.title if self.plan else PLAN
 
     def as_dict(self) -> dict:
         return asdict(self)

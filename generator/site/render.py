@@ -21,6 +21,7 @@ from generator.site import charts, filters
 from generator.site.pages import Page
 
 TEMPLATES = Path(__file__).parent / "templates"
+CITY = "本市"  # the city's name when none is given (a page rendered alone, in a test)
 
 
 def output_depth(path: str) -> int:
@@ -75,11 +76,12 @@ def source_files(package: Package, sources: Iterable[str]) -> list[str]:
 def render(pages: list[Page], drawn: dict[str, charts.Chart], docs_dir: Path,
            updated: Callable[[list[str]], dt.date], package: Package,
            cache_dir: Path | None = None,
-           aliases: dict[str, tuple[str, ...]] | None = None) -> list[Path]:
+           aliases: dict[str, tuple[str, ...]] | None = None, city: str = CITY) -> list[Path]:
     """Write every page under `docs_dir`; only files whose text changed are rewritten.
 
     `cache_dir` keeps the compiled templates between builds (see `environment`). `aliases`
-    (page title → short names, from the publisher file) are written on the entity pages.
+    (page title → short names) are written on the entity pages; `city` is the city's name every
+    template may use. Both come from the publisher file.
     """
     env = environment(cache_dir)
     written = []
@@ -92,6 +94,7 @@ def render(pages: list[Page], drawn: dict[str, charts.Chart], docs_dir: Path,
             illustrative=package.illustrative,
             updated=updated(source_files(package, page.sources)),
             aliases=aliases or {},
+            city=city,
         )
         text = env.get_template(page.template).render(context)
         check_front_matter(page.path, text)

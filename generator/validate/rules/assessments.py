@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.validate.rules.base import Hits, business
+from generator.validate.rules.base import PLAN, Hits, business
 from generator.validate.rules.frames import frame_with
 
-PLAN = "驻马店市推进安全生产责任保险实施方案(第三方评估并向社会公示)"
+SOURCE = f"{PLAN}(第三方评估并向社会公示)"
 TOLERANCE = 0.05 + 1e-9  # rounding of scores typed with one decimal (float error allowed)
 
 
@@ -39,7 +39,7 @@ def grade_band(frames, policy):
 
 
 @business(
-    "assessment-rectification-missing", "error", "不合格缺少整改期限", PLAN,
+    "assessment-rectification-missing", "error", "不合格缺少整改期限", SOURCE,
     "等级为最低一档(不合格)时必须填写整改期限。",
     "等级为“{grade}”,必须填写整改期限(格式 YYYY-MM-DD)。",
     "grade {grade} needs a rectification due date",
@@ -53,7 +53,7 @@ def rectification_missing(frames, policy):
 
 
 @business(
-    "assessment-dates-order", "error", "评估、通报、公示日期顺序不对", PLAN,
+    "assessment-dates-order", "error", "评估、通报、公示日期顺序不对", SOURCE,
     "评估完成日期 ≤ 通报日期 ≤ 公示日期。",
     "日期顺序不对:评估完成 {assessed_date}、通报 {reported_date}、公示 {published_date};"
     "应为评估完成 ≤ 通报 ≤ 公示。请核对{wrong}。",
@@ -97,7 +97,7 @@ def _score_groups(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 @business(
-    "assessment-weights-sum", "error", "维度权重之和不等于 100", PLAN,
+    "assessment-weights-sum", "error", "维度权重之和不等于 100", SOURCE,
     "同一轮次同一保险机构各评估维度的权重之和必须为 100(允许 0.05 的舍入误差)。",
     "{round} {insurer_code} 各维度权重之和为 {weight_sum},应为 100。"
     "请核对本机构本轮次各维度的权重。",
@@ -114,7 +114,7 @@ def weights_sum(frames, policy):
 
 
 @business(
-    "assessment-weighted-total", "error", "总分与维度得分加权和不符", PLAN,
+    "assessment-weighted-total", "error", "总分与维度得分加权和不符", SOURCE,
     "总分必须等于各维度得分按权重的加权和(允许 0.05 的舍入误差)。",
     "总分 {total_score} 与各维度得分的加权和 {weighted} 不一致(见 assessment_scores.csv)。"
     "请核对总分或维度得分。",

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 STAGES = ("file", "schema", "business")
+# Stands in a rule's source for the title of the city's plan (实施方案), which the publisher file
+# names (`plan`); `Rule.cite` fills it in, so no city is written into a rule.
+PLAN = "{plan}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class Rule:
     # further (Chinese, English) templates of a file or schema rule, by the case they describe
     variants: dict[str, tuple[str, str]] = field(default_factory=dict, hash=False,
                                                  compare=False)
+
+    def cite(self, plan: str) -> str:
+        """The source with the plan's title `plan` in place of `PLAN`."""
+        return self.source.replace(PLAN, plan)
 
     def render(self, values: dict, variant: str = "") -> tuple[str, str]:
         """The Chinese and English messages (of `variant`, if given) filled with `values`."""

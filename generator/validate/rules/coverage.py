@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.validate.rules.base import Hits, business
+from generator.validate.rules.base import PLAN, Hits, business
 from generator.validate.rules.frames import frame_with
-
-PLAN = "驻马店市推进安全生产责任保险实施方案"
 
 
 @business(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.validate.rules.base import Hits, business
-from generator.validate.rules.coverage import PLAN, period_start
+from generator.validate.rules.base import PLAN, Hits, business
+from generator.validate.rules.coverage import period_start
 from generator.validate.rules.frames import frame_with
 
 CELL = ["region_code", "industry_code"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.validate.rules.base import Hits, business
+from generator.validate.rules.base import PLAN, Hits, business
 from generator.validate.rules.frames import frame_with
 
-PLAN = "驻马店市推进安全生产责任保险实施方案 二、基本原则(四)费率浮动,杠杆调节"
+SOURCE = f"{PLAN} 二、基本原则(四)费率浮动,杠杆调节"
 
 
 def _ordered(low: str, high: str):
@@ -19,14 +19,14 @@ def _ordered(low: str, high: str):
 
 
 business(
-    "rates-base-min-exceeds-max", "error", "基准费率下限不能大于上限", PLAN,
+    "rates-base-min-exceeds-max", "error", "基准费率下限不能大于上限", SOURCE,
     "同一年度、行业、保险机构备案的基准费率下限不能大于基准费率上限。",
     "基准费率下限 {base_rate_min}‰ 大于上限 {base_rate_max}‰。请核对两个数字是否填反。",
     "base rate minimum {base_rate_min} exceeds the maximum {base_rate_max}",
 )(_ordered("base_rate_min", "base_rate_max"))
 
 business(
-    "rates-float-min-exceeds-max", "error", "浮动范围下限不能大于上限", PLAN,
+    "rates-float-min-exceeds-max", "error", "浮动范围下限不能大于上限", SOURCE,
     "同一年度、行业、保险机构备案的浮动范围下限(下浮用负数)不能大于浮动范围上限。",
     "浮动范围下限 {float_min}% 大于上限 {float_max}%。请核对:下浮用负数表示,如 -30 表示最多"
     "下浮 30%。",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.package import uscc
-from generator.validate.rules.base import Hits, business
+from generator.validate.rules.base import PLAN, Hits, business
 from generator.validate.rules.frames import frame_with
 
 
@@ -30,7 +30,7 @@ def uscc_check(frames, policy):
 
 @business(
     "milestone-dates-order", "error", "步骤开始日期晚于完成时限",
-    "驻马店市推进安全生产责任保险实施方案 五、实施步骤",
+    f"{PLAN} 五、实施步骤",
     "每个实施步骤的开始日期不能晚于完成时限。",
     "开始日期 {start_date} 晚于完成时限 {due_date}。请核对两个日期。",
     "start {start_date} is after the due date {due_date}",
