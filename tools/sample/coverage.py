@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -18,6 +18,7 @@ from .common import (
     CITY_PRESENCE,
     CITY_SHORT,
     INDUSTRIES,
+    LAST_YEAR,
     Scale,
     labels,
     month_index,
@@ -33,7 +34,10 @@ class Cells:
     regions: np.ndarray
     industries: np.ndarray  # positions in INDUSTRIES
     start: np.ndarray  # first month index with a row
-    due: np.ndarray  # month index from which coverage is full
+    due: np.ndarray  # month index of the policy's due date
+    full: np.ndarray  # month index from which coverage is full (after `due` for a late cell)
+    at_due: np.ndarray  # coverage rate reached at the due month (1 for a cell on time)
+    laggard: np.ndarray  # a cell named in CITY_LATE
     cap: np.ndarray  # highest coverage rate ever reached
 
 
@@ -55,13 +59,33 @@ def coverage_cells(scale: Scale, regions: pd.DataFrame, policy: Policy) -> Cells
     late = {cell: month_index(first_year, date.fromisoformat(m + "-01")) for cell, m in
             (CITY_LATE.items() if city else [])}
     short = CITY_SHORT if city else {}
+    due = np.array([due_month[b] for b in batch])
+    full, at_due = catching_up(scale, due)
+    for n, pair in enumerate(pairs):
+        if pair in late:  # the named laggards: low at the due date, full only in their month
+            full[n], at_due[n] = late[pair], min(at_due[n], 0.86)
     return Cells(
         regions=np.array([r for r, _ in pairs], dtype=object),
         industries=np.array([position[i] for _, i in pairs]),
         start=np.array([extension_start if b == "拓展" else 0 for b in batch]),
-        due=np.array([late.get(p, due_month[b]) for p, b in zip(pairs, batch, strict=True)]),
+        due=due, full=full, at_due=at_due, laggard=np.array([p in late for p in pairs]),
         cap=np.array([short.get(p, 1.0) for p in pairs]),
     )
+
+
+def catching_up(scale: Scale, due: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each cell, the month its coverage becomes full and its rate at the due month: about a
+    third on time, the others between 80% and 99.5% at the due date, catching up 1 to 9 months
+    later (never after September of the last year, so only the named laggards stay short)."""
+    rng = rng_for(f"coverage-spread-{scale.name}")
+    n = len(due)
+    on_time = rng.random(n) < 0.35
+    at_due = np.where(on_time, 1.0, 0.80 + 0.195 * rng.beta(1.6, 1.0, n))
+    lag = np.minimum(1 + rng.geometric(0.3, n), 9)
+    last_catch_up = (LAST_YEAR - scale.first_year) * 12 + 8  # September of the last year
+    latest = np.maximum(due + 1, last_catch_up)  # a cell due later catches up after the data
+    full = np.where(on_time, due, np.minimum(due + lag, latest))
+    return full.astype(np.int64), at_due
 
 
 def industry_ranges(cells: Cells, attribute: str) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +100,8 @@ def draw_between(rng: np.random.Generator, low: np.ndarray, high: np.ndarray) ->
 
 
 def coverage_rates(rng: np.random.Generator, scale: Scale, cells: Cells, months: int) -> np.ndarray:
-    """Coverage rate of each cell and month: rising from a start level to 1 at the due month."""
+    """Coverage rate of each cell and month: rising from a start level to its level at the due
+    month, then (for a late cell) on to 1 in the month it catches up."""
     n = len(cells.regions)
     first_batch = np.array([INDUSTRIES[i].batch == "首批" for i in cells.industries])
     if scale.name == "city":
@@ -85,10 +110,14 @@ def coverage_rates(rng: np.random.Generator, scale: Scale, cells: Cells, months:
         r0 = np.where(first_batch, rng.uniform(0.15, 0.35, n), rng.uniform(0.05, 0.15, n))
     power = rng.uniform(0.7, 1.4, n)
     t = np.arange(months)[None, :]
+    at_due = cells.at_due[:, None]
     progress = np.clip((t - cells.start[:, None]) / (cells.due - cells.start)[:, None], 0, 1)
-    rates = r0[:, None] + (1 - r0[:, None]) * progress ** power[:, None]
-    rates = np.maximum.accumulate(rates + rng.normal(0, 0.015, (n, months)), axis=1)
-    rates = np.where(t >= cells.due[:, None], 1.0, np.clip(rates, 0, 1))
+    rates = r0[:, None] + (at_due - r0[:, None]) * progress ** power[:, None]
+    late = np.clip((t - cells.due[:, None]) / np.maximum(cells.full - cells.due, 1)[:, None], 0, 1)
+    rates = rates + (1 - at_due) * late
+    noise = rng.normal(0, 0.015, (n, months)) * (t < cells.due[:, None])
+    rates = np.maximum.accumulate(rates + noise, axis=1)
+    rates = np.where(t >= cells.full[:, None], 1.0, np.clip(rates, 0, 0.999))
     return np.minimum(rates, cells.cap[:, None])
 
 
@@ -116,8 +145,9 @@ def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: P
     years_in = np.clip(t - cells.start[:, None], 0, None) / 12
     required = np.maximum(1, np.rint(base[:, None] * (1 + growth[:, None] * years_in)))
     required = required.astype(np.int64)
+    cells = small_on_time(cells, required)
     rates = coverage_rates(rng, scale, cells, months)
-    insured = np.where(active, np.floor(rates * required), 0).astype(np.int64)
+    insured = np.where(active, insured_units(rates, required), 0).astype(np.int64)
 
     staff = draw_between(rng, *industry_ranges(cells, "staff"))
     employees = np.rint(insured * staff[:, None] * rng.normal(1, 0.02, (n, months)))
@@ -150,6 +180,22 @@ def coverage_table(scale: Scale, cells: Cells, month_names: list[str], policy: P
         "min_death_limit": pd.arrays.IntegerArray(limits.T.ravel()[mask], flat_insured == 0),
     })
     return frame, insured, monthly
+
+
+def small_on_time(cells: Cells, required: np.ndarray) -> Cells:
+    """Cells with fewer than 5 units at the due month are on time unless named late: 1 of 2
+    coal mines would read as 50%, far outside the 80–100% the others spread over."""
+    at = required[np.arange(len(required)), np.minimum(cells.due, required.shape[1] - 1)]
+    small = (at < 5) & ~cells.laggard
+    return replace(cells, full=np.where(small, cells.due, cells.full),
+                   at_due=np.where(small, 1.0, cells.at_due))
+
+
+def insured_units(rates: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """Units insured at each rate: at least the rate's share (so a cell at 80% of 6 units shows
+    5, not 4), but all of them only where the rate is full."""
+    insured = np.ceil(np.round(rates * required, 6))
+    return np.where(rates >= 1, required, np.minimum(insured, required - 1))
 
 
 def workforce(scale: Scale, required: np.ndarray, insured: np.ndarray, employees: np.ndarray,

@@ -109,6 +109,13 @@ def half_year_units(market: Market, round_name: str) -> float:
     return float(market.units_by_month[first: first + 6].mean())
 
 
+def delivery_tenths(delivered: int, contracted: int) -> int:
+    """The delivery rate in tenths of a percent as the site shows it: halves rounded up, and
+    never 100.0 while short (the site's `percent` filter)."""
+    scaled = (int(delivered) * 2000 + int(contracted)) // (2 * int(contracted))
+    return min(scaled, 999) if delivered < contracted else scaled
+
+
 def assessment_tables(market: Market, n_assessors: int, policy: Policy):
     """The assessments and their dimension scores; also services delivered per round × insurer."""
     rng = rng_for(f"assessments-{market.scale.name}")
@@ -131,7 +138,7 @@ def assessment_tables(market: Market, n_assessors: int, policy: Policy):
         assessed, reported, published = round_dates(rng, round_name, n)
         for i, code in enumerate(market.insurers["code"]):
             failed = policy.failing(grades[i])
-            rate = tenths([delivered[i] * 1000 // contracted[i]])[0]
+            rate = tenths([delivery_tenths(delivered[i], contracted[i])])[0]
             rows.append((
                 round_name, code, assessor_codes[(i + r) % n_assessors], assessed[i].isoformat(),
                 reported[i].isoformat(), published[i].isoformat(), contracted[i], delivered[i],
