@@ -64,7 +64,7 @@ def test_home_opens_with_one_verdict_sentence_per_batch(tmp_path):
                 f"实现全覆盖,{'、'.join(still)}。")
     text = render_page(tmp_path, DATA, "index.md")
     assert "\n" + expected + "\n" in text
-    assert "烟花爆竹(96.9%)" in expected and "渔业生产(96.8%)" in expected
+    assert on_time and missed and later and still  # the illustrative data shows every case
     # the extension batch is due on the last day of the data: that day is still on time
     trade = next(r for r in industries if r["batch"] == "拓展")
     insured, required = sums[(trade["code"], "2025-12")]
@@ -96,14 +96,34 @@ def test_home_county_table_for_the_assessment(tmp_path):
         assert row in text
 
 
+def _first_full(sums: dict, key: tuple[str, ...], after: str) -> str | None:
+    """The first month after `after` whose cell(s) `key` are fully insured."""
+    months = sorted(p for (*k, p), (i, q) in sums.items() if tuple(k) == key and p > after
+                    and i >= q)
+    return months[0] if months else None
+
+
 def test_industry_table_shows_the_deadline_verdict_not_the_latest_month(tmp_path):
+    sums = _sums(("industry_code",))
+    latest = max(p for *_, p in sums)
+    industries = {r["code"]: r for r in _rows("industries")}
     text = render_page(tmp_path, DATA, "industries/index.md")
-    assert ("| [烟花爆竹](fireworks.md) | 首批 | 市应急管理局 | 2024年12月31日 | 32 | 32 | 100.0% "
-            "| 96.9% | 逾期实现(2025年3月) |") in text
-    assert "| [煤矿](coal_mine.md) | 首批 | 市应急管理局 | 2024年12月31日 | 8 | 8 | 100.0% " \
-           "| 100.0% | 按期实现 |" in text
+    seen = set()
+    for code in ("coal_mine", "fireworks", "fishery"):
+        r = industries[code]
+        due = r["due_date"][:7]
+        at_due, now = sums[(code, due)], sums[(code, latest)]
+        late = _first_full(sums, (code,), due)
+        status = "按期实现" if at_due[0] >= at_due[1] else f"逾期实现({_month(late)})"
+        seen.add(status[:2])
+        assert (f"| [{r['name']}]({code}.md) | {r['batch']} | {r['lead_department']} | "
+                f"2024年12月31日 | {now[1]:,} | {now[0]:,} | {_pct(*now)} | {_pct(*at_due)} | "
+                f"{status} |") in text
+    assert seen == {"按期", "逾期"}
+    insured, required = sums[("fishery", "2024-12")]
     page = render_page(tmp_path, DATA, "industries/fishery.md")
-    assert "| 截止日期完成情况 | 逾期实现(2025年6月) |\n| 截止日覆盖率 | 96.8% |" in page
+    assert (f"| 截止日期完成情况 | 逾期实现({_month(_first_full(sums, ('fishery',), '2024-12'))}) |"
+            f"\n| 截止日覆盖率 | {_pct(insured, required)} |") in page
 
 
 def _verdict(periods: dict, due: str, latest: str) -> dict:
@@ -150,5 +170,12 @@ def test_region_page_gives_each_industry_its_deadline_verdict(tmp_path):
     text = render_page(tmp_path, DATA, "regions/411724.md")
     assert (f"| [交通运输](../industries/transport.md) | 2024年12月31日 | "
             f"{_pct(insured, required)} | — | {now_required - now_insured} | 未按期实现 |") in text
-    assert ("| [工贸行业](../industries/industrial_trade.md) | 2025年12月31日 | 100.0% | "
-            "2025年12月 | 0 | 按期实现 |") in text
+    insured, required = sums[("411724", "industrial_trade", "2025-12")]
+    assert insured < required  # due on the last day of the data and not met: missed
+    assert (f"| [工贸行业](../industries/industrial_trade.md) | 2025年12月31日 | "
+            f"{_pct(insured, required)} | — | {required - insured} | 未按期实现 |") in text
+    insured, required = sums[("411724", "fishery", "2024-12")]
+    late = _first_full(sums, ("411724", "fishery"), "2024-12")
+    assert insured < required and late
+    assert (f"| [渔业生产](../industries/fishery.md) | 2024年12月31日 | {_pct(insured, required)} "
+            f"| {_month(late)} | 0 | 逾期实现({_month(late)}) |") in text
