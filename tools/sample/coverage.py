@@ -81,7 +81,7 @@ def catching_up(scale: Scale, due: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(due)
     on_time = rng.random(n) < 0.35
     at_due = np.where(on_time, 1.0, 0.80 + 0.195 * rng.beta(1.6, 1.0, n))
-    lag = np.minimum(1 + rng.geometric(0.3, n), 9)
+    lag = np.minimum(rng.geometric(0.4, n), 9)
     last_catch_up = (LAST_YEAR - scale.first_year) * 12 + 8  # September of the last year
     latest = np.maximum(due + 1, last_catch_up)  # a cell due later catches up after the data
     full = np.where(on_time, due, np.minimum(due + lag, latest))
