@@ -10,15 +10,23 @@ import json
 import socket
 
 import pytest
-from fixtures.cases import BASE_WARNINGS
+from fixtures.cases import BASE_WARNINGS, reduced
 from fixtures.cases import CASES as PACKAGES
 
 from generator import cli
 
+
+def _base_services() -> tuple[str, str]:
+    """(delivered, contracted) of the base's first assessment, the one short of its contract."""
+    row = reduced("assessments.csv").decode("utf-8").splitlines()[1].split(",")
+    return row[7], row[6]
+
+
+DELIVERED, CONTRACTED = _base_services()
 BASE_WARNING_LINES = [
     "== assessments.csv ==",
-    "assessments.csv:2 services_delivered(实际提供服务次数) — 警告:实际提供服务 671 次,"
-    "少于合同约定的 1105 次。 [assessment-services-short]",
+    f"assessments.csv:2 services_delivered(实际提供服务次数) — 警告:实际提供服务 {DELIVERED} 次,"
+    f"少于合同约定的 {CONTRACTED} 次。 [assessment-services-short]",
     "",
 ]
 
@@ -188,7 +196,8 @@ def test_github_output(capsys, monkeypatch, fixture_package):
     assert code == 1
     assert out == (
         "::warning file=bad_unknown_code/assessments.csv,line=2,col=8,"
-        "title=assessment-services-short::实际提供服务 671 次,少于合同约定的 1105 次。\n"
+        f"title=assessment-services-short::实际提供服务 {DELIVERED} 次,少于合同约定的 "
+        f"{CONTRACTED} 次。\n"
         "::error file=bad_unknown_code/coverage.csv,line=4,col=2,"
         "title=foreign-key::单位代码(region_code)“411799”在报送单位(regions)中不存在。"
         "请核对代码,或先在报送单位表中添加。\n"
