@@ -6,7 +6,7 @@ from fixtures.cases import DATA, write_site_small
 from release_history import git, make_history, month_figures
 
 from generator.cli import main
-from generator.history import changes
+from generator.history import changes, words
 from generator.package.load import read_descriptor
 
 
@@ -61,8 +61,8 @@ def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
     last = git(data, "log", "-1", "--format=%h", "HEAD~1")
     coverage = data / "coverage.csv"
     text = coverage.read_text(encoding="utf-8")
-    coverage.write_text(text.replace("2025-04,4117A3,transport,134,134,", "2025-04,4117A3,transport,135,134,"),
-                        encoding="utf-8")
+    coverage.write_text(text.replace("2025-04,4117A3,transport,134,134,",
+                                     "2025-04,4117A3,transport,135,134,"), encoding="utf-8")
     (data / "policy.yaml").write_text("# 改动\n" + (DATA / "policy.yaml").read_text("utf-8"),
                                       encoding="utf-8")
 
@@ -124,7 +124,7 @@ def without(files: dict[str, str | None], name: str, start: str) -> dict[str, st
 def title_and_lines(old, new) -> tuple[str, list[str]]:
     descriptor = read_descriptor(DATA)
     diff = changes.diff_snapshots(descriptor, old, new)
-    return changes.release_title(diff, descriptor), changes.diff_lines(diff, descriptor)
+    return words.release_title(diff, descriptor), words.diff_lines(diff, descriptor)
 
 
 def test_a_release_that_adds_a_month_is_titled_by_the_month():
