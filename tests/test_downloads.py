@@ -136,7 +136,8 @@ def test_xlsx_has_chinese_headers_with_units_and_a_name_beside_each_code(tmp_pat
     assert [c.value for c in claims[2]][:5] == [
         claim["period"], claim["insurer_code"], names[claim["insurer_code"]],
         claim["industry_code"], names[claim["industry_code"]]]
-    assert claims.column_dimensions["C"].width == 42  # the longest insurer name, plus 2
+    longest = max(len(names[r["insurer_code"]]) for r in rows(package.root, "claims"))
+    assert claims.column_dimensions["C"].width == 2 * longest + 2  # CJK: two columns a character
     scores = xlsx(out / "assessment_scores.xlsx")  # insurer_code without a foreign key of its own
     assert [c.value for c in scores[1]][:3] == ["评估轮次", "保险机构代码", "保险机构名称"]
     assessments = xlsx(out / "assessments.xlsx")

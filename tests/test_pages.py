@@ -156,7 +156,8 @@ def test_home_names_the_industries_still_short_of_full_coverage(tmp_path, fixtur
     assert uninsured.data["value_labels"] == [f"{short}家"]
     text = render_page(tmp_path, root, "index.md")
     assert (f"- [交通运输](industries/transport.md):{short} 家未投保,"
-            f"覆盖率 {100 * insured / required:.1f}%,全覆盖截止日期 2024年12月31日 **已过**\n") in text
+            f"覆盖率 {100 * insured / required:.1f}%,"
+            "全覆盖截止日期 2024年12月31日 **已过**\n") in text
     assert "- [危险化学品]" not in text
 
 
@@ -165,7 +166,8 @@ def test_chart_leaving_out_a_region_says_why(fixture_package):
                     if p.path == "industries/hazardous_chemicals.md")
     regions = industry.charts[1]
     assert [row[0] for row in regions.table.rows] == ["正阳县"]
-    assert regions.alt.endswith("驻马店市城乡一体化示范区没有危险化学品行业的应投保企业,未列入图表。")
+    assert regions.alt.endswith(
+        "驻马店市城乡一体化示范区没有危险化学品行业的应投保企业,未列入图表。")
 
 
 def test_trend_alt_names_the_due_dates_once(fixture_package):
