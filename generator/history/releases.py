@@ -117,7 +117,7 @@ _DIFF_CODE = ("generator.history.changes", "generator.history.words", "generator
 
 
 def _cache_path(cache_dir: Path | None, key: str) -> Path | None:
-    return cache_dir / f"{key}.pickle" if cache_dir else None
+    return cache.use(cache_dir / f"{key}.pickle" if cache_dir else None)
 
 
 # ---------------------------------------------------------------- Atom
