@@ -103,9 +103,8 @@ def prune(root: Path) -> int:
                 continue
             if entry.is_dir() and not entry.is_symlink():
                 doomed = entry.with_name(f".{entry.name}.pruned")
-                if doomed != entry:
-                    shutil.rmtree(doomed, ignore_errors=True)
-                    os.replace(entry, doomed)
+                shutil.rmtree(doomed, ignore_errors=True)
+                os.replace(entry, doomed)
                 shutil.rmtree(doomed)
             else:
                 entry.unlink()
