@@ -99,6 +99,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
 def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
                   inputs: str | None, fresh_work_dir: bool,
                   publisher: publishers.Publisher) -> int:
+    cache.begin()
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config)
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
@@ -179,6 +180,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     key = tree_key(docs_dir, project.config, publisher)
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
+        cache.prune(cache_dir)
         done(f"网站内容没有变化,保留现有 {site_dir}/")
         print(f"完成:{site_dir}/ 已是最新,用时 {done.total():.1f} 秒。")
         return 0
@@ -198,6 +200,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     # 9. swap: the new site replaces the old one in one rename
     site.swap_into_place(staging, site_dir)
     uptodate.remember(work_dir, site_dir, key, inputs)
+    cache.prune(cache_dir)  # only now: a failed build keeps every entry
     html_pages = sum(1 for name in built["files"] if name.endswith(".html"))
     done(f"替换 {site_dir}/")
     print(f"完成:{html_pages} 个网页,用时 {done.total():.1f} 秒。")
@@ -218,7 +221,7 @@ class Helper:
         self.data_root, self.config, self.validation_seconds = data_root, config, 0.0
         self.process = self.conn = None
         self.key = validation_key(data_root)
-        self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
+        self.cached = cache.use(cache_dir / f"{self.key}.pickle" if self.key else None)
         self.report = cache.load(self.cached)
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator import cache
 from generator.package.load import Package
 
 RESOURCE = "enterprises"
@@ -142,7 +143,8 @@ def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] |
     text = shown.assign(**{c: shown[c].dt.strftime("%Y-%m-%d") for c in shown.columns
                            if pd.api.types.is_datetime64_any_dtype(shown[c])})
     data = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    path = cache_dir / f"published-{RESOURCE}-{hashlib.sha256(data).hexdigest()[:16]}.csv"
+    name = f"published-{RESOURCE}-{hashlib.sha256(data).hexdigest()[:16]}.csv"
+    path = cache.use(cache_dir / name)
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

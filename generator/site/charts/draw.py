@@ -246,7 +246,7 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = [key(c) for c in charts]
     unique = dict(zip(keys, charts, strict=True))
-    missing = [k for k in sorted(unique) if not (cache_dir / f"{k}.svg").is_file()]
+    missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(unique[k].kind, unique[k].data) for k in missing]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
