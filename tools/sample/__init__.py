@@ -34,6 +34,7 @@ from .reference import (
     milestones_table,
     regions_table,
 )
+from .supervision import commitments_table, supervision_table
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CSV_CHUNK_ROWS = 200_000  # rows turned into Python values at a time, to bound memory
@@ -56,6 +57,7 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         premium_by_year=monthly.reshape(len(insured), -1, 12).sum(axis=(0, 2)),
     )
     assessments, scores, delivered = assessment_tables(market, scale.n_assessors, policy)
+    claims = claims_table(market)
     return {
         "regions": regions,
         "industries": industries_table(scale, policy),
@@ -67,8 +69,10 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         "assessments": assessments,
         "assessment_scores": scores,
         "prevention": prevention_table(market, delivered, policy),
-        "claims": claims_table(market),
+        "claims": claims,
         "enforcement": enforcement_table(scale.name, coverage),
+        "insurer_supervision": supervision_table(scale.name, claims),
+        "commitments": commitments_table(scale.name, claims, scale.first_year),
     }
 
 

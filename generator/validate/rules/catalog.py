@@ -8,6 +8,7 @@ from generator.validate.rules import (  # noqa: F401  (importing a module regist
     enterprises,
     prevention,
     references,
+    supervision,
     text,
 )
 from generator.validate.rules.base import REGISTRY, STAGES, Rule

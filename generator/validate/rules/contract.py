@@ -62,6 +62,15 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "orders_issued": "integer", "orders_complied": "integer", "penalty_cases": "integer",
         "penalty_amount": "number", "units_refusing_service": "integer",
         "hazards_overdue": "integer"}),
+    "insurer_supervision": (("period", "insurer_code"), {
+        "period": "string", "insurer_code": "string", "violations_found": "integer",
+        "violations_corrected": "integer", "penalty_cases": "integer",
+        "penalty_amount": "number", "services_undelivered": "integer",
+        "services_remedied": "integer"}),
+    "commitments": (("insurer_code", "industry_code"), {
+        "insurer_code": "string", "industry_code": "string", "service_items": "string",
+        "visits_per_year": "integer", "decide_days": "integer", "pay_days": "integer",
+        "advance_threshold": "number", "published_date": "date"}),
 }
 
 SOURCE = "本工具读取的数据包结构(generator/rules/contract.py)"
@@ -77,7 +86,7 @@ declare("descriptor-text-missing", "error", "描述文件缺少中文名称或�
         f"{DESCRIPTOR} 中{{where}} 缺少{{label}},网站的数据字典要显示它。" + RESTORE,
         "{where}: {key} is missing")
 declare("descriptor-resource-missing", "error", "描述文件缺少资源", SOURCE,
-        "datapackage.json 必须列出网站读取的每一个资源(12 张表)。", "file",
+        f"datapackage.json 必须列出网站读取的每一个资源({len(NEEDED)} 张表)。", "file",
         f"{DESCRIPTOR} 缺少资源 {{name}},网站要读取这张表。" + RESTORE,
         "the descriptor lacks resource {name}")
 declare("descriptor-field-missing", "error", "描述文件缺少字段", SOURCE,
