@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.history import releases
 from generator.package.load import POLICY, Package
-from generator.site import bulletins, charts, filters, metrics, roster
+from generator.site import bulletins, charts, filters, metrics, promises, roster
 from generator.site.figures import Figures, records
 
 
@@ -237,10 +237,22 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
         losses = fig.loss_ratios[fig.loss_ratios["insurer_code"] == code]
         context = {"fig": summary, "insurer": insurer, "history": records(history),
                    "figures": figures, "assessors": assessors, "prevention": records(prevention),
-                   "losses": records(losses)}
+                   "losses": records(losses), **_promises(site, code)}
         yield Page(f"insurers/{code.lower()}.md", "insurer.md.j2", context,
-                   ("assessments", "assessment_scores", "insurers", "prevention", "claims"),
+                   ("assessments", "assessment_scores", "insurers", "prevention", "claims",
+                    "commitments", "insurer_supervision"),
                    tuple(figures))
+
+
+def _promises(site: SiteData, code: str) -> dict:
+    """The insurer page's commitments, promised against delivered, and supervision records."""
+    fig, f = site.fig, site.package.frames
+    supervision = promises.supervision_of(f["insurer_supervision"], code)
+    return {"commitments": records(promises.commitments_of(f["commitments"], fig.industries,
+                                                           code)),
+            "promised": promises.comparison(f, fig.industries, code, fig.claims_year),
+            "supervision": supervision,
+            "supervision_total": promises.supervision_totals(supervision)}
 
 
 def prevention_page(site: SiteData) -> Iterable[Page]:
