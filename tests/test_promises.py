@@ -102,3 +102,16 @@ def test_insurer_page_shows_the_supervision_figures(tmp_path, fixture_package, i
             f"{total['violations_corrected']} 个;行政处罚 {total['penalty_cases']} 件,罚款 "
             f"{fine:.2f} 万元;未按合同提供事故预防服务 {total['services_undelivered']} 家,"
             f"已补正 {total['services_remedied']} 家。") in text
+
+
+def test_bulletin_states_the_quarters_supervision_figures(tmp_path):
+    data = Path(__file__).resolve().parents[1] / "data"
+    text = render_page(tmp_path, data, "bulletins/2025-06.md")
+    with open(data / "insurer_supervision.csv", encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["period"] == "2025Q2"]
+    s = {c: sum(int(r[c]) for r in rows) for c in COUNTS + SERVICES}
+    fine = sum(float(r["penalty_amount"]) for r in rows) / 10_000
+    assert (f"金融监管部门本季度检查发现保险机构安责险业务违规问题 {s['violations_found']} 个、"
+            f"已整改 {s['violations_corrected']} 个,行政处罚 {s['penalty_cases']} 件、罚款 "
+            f"{fine:,.2f} 万元;发现未按合同提供事故预防服务 {s['services_undelivered']} 家、"
+            f"已补正 {s['services_remedied']} 家。") in text

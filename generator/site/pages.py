@@ -285,7 +285,7 @@ def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
     office = site.package.policy.bulletin_office
     sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
-               "insurers")
+               "insurers", "insurer_supervision")
     yield Page("bulletins/index.md", "bulletins.md.j2",
                {"bulletins": issued[::-1], "office": office}, sources)
     for b in issued:

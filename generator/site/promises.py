@@ -106,8 +106,15 @@ def supervision_of(supervision: pd.DataFrame, insurer: str) -> tuple[dict, ...]:
     return records(mine.sort_values("period", ascending=False))
 
 
+SUPERVISION_SUMS = ["violations_found", "violations_corrected", "penalty_cases", "penalty_amount",
+                    "services_undelivered", "services_remedied"]
+
+
 def supervision_totals(rows: tuple[dict, ...]) -> dict:
     """Sums of the insurer's supervision rows (every quarter)."""
-    keys = ("violations_found", "violations_corrected", "penalty_cases", "penalty_amount",
-            "services_undelivered", "services_remedied")
-    return {k: sum(float(r[k]) for r in rows) for k in keys}
+    return {k: sum(float(r[k]) for r in rows) for k in SUPERVISION_SUMS}
+
+
+def supervision_by_period(supervision: pd.DataFrame) -> pd.DataFrame:
+    """SUPERVISION_SUMS of all insurers per quarter, as floats (the bulletin's paragraph)."""
+    return supervision.groupby("period", sort=True)[SUPERVISION_SUMS].sum().astype("float64")
