@@ -48,7 +48,8 @@ def test_every_data_commit_is_a_release_newest_first(tmp_path):
         "enterprises(应投保企业名单)100 行,assessors(第三方评估机构)1 行,milestones(工作进度)3 行,"
         "coverage(投保进展)18 行,"
         "assessments(保险机构评估结果)4 行,assessment_scores(评估维度得分)12 行,"
-        "prevention(事故预防服务)2 行,claims(理赔情况)4 行,enforcement(执法与整改)9 行"
+        "prevention(事故预防服务)2 行,claims(理赔情况)4 行,enforcement(执法与整改)9 行,"
+        "insurer_supervision(保险机构监管)4 行,commitments(保险机构公开承诺)3 行"
     )
 
 
