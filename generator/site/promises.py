@@ -79,7 +79,7 @@ def comparison(frames: dict, industries: pd.DataFrame, insurer: str, claims_year
         last = assessed.sort_values("round").iloc[-1]
         contracted = int(last["services_contracted"])
         rows.append(_row(f"合同约定服务次数({period_zh(last['round'])}评估)",
-                         f"{contracted} 次", float(last["services_delivered"]), 0,
+                         f"{contracted:,} 次", float(last["services_delivered"]), 0,
                          contracted, None))
     prevention = frames["prevention"][frames["prevention"]["insurer_code"] == insurer]
     if len(mine) and len(prevention):
