@@ -18,6 +18,10 @@ REFERENCE_ALIASES = {
     "insurers": ["保险公司", "承保机构"],
     "assessors": ["评估单位"],
 }
+# One column some lists use for two fields: a date range, split into its start and end.
+RANGE_ALIASES = {
+    ("policy_start", "policy_end"): ["保险起止日期", "保险起止期", "保险起止时间", "保险期间"],
+}
 HEADER_SCAN_ROWS = 30
 
 
@@ -29,6 +33,7 @@ class Column:
     header: str  # the header text as written
     field: str
     unit: str | None
+    end: str | None = None  # a date range column: `field` is its start, `end` its end
 
     @property
     def letter(self) -> str:
@@ -66,6 +71,9 @@ def header_names(descriptor: dict, resource: dict) -> dict[str, str]:
     for label, targets in aliases.items():
         if len(targets) == 1 and label not in names:
             names[label] = targets.pop()
+    for (start, end), labels in RANGE_ALIASES.items():
+        if {start, end} <= {f["name"] for f in fields}:
+            names.update({normalise_label(label)[0]: f"{start}..{end}" for label in labels})
     return names
 
 
@@ -86,9 +94,10 @@ def match_columns(grid: Grid, top: int, depth: int, names: dict[str, str]):
         for text in candidates:
             label, unit = normalise_label(text)
             name = names.get(label)
-            if name and name not in seen:
-                columns.append(Column(c, text, name, unit))
-                seen.add(name)
+            start, _, end = (name or "").partition("..")
+            if name and not {start, end} & seen:
+                columns.append(Column(c, text, start, unit, end or None))
+                seen.update({start, end} - {""})
                 break
         else:
             if texts:
