@@ -101,13 +101,17 @@ def test_lookup_sizes_and_the_package_without_the_roster(bench, tmp_path):
              "code-B.json": b"[2]", "name-4e00-4e01.json": b"[" + b'"ab",' * 300 + b'"ab"]'}
     for name, data in files.items():
         (folder / name).write_bytes(data)
+    (tmp_path / "site" / "assets").mkdir()
+    (tmp_path / "site" / "assets" / "lookup.js").write_bytes(b"x" * 40)
+    files["lookup.js"] = b"x" * 40
     sizes = bench.lookup_sizes(tmp_path / "site")
     gz = {name: len(bench.gzip.compress(data, 6, mtime=0)) for name, data in files.items()}
     assert sizes == {
         "code_shards": 2, "name_shards": 1,
         "index": [19, gz["index.json"]], "code": [1003, gz["code-A.json"]],
-        "name": [1506, gz["name-4e00-4e01.json"]],
-        "one_lookup": gz["index.json"] + max(gz["code-A.json"], gz["name-4e00-4e01.json"])}
+        "name": [1506, gz["name-4e00-4e01.json"]], "script": [40, gz["lookup.js"]],
+        "one_lookup": gz["lookup.js"] + gz["index.json"]
+        + max(gz["code-A.json"], gz["name-4e00-4e01.json"])}
 
     package = tmp_path / "data"
     package.mkdir()
@@ -128,7 +132,7 @@ def with_roster(result: dict, full: float, full_without: float, one_lookup: int)
     times["full"] = {"seconds": full, "cpu": full / 2, "rss": 1}
     result["lookup"] = {"code_shards": 31, "name_shards": 480, "index": [9000, 3000],
                         "code": [400_000, 60_000], "name": [200_000, 40_000],
-                        "one_lookup": one_lookup}
+                        "script": [12_000, 4_000], "one_lookup": one_lookup}
     return result
 
 
@@ -147,6 +151,6 @@ def test_roster_growth_and_lookup_bytes_are_printed_and_judged(bench):
     assert table[-2:] == [
         "growth from the roster: full build +11% (CPU +11%); cold build +11% (CPU +11%)",
         "lookup: index 9,000 B (gzip 3,000); 31 code shards, largest 400,000 B (gzip 60,000); "
-        "480 name shards, largest 200,000 B (gzip 40,000); one lookup transfers at most "
-        "63,000 B gzip",
+        "480 name shards, largest 200,000 B (gzip 40,000); lookup.js 12,000 B (gzip 4,000); "
+        "one lookup transfers at most 63,000 B gzip",
     ]
