@@ -102,10 +102,11 @@ def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str
     by_code: dict[str, list] = {}
     by_piece: dict[str, list] = {}
     width = 1 if len(records) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
-    for record in records:
-        by_code.setdefault(record[0][-width:], []).append(record)
+    for record in records:  # each record serialised once, for every shard it is in
+        text = _json(record)
+        by_code.setdefault(record[0][-width:], []).append(text)
         for piece in _pieces(record[1] or ""):
-            by_piece.setdefault(piece, []).append(record)
+            by_piece.setdefault(piece, []).append(text)
     index = {
         "as_of": as_of,
         "limit": NAME_SHARD_LIMIT,
@@ -116,8 +117,8 @@ def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str
         "pieces": {p: len(found) for p, found in sorted(by_piece.items())},
     }
     files = {f"{FOLDER}/index.json": _json(index)}
-    files |= {f"{FOLDER}/code-{char}.json": _json(found) for char, found in by_code.items()}
-    files |= {f"{FOLDER}/name-{piece_key(piece)}.json": _json(found)
+    files |= {f"{FOLDER}/code-{char}.json": _array(found) for char, found in by_code.items()}
+    files |= {f"{FOLDER}/name-{piece_key(piece)}.json": _array(found)
               for piece, found in by_piece.items() if len(found) <= NAME_SHARD_LIMIT}
     return files
 
@@ -129,6 +130,11 @@ def piece_key(piece: str) -> str:
 
 def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _array(items: list[bytes]) -> bytes:
+    """A JSON array of already serialised items: the bytes `_json` gives for the list."""
+    return b"[" + b",".join(items) + b"]"
 
 
 def uninsured(roster: pd.DataFrame | None, industry_names: dict) -> dict[str, list[dict]]:
