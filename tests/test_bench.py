@@ -92,3 +92,65 @@ def test_table_names_every_figure(bench):
                   "azx build, full", "azx build, no change", "peak RSS", "site:",
                   "bytes per page"):
         assert label in text
+
+
+def test_lookup_sizes_and_the_package_without_the_roster(bench, tmp_path):
+    folder = tmp_path / "site" / "lookup" / "data"
+    folder.mkdir(parents=True)
+    files = {"index.json": b'{"as_of":"2025-12"}', "code-A.json": b"[" + b"1," * 500 + b"1]",
+             "code-B.json": b"[2]", "name-4e00-4e01.json": b"[" + b'"ab",' * 300 + b'"ab"]'}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (tmp_path / "site" / "assets").mkdir()
+    (tmp_path / "site" / "assets" / "lookup.js").write_bytes(b"x" * 40)
+    files["lookup.js"] = b"x" * 40
+    sizes = bench.lookup_sizes(tmp_path / "site")
+    gz = {name: len(bench.gzip.compress(data, 6, mtime=0)) for name, data in files.items()}
+    assert sizes == {
+        "code_shards": 2, "name_shards": 1,
+        "index": [19, gz["index.json"]], "code": [1003, gz["code-A.json"]],
+        "name": [1506, gz["name-4e00-4e01.json"]], "script": [40, gz["lookup.js"]],
+        "one_lookup": gz["lookup.js"] + gz["index.json"]
+        + max(gz["code-A.json"], gz["name-4e00-4e01.json"])}
+
+    package = tmp_path / "data"
+    package.mkdir()
+    (package / "datapackage.json").write_text(
+        '{"resources": [{"name": "enterprises", "path": "enterprises.csv"}, '
+        '{"name": "t", "path": "t.csv"}]}', encoding="utf-8")
+    (package / "enterprises.csv").write_text("uscc\n1\n", encoding="utf-8")
+    (package / "t.csv").write_text("a\n1\n", encoding="utf-8")
+    plain = bench.without_roster(package, tmp_path / "work")
+    assert sorted(p.name for p in plain.iterdir()) == ["datapackage.json", "t.csv"]
+    assert bench.count_rows(plain) == {"t": 1}
+
+
+def with_roster(result: dict, full: float, full_without: float, one_lookup: int) -> dict:
+    times = result["times"]
+    times["full_no_roster"] = {"seconds": full_without, "cpu": full_without / 2, "rss": 1}
+    times["cold_no_roster"] = {"seconds": full_without * 2, "cpu": full_without * 2, "rss": 1}
+    times["full"] = {"seconds": full, "cpu": full / 2, "rss": 1}
+    result["lookup"] = {"code_shards": 31, "name_shards": 480, "index": [9000, 3000],
+                        "code": [400_000, 60_000], "name": [200_000, 40_000],
+                        "script": [12_000, 4_000], "one_lookup": one_lookup}
+    return result
+
+
+def test_roster_growth_and_lookup_bytes_are_printed_and_judged(bench):
+    city = with_roster(result("city", 10, 8, 1, 2.1, 2.0, 2**28, 50, 50 * 40_000),
+                       10, 9, 63_000)
+    province = with_roster(result("province", 100, 60, 2, 30, 29, 2**30, 250, 250 * 90_000),
+                           130, 100, 400_000)
+    lines = bench.targets({"city": city, "province": province})
+    assert lines[-3:] == [
+        "city one lookup ≤ 150 KB compressed: 61.5 KB — PASS",
+        "province build growth from the roster ≤ 20%: +30% (CPU +30%) — FAIL",
+        "province one lookup ≤ 300 KB compressed: 390.6 KB — FAIL",
+    ]
+    table = bench.table(city)
+    assert table[-2:] == [
+        "growth from the roster: full build +11% (CPU +11%); cold build +11% (CPU +11%)",
+        "lookup: index 9,000 B (gzip 3,000); 31 code shards, largest 400,000 B (gzip 60,000); "
+        "480 name shards, largest 200,000 B (gzip 40,000); lookup.js 12,000 B (gzip 4,000); "
+        "one lookup transfers at most 63,000 B gzip",
+    ]

@@ -293,3 +293,99 @@ def test_rates_sheet_with_year_names_permille_and_percent(data, tmp_path, capsys
     lines = (data / "rates.csv").read_text(encoding="utf-8").splitlines()
     assert lines[-2:] == ["2026,fireworks,CZCX,1.20,1.80,-30,30",
                           "2026,hazardous_chemicals,RHCX,0.60,0.90,-20,20"]
+
+
+ROSTER_HEADER = ["统一社会信用代码", "企业名称", "所属县区", "行业", "应投保起始月份", "是否投保",
+                 "承保机构", "保险起止日期", "最近核查月份"]
+
+
+def roster_sheet(path: Path, periods: list[str], data: Path) -> Path:
+    """The first rows of the fixture's roster as a department lists them: one column for the
+    policy period, written in `periods`."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "名单"
+    ws.append(ROSTER_HEADER)
+    rows = merge.read_table(data / "enterprises.csv")[1]
+    for row, period in zip(rows, periods, strict=False):
+        ws.append([row["uscc"], row["name"], row["region_code"], row["industry_code"],
+                   row["required_since"], row["insured"], row["insurer_code"], period,
+                   row["last_checked"]])
+    book.save(path)
+    return path
+
+
+def test_one_policy_period_column_is_split_into_start_and_end(data, tmp_path, capsys):
+    source = roster_sheet(tmp_path / "名单.xlsx", [
+        "2024-07-01至2025-06-30", "2024.8.1-2025.7.31", "2024年9月1日至2025年9月30日"], data)
+    before = (data / "enterprises.csv").read_text(encoding="utf-8").splitlines()
+
+    code = main(["import", str(source), "--resource", "enterprises", "--data", str(data)])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    lines = out.splitlines()
+    assert "  H 列「保险起止日期」→ policy_start、policy_end(起止日期,拆分为两列)" in lines
+    assert [line for line in lines if line.startswith("  名单!H")] == [
+        "  名单!H2  2024-07-01至2025-06-30 → 2024-07-01、2025-06-30  "
+        "(起止日期拆分为保险起期和保险止期)",
+        "  名单!H3  2024.8.1-2025.7.31 → 2024-08-01、2025-07-31  "
+        "(起止日期拆分为保险起期和保险止期)",
+        "  名单!H4  2024年9月1日至2025年9月30日 → 2024-09-01、2025-09-30  "
+        "(起止日期拆分为保险起期和保险止期)",
+    ]
+    assert lines[-1] == f"校验通过,已写入 {data}/enterprises.csv。"
+    after = (data / "enterprises.csv").read_text(encoding="utf-8").splitlines()
+    ranges = [("2024-07-01", "2025-06-30"), ("2024-08-01", "2025-07-31"),
+              ("2024-09-01", "2025-09-30")]
+    rows = [line.split(",") for line in before[1:4]]  # policy_start, policy_end: columns 8, 9
+    assert after[1:4] == [",".join([*r[:7], start, end, *r[9:]])
+                          for r, (start, end) in zip(rows, ranges, strict=True)]
+    assert after[:1] + after[4:] == before[:1] + before[4:]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_unusable_policy_periods_stop_the_import_naming_file_row_and_column(
+        data, tmp_path, capsys, suffix):
+    periods = ["2024-07-01至2025-06-30", "2024-13-01至2025-07-31", "2025-08-31至2024-09-01"]
+    source = roster_sheet(tmp_path / "坏.xlsx", periods, data)
+    where = "坏.xlsx 工作表「名单」"
+    if suffix == ".csv":
+        book = openpyxl.load_workbook(source)
+        text = "\n".join(",".join(str(v) for v in row) for row in book.active.iter_rows(
+            values_only=True))
+        source = tmp_path / "坏.csv"
+        source.write_text(text + "\n", encoding="utf-8")
+        where = "坏.csv"
+    before = snapshot(data)
+
+    code = main(["import", str(source), "--resource", "enterprises", "--data", str(data)])
+
+    assert code == 1
+    assert snapshot(data) == before
+    assert capsys.readouterr().err == (
+        f"导入失败:{where} 有 2 处起止日期无法使用,没有导入任何数据:\n"
+        "  第 3 行 H 列「保险起止日期」:“2024-13-01至2025-07-31”不是起止日期,"
+        "应写成“2025-01-01至2025-12-31”这样的两个日期\n"
+        "  第 4 行 H 列「保险起止日期」:“2025-08-31至2024-09-01”的止期 2024-09-01 早于起期 "
+        "2025-08-31,请检查是否写反\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-01-01至2025-12-31", ("2025-01-01", "2025-12-31")),
+        ("2025.1.1-2025.12.31", ("2025-01-01", "2025-12-31")),
+        ("2025年1月1日至2025年12月31日", ("2025-01-01", "2025-12-31")),
+        ("2025/1/1 ～ 2025/12/31", ("2025-01-01", "2025-12-31")),
+        ("2025-01-01-2025-12-31", ("2025-01-01", "2025-12-31")),
+        ("2025年1月1日零时起至2025年12月31日24时止", ("2025-01-01", "2025-12-31")),
+        ("20250101-20251231", ("2025-01-01", "2025-12-31")),
+        ("2025-01-01", None),
+        ("2025-02-30至2025-12-31", None),
+        ("一年", None),
+    ],
+)
+def test_policy_period_spellings(text, expected):
+    assert normalise.parse_date_range(text) == expected

@@ -73,6 +73,17 @@ def test_outside_git_there_is_no_history(tmp_path):
     assert releases.data_releases(loose) == []
 
 
+def test_a_folder_in_git_without_commits_has_no_history(tmp_path):
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("out/\n", encoding="utf-8")
+    git(tmp_path, "add", ".gitignore")
+    git(tmp_path, "commit", "-q", "-m", "ignore out/")
+    ignored = tmp_path / "out" / "data"  # as bench/out/<scale>/data: in the tree, never committed
+    write_site_small(ignored)
+    assert releases.last_changed(ignored, ["coverage.csv"]) is None
+    assert releases.data_releases(ignored) == []
+
+
 def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
     data = make_history(tmp_path)
 

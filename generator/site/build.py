@@ -145,7 +145,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         shutil.rmtree(docs_dir, ignore_errors=True)
         docs_dir.mkdir(parents=True)
         site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
-        looked_up = roster.write_lookup(package, docs_dir, figures.period)
+        looked_up = roster.write_lookup(package, docs_dir, figures.period,
+                                         cache_dir / "lookup")
         done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个;"
              f"企业查询文件 {looked_up} 个")
         helper.check()

@@ -172,6 +172,7 @@ def region_pages(site: SiteData) -> Iterable[Page]:
     summary = fig.summary
     shown = roster.published(site.package)
     industry_names = dict(zip(fig.industries["code"], fig.industries["name"], strict=True))
+    uninsured = roster.uninsured(shown, industry_names)
     order = fig.industries[["code", "name", "display_order"]]
     verdicts_of = {code: part.merge(order, left_on="industry_code", right_on="code")
                    .sort_values("display_order")
@@ -194,7 +195,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
         )
         context = {"fig": summary, "region": region, "industries": industries, "trend": trend,
                    "overdue": records(by_industry[by_industry["overdue"]]),
-                   "uninsured": roster.uninsured(shown, code, industry_names),
+                   "roster": shown is not None,
+                   "uninsured": uninsured.get(code, []),
                    "verdicts": records(verdicts_of.get(code, order.iloc[:0]))}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
                    ("coverage", "industries", "regions", roster.RESOURCE), (industries, trend))
@@ -202,7 +204,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
 
 def lookup_page(site: SiteData) -> Iterable[Page]:
     shown = roster.published(site.package)
-    if shown is None:
+    if shown is None:  # a package without a roster (the benchmark's baseline): say so
+        yield Page(roster.PAGE, "lookup_none.md.j2", {}, ())
         return
     policy = site.package.policy
     context = {"as_of": site.fig.period, "units": len(shown),
