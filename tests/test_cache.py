@@ -122,7 +122,7 @@ def test_a_successful_build_prunes_what_it_did_not_use_and_a_failed_one_nothing(
 
     coverage = data / "coverage.csv"  # one more employee in the last month: a real rebuild
     rows = list(csv.reader(io.StringIO(coverage.read_text(encoding="utf-8"))))
-    at = rows[0].index("employees_covered")
+    at = rows[0].index("employees_total")
     rows[-1][at] = str(int(rows[-1][at]) + 1)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
