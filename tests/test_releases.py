@@ -70,6 +70,17 @@ def test_outside_git_there_is_no_history(tmp_path):
     assert releases.data_releases(loose) == []
 
 
+def test_an_untracked_folder_in_a_repository_has_no_history(tmp_path):
+    """A copy of the data inside a work tree, never committed (bench/out/): no releases."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / "other.txt").write_text("x\n", encoding="utf-8")
+    git(tmp_path, "add", "other.txt")
+    git(tmp_path, "commit", "-q", "-m", "other")
+    copy = tmp_path / "copy"
+    write_site_small(copy)
+    assert releases.data_releases(copy) == []
+
+
 def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
     data = make_history(tmp_path)
 
