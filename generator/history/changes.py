@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,12 +139,17 @@ def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> Re
     return diff
 
 
+# The tables `headline_figures` reads: only these are parsed from a snapshot.
+HEADLINE_TABLES = ("coverage", "assessments", "prevention", "claims")
+
+
 def frames_of(descriptor: dict, files: Snapshot) -> dict[str, pd.DataFrame]:
-    """Typed frames of the resources in a snapshot; a table that does not parse is left out."""
+    """Typed frames of the HEADLINE_TABLES in a snapshot; a table that does not parse is left
+    out."""
     frames = {}
     for r in descriptor["resources"]:
         text = files.get(r["path"])
-        if not text:
+        if not text or r["name"] not in HEADLINE_TABLES:
             continue
         try:
             frames[r["name"]] = typed_frame(io.StringIO(text), r["schema"]["fields"])
@@ -182,6 +188,21 @@ def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     return figures
 
 
+def _headlines(descriptor: dict, files: Snapshot) -> dict[str, str]:
+    """`headline_figures` of a snapshot, once a process: releases come newest first, so a
+    snapshot is the old side of one diff and the new side of the next."""
+    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+    key = (json.dumps(descriptor), *(files.get(paths.get(n, "")) for n in HEADLINE_TABLES))
+    if key not in _HEADLINES:
+        _HEADLINES[key] = headline_figures(frames_of(descriptor, files))
+        if len(_HEADLINES) > 3:  # the latest diff's two snapshots and the new one
+            del _HEADLINES[next(iter(_HEADLINES))]
+    return _HEADLINES[key]
+
+
+_HEADLINES: dict[tuple, dict[str, str]] = {}
+
+
 def reference_names(descriptor: dict, *snapshots: Snapshot) -> dict[str, dict[str, str]]:
     """code → name (the short name where there is one) of every table a one-field foreign key
     points to, from the snapshots in order (a later one wins; a deleted code keeps its name)."""
@@ -210,8 +231,7 @@ def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
         diff_table(r, old.get(r["path"]), new.get(r["path"])) for r in descriptor["resources"]
     ]
     files = [name for name in (DESCRIPTOR, POLICY) if old.get(name) != new.get(name)]
-    before = headline_figures(frames_of(descriptor, old))
-    after = headline_figures(frames_of(descriptor, new))
+    before, after = _headlines(descriptor, old), _headlines(descriptor, new)
     headlines = [
         (label, before.get(label, "—"), after.get(label, "—"))
         for label in dict.fromkeys([*before, *after])

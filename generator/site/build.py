@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -167,6 +168,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     specs = [c for page in planned for c in page.charts]
     drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
     done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
+    stats = {"charts": len(drawn), "charts_drawn": fresh, "charts_cached": len(drawn) - fresh}
+    cache.write_bytes(work_dir / "build-stats.json", json.dumps(stats).encode())  # CI's summary
 
     # 6. render: Markdown pages from the templates, plus the stylesheets
     site_data.warnings.extend(report.warnings)  # the list the validation page was planned with

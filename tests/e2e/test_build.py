@@ -7,6 +7,7 @@ data leaves an existing site untouched, and text from the data is escaped in the
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 import subprocess
@@ -153,6 +154,9 @@ def test_warm_build_is_byte_identical_to_the_cold_one(built, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "其中新绘制 0 张" in result.stdout
     assert "沿用其结果" in result.stdout
+    shown = int(re.search(r"绘制图表:(\d+) 张", result.stdout)[1])
+    stats = json.loads((built.parent / "work" / "build-stats.json").read_text(encoding="utf-8"))
+    assert stats == {"charts": shown, "charts_drawn": 0, "charts_cached": shown}
     cold, warm = tree(built), tree(tmp_path / "site")
     assert sorted(cold) == sorted(warm)
     assert [name for name in cold if cold[name] != warm[name]] == []
