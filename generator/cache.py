@@ -4,6 +4,9 @@ A cached file (validation report, chart, download, release diff, compiled templa
 when its `fingerprint` is the same: the same inputs, the same source of the modules that produce
 it and the same versions of the libraries that shape its bytes. So a warm build publishes the
 bytes a cold build would. Every write is atomic: a temporary file, then a rename.
+
+A build marks each entry it looks up or writes (`use`); after it succeeded, `prune` removes the
+entries it did not use, so the cache holds what the last build needed and no more.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TypeVar
 
 # The libraries whose versions can change the bytes of a cached artefact.
 LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "lxml", "pandas", "numpy", "frictionless",
@@ -67,6 +72,44 @@ def fingerprint(inputs: Iterable[bytes | str], code: Iterable[str]) -> str:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+PathOrNone = TypeVar("PathOrNone", Path, Path | None)
+_used: set[str] = set()  # the entries this process's current build looked up or wrote
+
+
+def begin() -> None:
+    """A build starts: no entry is used yet."""
+    _used.clear()
+
+
+def use(path: PathOrNone) -> PathOrNone:
+    """Mark `path`, an entry of a cache folder (a file or folder directly in it), as used by the
+    current build; returns it."""
+    if path is not None:
+        _used.add(os.path.abspath(path))
+    return path
+
+
+def prune(root: Path) -> int:
+    """Remove every entry of the cache folders in `root` that the current build did not `use`
+    (also temporaries a killed build left); the number removed. Call it only after a build
+    succeeded: a failed build prunes nothing. A folder entry is first renamed to a temporary
+    name, so no half-removed entry is ever found under its key."""
+    removed = 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        for entry in sorted(folder.iterdir()):
+            if os.path.abspath(entry) in _used:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                doomed = entry.with_name(f".{entry.name}.pruned")
+                shutil.rmtree(doomed, ignore_errors=True)
+                os.replace(entry, doomed)
+                shutil.rmtree(doomed)
+            else:
+                entry.unlink()
+            removed += 1
+    return removed
 
 
 def write_bytes(path: Path, data: bytes) -> None:

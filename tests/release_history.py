@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 from pathlib import Path
 
 from fixtures.cases import write_site_small
 
-JUNE = "2025-06,"
-COAL_JUNE = "2025-06,411702,coal,10,9,225,250,162000,400000"
+DECEMBER = "2025-12,"  # site_small's last month: the second release adds it
+TRANSPORT_DECEMBER = "2025-12,411724,transport,123,119,5806,"  # the third corrects this row
+CORRECTED = "2025-12,411724,transport,123,119,5810,"  # its employees covered: 5806 → 5810
 RELEASES = [  # (subject, committer date), oldest first
-    ("首批数据", "2025-05-10T09:00:00+08:00"),
-    ("六月投保进展", "2025-07-05T10:00:00+08:00"),
-    ("更正驿城区煤矿六月数据", "2025-07-08T16:30:00+08:00"),
+    ("首批数据", "2025-12-10T09:00:00+08:00"),
+    ("十二月投保进展", "2026-01-05T10:00:00+08:00"),
+    ("更正正阳县交通运输十二月数据", "2026-01-08T16:30:00+08:00"),
 ]
 
 
@@ -29,9 +31,19 @@ def git(repo: Path, *args: str, date: str = "2025-01-01T00:00:00+08:00") -> str:
     return done.stdout.strip()
 
 
+def month_figures(data: Path, period: str) -> dict[str, float]:
+    """coverage.csv's sums for one month, as `azx changes` states them."""
+    with open(data / "coverage.csv", encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["period"] == period]
+    sums = {c: sum(float(r[c]) for r in rows)
+            for c in ("units_required", "units_insured", "employees_covered", "premium_ytd")}
+    return {**sums, "rate": 100 * sums["units_insured"] / sums["units_required"]}
+
+
 def make_history(tmp_path: Path) -> Path:
-    """repo/data with three data commits (May data; June added; one June row corrected) and a
-    later commit that touches only the README. Returns the data folder."""
+    """repo/data with three data commits (site_small up to November; December added; one
+    December row corrected) and a later commit that touches only the README. Returns the data
+    folder."""
     repo = tmp_path / "repo"
     data = repo / "data"
     write_site_small(data)
@@ -39,11 +51,11 @@ def make_history(tmp_path: Path) -> Path:
     coverage = data / "coverage.csv"
     full = coverage.read_text(encoding="utf-8")
     lines = full.splitlines(keepends=True)
-    coverage.write_text("".join(x for x in lines if not x.startswith(JUNE)), encoding="utf-8")
+    assert full.count(TRANSPORT_DECEMBER) == 1
+    coverage.write_text("".join(x for x in lines if not x.startswith(DECEMBER)), encoding="utf-8")
     steps = [None, lambda: coverage.write_text(full, encoding="utf-8"),
-             lambda: coverage.write_text(
-                 full.replace(COAL_JUNE, "2025-06,411702,coal,10,10,250,250,162000,400000"),
-                 encoding="utf-8")]
+             lambda: coverage.write_text(full.replace(TRANSPORT_DECEMBER, CORRECTED),
+                                         encoding="utf-8")]
     for step, (subject, date) in zip(steps, RELEASES, strict=True):
         if step:
             step()
@@ -51,5 +63,5 @@ def make_history(tmp_path: Path) -> Path:
         git(repo, "commit", "-q", "-m", subject, date=date)
     (repo / "README.md").write_text("说明\n", encoding="utf-8")
     git(repo, "add", "README.md")
-    git(repo, "commit", "-q", "-m", "README", date="2025-07-09T09:00:00+08:00")
+    git(repo, "commit", "-q", "-m", "README", date="2026-01-09T09:00:00+08:00")
     return data

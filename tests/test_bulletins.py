@@ -58,6 +58,7 @@ def test_a_bulletin_does_not_change_when_later_data_arrives(tmp_path):
     keep = {"coverage": lambda r: r["period"] <= "2024-12",
             "claims": lambda r: r["period"] <= "2024Q4",
             "enforcement": lambda r: r["period"] <= "2024Q4",
+            "insurer_supervision": lambda r: r["period"] <= "2024Q4",
             "prevention": lambda r: r["year"] <= "2024",
             "assessments": lambda r: r["round"] <= "2024H2",
             "assessment_scores": lambda r: r["round"] <= "2024H2"}

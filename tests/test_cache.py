@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
+from pathlib import Path
 
 import pytest
 
-from generator import cache
+from generator import cache, cli
 from generator.package.load import load_package
 from generator.site import build, charts, downloads, render
 
@@ -75,3 +78,59 @@ def test_writes_are_atomic_and_leave_no_temporary(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["b.bin"]
     cache.store(tmp_path / "x.pickle", {"k": 1})
     assert cache.load(tmp_path / "x.pickle") == {"k": 1}
+
+
+def test_prune_removes_every_entry_the_build_did_not_use(tmp_path):
+    root = tmp_path / "cache"
+    for name in ("charts/a.svg", "charts/b.svg", "charts/.c.svg.x.tmp", "releases/r.pickle"):
+        cache.write_bytes(root / name, b"x")
+    for name in ("downloads/k1", "downloads/k2"):
+        cache.write_bytes(root / name / "meta.json", b"{}")
+    cache.begin()
+    cache.use(root / "charts" / "a.svg")
+    cache.use(root / "downloads" / "k1")
+    assert cache.prune(root) == 4
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
+        "charts/a.svg", "downloads/k1/meta.json"]
+    assert sorted(p.name for p in root.iterdir()) == ["charts", "downloads", "releases"]
+
+
+def entries(root: Path) -> set[str]:
+    return {f"{folder.name}/{entry.name}"
+            for folder in root.iterdir() for entry in folder.iterdir()}
+
+
+def test_a_successful_build_prunes_what_it_did_not_use_and_a_failed_one_nothing(
+        tmp_path, capsys, fixture_package):
+    data, site, work = tmp_path / "data", tmp_path / "site", tmp_path / "work"
+    shutil.copytree(fixture_package("site_small"), data)
+
+    def azx_build(package: Path) -> int:
+        return cli.main(["build", "--data", str(package), "--site-dir", str(site),
+                         "--work-dir", str(work)])
+
+    assert azx_build(data) == 0
+    first = entries(work / "cache")
+    assert {"charts", "downloads", "templates", "validation"} <= {e.split("/")[0] for e in first}
+    stale = {"charts/stale.svg", "downloads/stale", "validation/stale.pickle"}
+    for name in stale:
+        cache.write_bytes(work / "cache" / name / "meta.json" if "." not in name
+                          else work / "cache" / name, b"x")
+
+    assert azx_build(fixture_package("site_invalid")) == 1  # bad data: the cache is kept whole
+    assert entries(work / "cache") >= first | stale
+
+    coverage = data / "coverage.csv"  # one more employee in the last month: a real rebuild
+    rows = list(csv.reader(io.StringIO(coverage.read_text(encoding="utf-8"))))
+    at = rows[0].index("employees_total")
+    rows[-1][at] = str(int(rows[-1][at]) + 1)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    coverage.write_text(out.getvalue(), encoding="utf-8")
+    assert azx_build(data) == 0
+    capsys.readouterr()
+
+    now = entries(work / "cache")
+    assert now.isdisjoint(stale)
+    assert first - now  # the old validation report and the old coverage downloads went
+    assert {work.absolute() / "cache" / e for e in now} == {Path(p) for p in cache._used}

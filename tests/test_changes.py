@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fixtures.cases import DATA, write_site_small
-from release_history import git, make_history
+from release_history import git, make_history, month_figures
 
 from generator.cli import main
-from generator.history import changes
+from generator.history import changes, words
 from generator.package.load import read_descriptor
 
 
@@ -18,43 +18,42 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_default_shows_what_the_last_release_changed(tmp_path, capsys):
     data = make_history(tmp_path)
-    june = git(data, "log", "-1", "--format=%h", "HEAD~2")
+    december = git(data, "log", "-1", "--format=%h", "HEAD~2")
+    employees = month_figures(data, "2025-12")["employees_covered"]
 
     code, out, _ = run(capsys, "--data", str(data))
 
     assert code == 0
     assert out.splitlines() == [
-        f"数据变化:{june}(2025-07-05) → 当前 {data}/",
+        f"数据变化:{december}(2026-01-05) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "  ~ 2025年12月 / 正阳县 / 交通运输:覆盖从业人员数 5806 → 5810",
         "主要指标:",
-        "  总体投保率:88.0% → 89.0%",
-        "  已投保企业数:88 → 89",
-        "  覆盖从业人员数:2,200 → 2,225",
+        f"  覆盖从业人员数:{employees - 4:,.0f} → {employees:,.0f}",
     ]
 
 
 def test_since_a_ref_lists_added_rows_and_moved_figures(tmp_path, capsys):
     data = make_history(tmp_path)
-    may = git(data, "log", "-1", "--format=%h", "HEAD~3")
+    first = git(data, "log", "-1", "--format=%h", "HEAD~3")
+    old, new = month_figures(data, "2025-11"), month_figures(data, "2025-12")
 
     code, out, _ = run(capsys, "HEAD~3", "--data", str(data))
 
     assert code == 0
     lines = out.splitlines()
     assert lines[:3] == [
-        f"数据变化:{may}(2025-05-10) → 当前 {data}/",
-        "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
-        "  + 2025年6月 / 驿城区 / 煤矿",
+        f"数据变化:{first}(2025-12-10) → 当前 {data}/",
+        "coverage(投保进展):新增 4 行,删除 0 行,修改 0 行",
+        "  + 2025年12月 / 正阳县 / 烟花爆竹",
     ]
-    assert lines[11:] == [
-        "主要指标:",
-        "  最新统计月份:2025-05 → 2025-06",
-        "  总体投保率:73.0% → 89.0%",
-        "  已投保企业数:73 → 89",
-        "  覆盖从业人员数:1,825 → 2,225",
-        "  本年累计保费:109.50 万元 → 158.40 万元",
-    ]
+    shown = [(f["rate"] and f"{f['rate']:.1f}%", f"{f['units_required']:,.0f}",
+              f"{f['units_insured']:,.0f}", f"{f['employees_covered']:,.0f}",
+              f"{f['premium_ytd'] / 10_000:,.2f} 万元") for f in (old, new)]
+    labels = ["总体投保率", "应投保企业数", "已投保企业数", "覆盖从业人员数", "本年累计保费"]
+    assert lines[lines.index("主要指标:"):] == [
+        "主要指标:", "  最新统计月份:2025-11 → 2025-12",
+        *(f"  {label}:{a} → {b}" for label, a, b in zip(labels, *shown, strict=True) if a != b)]
 
 
 def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
@@ -62,8 +61,8 @@ def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
     last = git(data, "log", "-1", "--format=%h", "HEAD~1")
     coverage = data / "coverage.csv"
     text = coverage.read_text(encoding="utf-8")
-    coverage.write_text(text.replace("2025-04,411702,coal,10,6,", "2025-04,411702,coal,11,6,"),
-                        encoding="utf-8")
+    coverage.write_text(text.replace("2025-04,4117A3,transport,134,134,",
+                                     "2025-04,4117A3,transport,135,134,"), encoding="utf-8")
     (data / "policy.yaml").write_text("# 改动\n" + (DATA / "policy.yaml").read_text("utf-8"),
                                       encoding="utf-8")
 
@@ -71,9 +70,9 @@ def test_uncommitted_edits_are_compared_with_the_last_release(tmp_path, capsys):
 
     assert code == 0
     assert out.splitlines() == [
-        f"数据变化:{last}(2025-07-08) → 当前 {data}/",
+        f"数据变化:{last}(2026-01-08) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025年4月 / 驿城区 / 煤矿:应投保企业数 10 → 11",
+        "  ~ 2025年4月 / 驻马店市城乡一体化示范区 / 交通运输:应投保企业数 134 → 135",
         "policy.yaml:已修改",
     ]
 
@@ -94,7 +93,7 @@ def test_roster_changes_are_counted_and_no_enterprise_is_listed(tmp_path, capsys
     lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
     uninsured = next(n for n, line in enumerate(lines) if ",否," in line)
     code_of = lines[uninsured].split(",")[0]
-    lines[uninsured] = lines[uninsured].replace(",否,,,,", ",是,HHCX,2025-05-01,2026-04-30,")
+    lines[uninsured] = lines[uninsured].replace(",否,,,,", ",是,TXCX,2025-05-01,2026-04-30,")
     removed = lines.pop(1)
     roster.write_text("".join(lines), encoding="utf-8")
 
@@ -102,7 +101,7 @@ def test_roster_changes_are_counted_and_no_enterprise_is_listed(tmp_path, capsys
 
     assert code == 0
     assert out.splitlines() == [
-        f"数据变化:{last}(2025-07-08) → 当前 {data}/",
+        f"数据变化:{last}(2026-01-08) → 当前 {data}/",
         "enterprises(应投保企业名单):新增应投保 0 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
         "其他信息更新 0 家",
     ]
@@ -125,7 +124,7 @@ def without(files: dict[str, str | None], name: str, start: str) -> dict[str, st
 def title_and_lines(old, new) -> tuple[str, list[str]]:
     descriptor = read_descriptor(DATA)
     diff = changes.diff_snapshots(descriptor, old, new)
-    return changes.release_title(diff, descriptor), changes.diff_lines(diff, descriptor)
+    return words.release_title(diff, descriptor), words.diff_lines(diff, descriptor)
 
 
 def test_a_release_that_adds_a_month_is_titled_by_the_month():

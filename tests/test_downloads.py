@@ -3,6 +3,7 @@ bytes, the cache, Excel's limit."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 import json
@@ -20,6 +21,11 @@ def by_name(entries: list[dict]) -> dict[str, dict]:
     return {e["name"]: e for e in entries}
 
 
+def rows(root: Path, name: str) -> list[dict[str, str]]:
+    with open(root / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def test_every_resource_as_csv_json_xlsx_and_the_package_zip(tmp_path, fixture_package):
     package = load_package(fixture_package("site_small"))
 
@@ -28,9 +34,11 @@ def test_every_resource_as_csv_json_xlsx_and_the_package_zip(tmp_path, fixture_p
     out = tmp_path / "docs" / "downloads"
     regions = entries["regions"]
     assert [f["format"] for f in regions["files"]] == ["CSV", "JSON", "XLSX"]
-    assert regions["rows"] == 3 and regions["xlsx_left_out"] is None
+    first = rows(package.root, "regions")[0]
+    assert regions["rows"] == len(rows(package.root, "regions"))
+    assert regions["xlsx_left_out"] is None
     assert json.loads((out / "regions.json").read_text(encoding="utf-8"))[0] == {
-        "code": "411702", "name": "驿城区", "kind": "区", "display_order": 1}
+        **first, "display_order": int(first["display_order"])}
     with zipfile.ZipFile(out / "zhumadian-ajx.zip") as bundle:
         assert bundle.read("coverage.csv") == (package.root / "coverage.csv").read_bytes()
     assert entries["package"]["rows"] == sum(
@@ -57,24 +65,28 @@ def test_a_second_build_gives_the_same_bytes_from_the_cache(tmp_path, monkeypatc
 
 def test_a_table_longer_than_an_excel_sheet_gets_no_xlsx_and_a_note(tmp_path, monkeypatch,
                                                                    fixture_package):
-    # coverage has 27 rows, the roster 100, the rest ≤ 12
-    monkeypatch.setattr(downloads, "EXCEL_SHEET_ROWS", 13)
-    package = load_package(fixture_package("site_small"))
+    root = fixture_package("site_small")
+    counts = {path.stem: len(rows(root, path.stem)) for path in root.glob("*.csv")}
+    coverage, roster = counts.pop("coverage"), counts.pop("enterprises")
+    limit = max(counts.values()) + 1  # every other table fits, with its header row
+    assert coverage >= limit and roster >= limit
+    monkeypatch.setattr(downloads, "EXCEL_SHEET_ROWS", limit)
+    package = load_package(root)
 
     entries = by_name(downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache"))
 
     assert [f["format"] for f in entries["coverage"]["files"]] == ["CSV", "JSON"]
-    assert entries["coverage"]["xlsx_left_out"] == 13
+    assert entries["coverage"]["xlsx_left_out"] == limit
     assert not (tmp_path / "docs" / "downloads" / "coverage.xlsx").exists()
     assert [f["format"] for f in entries["assessment_scores"]["files"]] == ["CSV", "JSON", "XLSX"]
     site = pages.SiteData(package, downloads=list(entries.values()))
     [page] = [p for p in pages.data_pages(site) if p.path == "downloads.md"]
     render.render([page], {}, tmp_path / "docs", lambda files: dt.date(2025, 6, 30), package)
     text = html.unescape((tmp_path / "docs" / "downloads.md").read_text(encoding="utf-8"))
-    assert ("投保进展共 27 行,超过 Excel 单个工作表 13 行(含标题行)的上限,因此不提供 XLSX 格式:"
-            "请下载 CSV 或 JSON 格式,用数据库、统计软件或编程工具打开"
-            "(用 Excel 直接打开 CSV 只会读入前 13 行)。") in text
-    assert text.count("超过 Excel 单个工作表") == 2  # coverage and the roster (100 rows)
+    assert (f"投保进展共 {coverage} 行,超过 Excel 单个工作表 {limit} 行(含标题行)的上限,"
+            "因此不提供 XLSX 格式:请下载 CSV 或 JSON 格式,用数据库、统计软件或编程工具打开"
+            f"(用 Excel 直接打开 CSV 只会读入前 {limit} 行)。") in text
+    assert text.count("超过 Excel 单个工作表") == 2  # coverage and the roster
 
 
 def test_a_tables_csv_starts_with_a_bom_and_the_zip_keeps_the_package_files(tmp_path,
@@ -99,25 +111,34 @@ def test_xlsx_has_chinese_headers_with_units_and_a_name_beside_each_code(tmp_pat
     package = load_package(fixture_package("site_small"))
     downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache")
     out = tmp_path / "docs" / "downloads"
+    names = {r["code"]: r["name"] for table in ("regions", "industries", "insurers")
+             for r in rows(package.root, table)}
+    cover, claim = rows(package.root, "coverage")[0], rows(package.root, "claims")[0]
 
     sheet = xlsx(out / "coverage.xlsx")
     assert sheet.title == "投保进展"
     assert list(sheet.iter_rows(max_row=2, values_only=True)) == [
         ("统计月份", "单位代码", "单位名称", "行业代码", "行业名称", "应投保企业数", "已投保企业数",
          "覆盖从业人员数", "从业人员总数", "本年累计保费(元)", "最低每人死亡伤残限额(元)"),
-        ("2025-04", "411702", "驿城区", "coal", "煤矿", 10, 6, 150, 250, 72000, 400000),
+        (cover["period"], cover["region_code"], names[cover["region_code"]],
+         cover["industry_code"], names[cover["industry_code"]],
+         *(int(cover[c]) for c in ("units_required", "units_insured", "employees_covered",
+                                   "employees_total")),
+         float(cover["premium_ytd"]), int(cover["min_death_limit"])),
     ]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
     assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJK"] == [
-        10, 10, 12, 12, 12, 14, 14, 16, 14, 18, 26]
+        10, 10, 26, 21, 12, 14, 14, 16, 14, 18, 26]  # C, D: the longest region name and code
 
     claims = xlsx(out / "claims.xlsx")
     assert [c.value for c in claims[1]][:5] == [
         "统计季度", "保险机构代码", "保险机构名称", "行业代码", "行业名称"]
     assert [c.value for c in claims[2]][:5] == [
-        "2025Q1", "HHCX", "洪河财产保险股份有限公司驻马店市分公司", "coal", "煤矿"]
-    assert claims.column_dimensions["C"].width == 42  # the longest insurer name, plus 2
+        claim["period"], claim["insurer_code"], names[claim["insurer_code"]],
+        claim["industry_code"], names[claim["industry_code"]]]
+    longest = max(len(names[r["insurer_code"]]) for r in rows(package.root, "claims"))
+    assert claims.column_dimensions["C"].width == 2 * longest + 2  # CJK: two columns a character
     scores = xlsx(out / "assessment_scores.xlsx")  # insurer_code without a foreign key of its own
     assert [c.value for c in scores[1]][:3] == ["评估轮次", "保险机构代码", "保险机构名称"]
     assessments = xlsx(out / "assessments.xlsx")
@@ -132,8 +153,8 @@ def test_a_renamed_region_renames_it_in_the_coverage_xlsx(tmp_path, fixture_pack
     shutil.copytree(fixture_package("site_small"), data)
     downloads.write_downloads(load_package(data), tmp_path / "one", tmp_path / "cache")
     regions = data / "regions.csv"
-    regions.write_text(regions.read_text(encoding="utf-8").replace("驿城区", "驿城新区"),
+    regions.write_text(regions.read_text(encoding="utf-8").replace("正阳县", "正阳新县"),
                        encoding="utf-8")
     downloads.write_downloads(load_package(data), tmp_path / "two", tmp_path / "cache")
-    assert xlsx(tmp_path / "one" / "downloads" / "coverage.xlsx")["C2"].value == "驿城区"
-    assert xlsx(tmp_path / "two" / "downloads" / "coverage.xlsx")["C2"].value == "驿城新区"
+    assert xlsx(tmp_path / "one" / "downloads" / "coverage.xlsx")["C2"].value == "正阳县"
+    assert xlsx(tmp_path / "two" / "downloads" / "coverage.xlsx")["C2"].value == "正阳新县"

@@ -36,7 +36,7 @@ def test_the_bundled_plan_names_its_title_and_duties_and_no_publication():
     assert (first.title, first.section, first.when, first.page, first.page_title) == (
         "高危行业领域全覆盖", "三、工作目标;五、实施步骤(二)", "2024年12月31日前",
         "coverage/index.md", "投保进展")
-    assert len(plan.duties) == 11
+    assert len(plan.duties) == 13
 
 
 def test_a_publisher_file_without_a_plan_has_none():

@@ -5,12 +5,11 @@ from pathlib import Path
 
 from test_pages import render_page
 
-SITE_SMALL = Path(__file__).resolve().parent / "fixtures" / "site_small"
 COUNTS = ["units_checked", "units_found_uninsured", "orders_issued", "orders_complied"]
 
 
-def _sums(key: str, value: str | None = None, period: str | None = None) -> dict:
-    with open(SITE_SMALL / "enforcement.csv", encoding="utf-8", newline="") as handle:
+def _sums(root: Path, key: str, value: str | None = None, period: str | None = None) -> dict:
+    with open(root / "enforcement.csv", encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle)
                 if (value is None or r[key] == value) and (period is None or r["period"] == period)]
     sums = {c: sum(int(r[c]) for r in rows) for c in COUNTS + ["penalty_cases"]}
@@ -19,17 +18,19 @@ def _sums(key: str, value: str | None = None, period: str | None = None) -> dict
 
 
 def _cells(s: dict) -> str:
-    share = f"{100 * s['orders_complied'] / s['orders_issued']:.1f}%"
+    issued = s["orders_issued"]
+    share = f"{100 * s['orders_complied'] / issued:.1f}%" if issued else "—"
     return (" | ".join(str(s[c]) for c in COUNTS) + f" | {share} | {s['penalty_cases']} | "
             f"{s['penalty_amount'] / 10_000:.2f} |")
 
 
 def test_enforcement_page_sums_each_quarter_county_and_industry(tmp_path, fixture_package):
-    text = render_page(tmp_path, fixture_package("site_small"), "enforcement.md")
-    assert "| 2025年第一季度 | " + _cells(_sums("period", "2025Q1")) in text
-    assert "| 2025年第二季度 | " + _cells(_sums("period", "2025Q2")) in text
-    assert "## 2025年第二季度各县区" in text
-    assert ("| [经济开发区](regions/4117kf.md) | "
-            + _cells(_sums("region_code", "4117KF", "2025Q2"))) in text
-    assert ("| [危险化学品](industries/hazchem.md) | "
-            + _cells(_sums("industry_code", "hazchem", "2025Q2"))) in text
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, "enforcement.md")
+    assert "| 2025年第三季度 | " + _cells(_sums(root, "period", "2025Q3")) in text
+    assert "| 2025年第四季度 | " + _cells(_sums(root, "period", "2025Q4")) in text
+    assert "## 2025年第四季度各县区" in text
+    assert ("| [驻马店市城乡一体化示范区](regions/4117a3.md) | "
+            + _cells(_sums(root, "region_code", "4117A3", "2025Q4"))) in text
+    assert ("| [交通运输](industries/transport.md) | "
+            + _cells(_sums(root, "industry_code", "transport", "2025Q4"))) in text

@@ -1,4 +1,4 @@
-"""The fixture packages are data/ (cut down) or the stored small site, plus their declared edit."""
+"""Every fixture package is data/ cut down (its base), plus its declared edit; nothing else."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from fixtures.cases import BASES, CASES, DATA, DESCRIPTOR, HERE, KEEP, POLICY, csv_names
+from fixtures.cases import BASE_KEEPS, BASES, CASES, DATA, DESCRIPTOR, HERE, POLICY, csv_names
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -18,31 +18,40 @@ def rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8"))))
 
 
-def test_no_descriptor_or_policy_is_stored_under_tests():
-    stored = {p.name for p in HERE.rglob("*") if p.is_file()}
-    assert stored.isdisjoint({DESCRIPTOR, POLICY})
+def test_no_package_file_is_stored_under_tests():
+    """No hand-made fixture: no CSV, descriptor or policy under tests/ (only the code that cuts
+    them from data/)."""
+    tests = HERE.parent
+    stored = sorted(str(p.relative_to(tests)) for p in tests.rglob("*") if p.is_file()
+                    and (p.suffix.lower() in {".csv", ".tsv", ".xlsx", ".xls"}
+                         or p.name in {DESCRIPTOR, POLICY}))
+    assert stored == []
 
 
-def test_valid_base_is_data_cut_down_to_the_kept_rows(tmp_path):
-    BASES["valid_base"](tmp_path / "base")
+def test_every_base_is_declared_with_its_kept_rows():
+    assert sorted(BASES) == sorted(BASE_KEEPS)
+
+
+@pytest.mark.parametrize("base_name", sorted(BASES))
+def test_a_base_is_data_cut_down_to_its_kept_rows(tmp_path, base_name):
+    """Each file is data/'s own, or data/'s lines in data/'s order, filtered by `keep`."""
+    BASES[base_name](tmp_path / "base")
     base, data = files(tmp_path / "base"), files(DATA)
+    keeps = BASE_KEEPS[base_name]
     assert sorted(base) == sorted([DESCRIPTOR, POLICY, *csv_names()])
     for name, content in base.items():
-        if name.removesuffix(".csv") not in KEEP:
+        keep = keeps.get(name.removesuffix(".csv"))
+        if keep is None:
             assert content == data[name], name
             continue
-        lines = content.decode("utf-8").splitlines(keepends=True)
-        data_lines = iter(data[name].decode("utf-8").splitlines(keepends=True))
-        assert len(lines) > 1, f"{name}: the reduction keeps no row"
-        assert all(line in data_lines for line in lines), f"{name} is not data/{name} cut down"
-
-
-def test_site_small_has_data_descriptor_and_policy(tmp_path):
-    BASES["site_small"](tmp_path / "site")
-    site = files(tmp_path / "site")
-    assert sorted(site) == sorted([DESCRIPTOR, POLICY, *csv_names()])
-    for name in (DESCRIPTOR, POLICY):
-        assert site[name] == (DATA / name).read_bytes()
+        header, *lines = data[name].decode("utf-8").splitlines(keepends=True)
+        columns = rows(header.encode("utf-8"))[0]
+        kept = [line for line in lines
+                if all(dict(zip(columns, rows(line.encode("utf-8"))[0], strict=True))[c] in v
+                       for c, v in keep.items())]
+        assert len(kept) > 0, f"{base_name}: the reduction keeps no row of {name}"
+        assert content.decode("utf-8") == "".join([header, *kept]), \
+            f"{base_name}/{name} is not data/{name} cut down"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import json
 import xml.etree.ElementTree as ET
 
 from fixtures.cases import write_site_small
-from release_history import RELEASES, git, make_history
+from release_history import DECEMBER, RELEASES, git, make_history, month_figures
 
 from generator.history import releases
 from generator.package.load import load_package
@@ -30,37 +32,38 @@ def test_every_data_commit_is_a_release_newest_first(tmp_path):
     found = releases.data_releases(data)
 
     assert [(r.commit.subject, r.commit.date) for r in found] == [
-        ("更正驿城区煤矿六月数据", dt.date(2025, 7, 8)),
-        ("六月投保进展", dt.date(2025, 7, 5)),
-        ("首批数据", dt.date(2025, 5, 10)),
+        ("更正正阳县交通运输十二月数据", dt.date(2026, 1, 8)),
+        ("十二月投保进展", dt.date(2026, 1, 5)),
+        ("首批数据", dt.date(2025, 12, 10)),
     ]
     assert found[0].commit.sha == git(data, "rev-parse", "HEAD~1")
     assert found[0].lines[:2] == (
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "  ~ 2025年12月 / 正阳县 / 交通运输:覆盖从业人员数 5806 → 5810",
     )
     assert found[1].lines[:2] == (
-        "coverage(投保进展):新增 9 行,删除 0 行,修改 0 行",
-        "  + 2025年6月 / 驿城区 / 煤矿",
+        "coverage(投保进展):新增 4 行,删除 0 行,修改 0 行",
+        "  + 2025年12月 / 正阳县 / 烟花爆竹",
     )
-    assert found[2].lines[0] == (
-        "首次发布数据包:regions(报送单位)3 行,industries(行业领域)3 行,insurers(保险机构)2 行,"
-        "enterprises(应投保企业名单)100 行,assessors(第三方评估机构)1 行,milestones(工作进度)3 行,"
-        "coverage(投保进展)18 行,"
-        "assessments(保险机构评估结果)4 行,assessment_scores(评估维度得分)12 行,"
-        "prevention(事故预防服务)2 行,claims(理赔情况)4 行,enforcement(执法与整改)9 行"
-            ",rates(费率)6 行"
-    )
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    counts = []
+    for resource in descriptor["resources"]:
+        with open(data / resource["path"], encoding="utf-8", newline="") as handle:
+            rows = [r for r in csv.reader(handle)][1:]
+        if resource["name"] == "coverage":  # the first release is without December
+            rows = [r for r in rows if not f"{r[0]},".startswith(DECEMBER)]
+        counts.append(f"{resource['name']}({resource['title']}){len(rows)} 行")
+    assert found[2].lines[0] == "首次发布数据包:" + ",".join(counts)
 
 
 def test_last_changed_is_the_date_of_the_release_that_last_touched_the_files(tmp_path):
     data = make_history(tmp_path)
 
-    assert releases.last_changed(data, ["coverage.csv"]) == dt.date(2025, 7, 8)
-    assert releases.last_changed(data, ["regions.csv", "claims.csv"]) == dt.date(2025, 5, 10)
-    assert releases.last_changed(data, ["regions.csv", "coverage.csv"]) == dt.date(2025, 7, 8)
+    assert releases.last_changed(data, ["coverage.csv"]) == dt.date(2026, 1, 8)
+    assert releases.last_changed(data, ["regions.csv", "claims.csv"]) == dt.date(2025, 12, 10)
+    assert releases.last_changed(data, ["regions.csv", "coverage.csv"]) == dt.date(2026, 1, 8)
     assert releases.last_changed(data, ["missing.csv"]) is None
-    assert releases.file_dates(data)["policy.yaml"] == dt.date(2025, 5, 10)
+    assert releases.file_dates(data)["policy.yaml"] == dt.date(2025, 12, 10)
 
 
 def test_outside_git_there_is_no_history(tmp_path):
@@ -68,6 +71,17 @@ def test_outside_git_there_is_no_history(tmp_path):
     write_site_small(loose)
     assert releases.last_changed(loose, ["coverage.csv"]) is None
     assert releases.data_releases(loose) == []
+
+
+def test_a_folder_in_git_without_commits_has_no_history(tmp_path):
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("out/\n", encoding="utf-8")
+    git(tmp_path, "add", ".gitignore")
+    git(tmp_path, "commit", "-q", "-m", "ignore out/")
+    ignored = tmp_path / "out" / "data"  # as bench/out/<scale>/data: in the tree, never committed
+    write_site_small(ignored)
+    assert releases.last_changed(ignored, ["coverage.csv"]) is None
+    assert releases.data_releases(ignored) == []
 
 
 def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
@@ -79,19 +93,19 @@ def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
     assert root.tag == f"{A}feed"
     assert root.findtext(f"{A}title") == "驻马店市安责险数据更新记录"
     assert root.findtext(f"{A}id").startswith("urn:uuid:")
-    assert root.findtext(f"{A}updated") == "2025-07-08T08:30:00Z"
+    assert root.findtext(f"{A}updated") == "2026-01-08T08:30:00Z"
     assert root.findtext(f"{A}author/{A}name") == "驻马店市安委办"
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{A}link")}
     assert links == {"self": "https://example.org/feed.xml",
                      "alternate": "https://example.org/updates/"}
     entries = root.findall(f"{A}entry")
     assert [e.findtext(f"{A}updated") for e in entries] == [
-        "2025-07-08T08:30:00Z", "2025-07-05T02:00:00Z", "2025-05-10T01:00:00Z",
+        "2026-01-08T08:30:00Z", "2026-01-05T02:00:00Z", "2025-12-10T01:00:00Z",
     ]
     assert [e.findtext(f"{A}title") for e in entries] == [
-        "2025年7月8日:更新 2025年6月投保进展",
-        "2025年7月5日:新增 2025年6月投保进展",
-        "2025年5月10日:首次发布数据",
+        "2026年1月8日:更新 2025年12月投保进展",
+        "2026年1月5日:新增 2025年12月投保进展",
+        "2025年12月10日:首次发布数据",
     ]
     head = git(data, "rev-parse", "HEAD~1")
     assert entries[0].findtext(f"{A}id") == releases.entry_id(releases.history(data)[0])
@@ -100,7 +114,7 @@ def test_atom_feed_has_the_required_elements_newest_first(tmp_path):
     )
     assert len({e.findtext(f"{A}id") for e in entries}) == 3
     assert entries[0].findtext(f"{A}summary") == (
-        f"更新 2025年6月投保进展(提交 {head[:7]},提交说明:更正驿城区煤矿六月数据)"
+        f"更新 2025年12月投保进展(提交 {head[:7]},提交说明:更正正阳县交通运输十二月数据)"
     )
     for entry in entries:
         assert entry.findtext(f"{A}summary")
@@ -127,19 +141,18 @@ def test_updates_page_lists_each_release_with_its_changes(tmp_path):
 
     text = html.unescape((docs / "updates.md").read_text(encoding="utf-8"))
     head = git(data, "rev-parse", "--short=7", "HEAD~1")
-    assert "<p class=\"azx-updated\">数据更新于 2025年7月8日</p>" in text
+    assert "<p class=\"azx-updated\">数据更新于 2026年1月8日</p>" in text
     assert "订阅更新:[Atom 订阅源](feed.xml)(可用 RSS 阅读器订阅)。" in text
     assert "共 3 次数据发布。" in text
-    block = text.split(f"## 2025年7月8日:更新 2025年6月投保进展 {{ #release-{head} }}\n")[1]
+    employees = month_figures(data, "2025-12")["employees_covered"]
+    block = text.split(f"## 2026年1月8日:更新 2025年12月投保进展 {{ #release-{head} }}\n")[1]
     assert block.split("\n## ")[0].strip().splitlines() == [
-        f"<small>提交 {head},提交说明:更正驿城区煤矿六月数据</small>",
+        f"<small>提交 {head},提交说明:更正正阳县交通运输十二月数据</small>",
         "",
         "- 投保进展:新增 0 行,删除 0 行,修改 1 行",
-        "    - 修改 2025年6月 / 驿城区 / 煤矿:已投保企业数 9 → 10;覆盖从业人员数 225 → 250",
+        "    - 修改 2025年12月 / 正阳县 / 交通运输:覆盖从业人员数 5806 → 5810",
         "- 主要指标",
-        "    - 总体投保率:88.0% → 89.0%",
-        "    - 已投保企业数:88 → 89",
-        "    - 覆盖从业人员数:2,200 → 2,225",
+        f"    - 覆盖从业人员数:{employees - 4:,.0f} → {employees:,.0f}",
     ]
     order = [text.index(subject) for subject, _ in reversed(RELEASES)]
     assert order == sorted(order)

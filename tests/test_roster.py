@@ -39,7 +39,7 @@ def test_a_name_registered_by_a_person_is_masked_everywhere_it_is_published(
     package = load_package(root)
     shown = roster.published(package)
     assert shown is not None
-    person = shown[shown["uscc"] == "92411721TT00000575"]
+    person = shown[shown["uscc"] == "92411724CCJW03A3KX"]  # 张示例（个体工商户） in data/
     assert person["name"].tolist() == ["张＊＊（个体工商户）"]
     assert list(shown.columns) == [name for name, _ in package.policy.roster_fields]
 
@@ -64,11 +64,12 @@ def test_masking_by_code_prefix_and_by_listed_ending():
 
 def test_county_page_lists_its_uninsured_units_without_javascript(tmp_path, fixture_package):
     root = fixture_package("site_small")
-    text = render_page(tmp_path, root, "regions/411721.md")
+    text = render_page(tmp_path, root, "regions/411724.md")
     industries = {r["code"]: r["name"] for r in rows(root / "industries.csv")}
     expected = sorted((r["industry_code"], r["name"], r["required_since"])
                       for r in rows(root / "enterprises.csv")
-                      if r["region_code"] == "411721" and r["insured"] == "否")
+                      if r["region_code"] == "411724" and r["insured"] == "否")
+    assert expected  # the county is short of full coverage
     assert f"应投保企业名单中尚未投保的 {len(expected)} 家" in text
     for code, name, since in expected:
         year, month = since.split("-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -33,11 +34,13 @@ def test_template_layout(data, tmp_path, capsys):
     ]
     assert ws.freeze_panes == "A2"
     assert lists.sheet_state == "hidden"
-    assert [c.value for c in lists["A"]] == ["region_code", "411702 驿城区", "411721 西平县",
-                                            "4117KF 经济开发区"]
+    with open(data / "regions.csv", encoding="utf-8", newline="") as handle:
+        regions = [f"{r['code']} {r['name']}" for r in csv.DictReader(handle)]
+    assert [c.value for c in lists["A"] if c.value] == ["region_code", *regions]
+    industries = [c.value for c in lists["B"] if c.value][1:]
     dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert dropdowns["B2:B1001"] == "='代码表'!$A$2:$A$4"
-    assert dropdowns["C2:C1001"] == "='代码表'!$B$2:$B$4"
+    assert dropdowns["B2:B1001"] == f"='代码表'!$A$2:$A${1 + len(regions)}"
+    assert dropdowns["C2:C1001"] == f"='代码表'!$B$2:$B${1 + len(industries)}"
     assert ws["A2"].number_format == "@"
     assert ws["D2"].number_format == "0"
     assert ws["H2"].number_format == "#,##0.00"
@@ -53,13 +56,15 @@ def test_filled_template_imports_without_errors(data, tmp_path, capsys):
     book = openpyxl.load_workbook(out)
     ws = book["投保进展"]
     lists = book["代码表"]
-    regions = [c.value for c in lists["A"][1:]]
-    industries = [c.value for c in lists["B"][1:]]
+    regions = [c.value for c in lists["A"][1:] if c.value]
+    industries = [c.value for c in lists["B"][1:] if c.value]
+    before = (data / "coverage.csv").read_text(encoding="utf-8").splitlines()
+    kept = {(line.split(",")[1], line.split(",")[2]) for line in before[1:]}
     row = 2
     for region in regions:
-        for industry in industries:
-            required = 0 if region.startswith("4117KF") and industry.startswith("coal") else 10
-            values = ["2025-07", region, industry, required, required, required * 25,
+        for industry in industries:  # a month after data/'s last; none where nothing is kept
+            required = 10 if (region.split()[0], industry.split()[0]) in kept else 0
+            values = ["2026-01", region, industry, required, required, required * 25,
                       required * 25, required * 60000, 400000 if required else None]
             for col, value in enumerate(values, start=1):
                 ws.cell(row, col, value)
@@ -70,8 +75,11 @@ def test_filled_template_imports_without_errors(data, tmp_path, capsys):
 
     report = capsys.readouterr().out
     assert code == 0, report
-    assert "  投保进展!B2  411702 驿城区 → 411702  (“代码 名称”取代码)" in report
-    assert "  投保进展!C2  coal 煤矿 → coal  (“代码 名称”取代码)" in report
+    assert f"  投保进展!B2  {regions[0]} → {regions[0].split()[0]}  (“代码 名称”取代码)" in report
+    assert (f"  投保进展!C2  {industries[0]} → {industries[0].split()[0]}  (“代码 名称”取代码)"
+            in report)
     lines = (data / "coverage.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 + 36
-    assert lines[-1] == "2025-07,4117KF,metallurgy,10,10,250,250,600000,400000"
+    assert lines[:len(before)] == before
+    assert len(lines) == len(before) + len(regions) * len(industries)
+    region, industry = regions[-1].split()[0], industries[-1].split()[0]
+    assert lines[-1] == f"2026-01,{region},{industry},10,10,250,250,600000.00,400000"

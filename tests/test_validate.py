@@ -77,6 +77,19 @@ CASES = {
     "bad_rates_insurer": (("foreign-key", "rates.csv", 2, "insurer_code"), 1),
     "bad_rates_industry": (("foreign-key", "rates.csv", 2, "industry_code"), 1),
     "bad_rates_period": (("constraint-error", "rates.csv", 2, "period"), 1),
+    "bad_supervision_corrected": (("supervision-corrected-exceeds-found",
+                                   "insurer_supervision.csv", 3, "violations_corrected"), 1),
+    "bad_supervision_remedied": (("supervision-remedied-exceeds-undelivered",
+                                  "insurer_supervision.csv", 3, "services_remedied"), 1),
+    "bad_supervision_fine": (
+        ("supervision-fine-without-case", "insurer_supervision.csv", 5, "penalty_amount"), 1),
+    "bad_supervision_insurer": (("foreign-key", "insurer_supervision.csv", 3, "insurer_code"), 1),
+    "bad_supervision_period": (("constraint-error", "insurer_supervision.csv", 3, "period"), 1),
+    "bad_commitment_decide_days": (
+        ("commitment-decide-days-over-law", "commitments.csv", 2, "decide_days"), 1),
+    "bad_commitment_pay_days": (
+        ("commitment-pay-days-over-law", "commitments.csv", 3, "pay_days"), 1),
+    "warn_commitment_missing": (("commitment-missing", "claims.csv", 3, "industry_code"), 0),
     "bad_settled_exceeds": (
         ("claims-settled-exceeds-reported", "claims.csv", 2, "claims_settled"), 1),
     "bad_rectification_missing": (

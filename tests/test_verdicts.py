@@ -155,11 +155,9 @@ def test_missed_late_and_not_yet_due():
 def test_no_data_for_the_due_month_is_no_verdict(tmp_path, fixture_package):
     row = _verdict({"2025-07": (10, 10)}, "2025-06-30", "2025-07")
     assert (row["status"], row["met_on_time"]) == ("unknown", False)
-    text = render_page(tmp_path, fixture_package("site_small"), "index.md")  # from 2025-04
+    text = render_page(tmp_path, fixture_package("valid_base"), "index.md")  # from 2025-11
     assert ("**首批行业共 2 个,应于 2024年12月31日前实现全覆盖。**"
-            "煤矿、危险化学品截止当月未报送投保数据。\n") in text
-    assert ("**拓展行业共 1 个,应于 2025年12月31日前实现全覆盖。**距截止日期还有 184 天,"
-            "截至 2025年6月金属冶炼(86.4%)尚未实现。\n") in text
+            "危险化学品、建筑施工截止当月未报送投保数据。\n") in text
 
 
 def test_region_page_gives_each_industry_its_deadline_verdict(tmp_path):

@@ -84,6 +84,28 @@ def test_build_job_checks_before_it_builds(site_workflow):
     assert "if" not in steps_running(job, ".venv/bin/azx build")[0]
 
 
+def test_build_cache_is_restored_before_the_build_and_saved_after_it(site_workflow):
+    job = site_workflow["jobs"]["build"]
+    names = [s.get("name") for s in job["steps"]]
+    restore, build, save, summary = (names.index(n) for n in (
+        "Restore the build cache", "Build the site", "Save the build cache", "Build summary"))
+    assert restore < build < save < summary
+    prefix = "azx-build-${{ runner.os }}-${{ hashFiles('pyproject.toml') }}-"
+    assert job["steps"][restore] == {
+        "name": "Restore the build cache", "id": "work-cache",
+        "uses": "actions/cache/restore@v4",
+        "with": {"path": ".build/cache",
+                 "key": prefix + "${{ github.run_id }}-${{ github.run_attempt }}",
+                 "restore-keys": f"{prefix}\nazx-build-${{{{ runner.os }}}}-\n"}}
+    assert job["steps"][save] == {
+        "name": "Save the build cache", "uses": "actions/cache/save@v4",
+        "with": {"path": ".build/cache",
+                 "key": "${{ steps.work-cache.outputs.cache-primary-key }}"}}
+    summary_run = job["steps"][summary]["run"]
+    assert '".build/build-stats.json"' in summary_run
+    assert "s['charts_drawn']" in summary_run and "s['charts_cached']" in summary_run
+
+
 def test_deploy_job_only_after_a_green_build_on_main(site_workflow):
     deploy = site_workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"

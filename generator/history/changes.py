@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,12 +139,17 @@ def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> Re
     return diff
 
 
+# The tables `headline_figures` reads: only these are parsed from a snapshot.
+HEADLINE_TABLES = ("coverage", "assessments", "prevention", "claims")
+
+
 def frames_of(descriptor: dict, files: Snapshot) -> dict[str, pd.DataFrame]:
-    """Typed frames of the resources in a snapshot; a table that does not parse is left out."""
+    """Typed frames of the HEADLINE_TABLES in a snapshot; a table that does not parse is left
+    out."""
     frames = {}
     for r in descriptor["resources"]:
         text = files.get(r["path"])
-        if not text:
+        if not text or r["name"] not in HEADLINE_TABLES:
             continue
         try:
             frames[r["name"]] = typed_frame(io.StringIO(text), r["schema"]["fields"])
@@ -182,6 +188,21 @@ def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     return figures
 
 
+def _headlines(descriptor: dict, files: Snapshot) -> dict[str, str]:
+    """`headline_figures` of a snapshot, once a process: releases come newest first, so a
+    snapshot is the old side of one diff and the new side of the next."""
+    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+    key = (json.dumps(descriptor), *(files.get(paths.get(n, "")) for n in HEADLINE_TABLES))
+    if key not in _HEADLINES:
+        _HEADLINES[key] = headline_figures(frames_of(descriptor, files))
+        if len(_HEADLINES) > 3:  # the latest diff's two snapshots and the new one
+            del _HEADLINES[next(iter(_HEADLINES))]
+    return _HEADLINES[key]
+
+
+_HEADLINES: dict[tuple, dict[str, str]] = {}
+
+
 def reference_names(descriptor: dict, *snapshots: Snapshot) -> dict[str, dict[str, str]]:
     """code → name (the short name where there is one) of every table a one-field foreign key
     points to, from the snapshots in order (a later one wins; a deleted code keeps its name)."""
@@ -210,8 +231,7 @@ def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
         diff_table(r, old.get(r["path"]), new.get(r["path"])) for r in descriptor["resources"]
     ]
     files = [name for name in (DESCRIPTOR, POLICY) if old.get(name) != new.get(name)]
-    before = headline_figures(frames_of(descriptor, old))
-    after = headline_figures(frames_of(descriptor, new))
+    before, after = _headlines(descriptor, old), _headlines(descriptor, new)
     headlines = [
         (label, before.get(label, "—"), after.get(label, "—"))
         for label in dict.fromkeys([*before, *after])
@@ -225,132 +245,6 @@ def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
 
 
 ROSTER = "enterprises"  # its keys name enterprises: counted in the record, never listed
-
-
-PERIOD_FIELDS = ("period", "round", "year")  # key fields that name a month, quarter, round or year
-TITLE_PARTS = 4  # changes named in a release's title; the rest are summed up
-
-
-def cell_text(resource: dict, name: str, value: str, names: dict[str, dict[str, str]]) -> str:
-    """A key or cell as a reader knows it: periods in Chinese, codes by their names."""
-    if name in PERIOD_FIELDS:
-        return filters.period_zh(value)
-    for fk in resource["schema"].get("foreignKeys", []):
-        if fk["fields"] == name:
-            return names.get(fk["reference"]["resource"], {}).get(value, value)
-    return value
-
-
-def key_text(key: tuple[str, ...], resource: dict | None = None,
-             names: dict[str, dict[str, str]] | None = None) -> str:
-    if resource is None:
-        return " / ".join(key)
-    fields = key_fields(resource)
-    return " / ".join(cell_text(resource, f, v, names or {}) for f, v in zip(fields, key,
-                                                                             strict=False))
-
-
-def grouped(keys: list[tuple[str, ...]], sign: str, resource: dict | None = None,
-            names: dict[str, dict[str, str]] | None = None) -> list[str]:
-    """One line a row, or one line a period when there are many rows."""
-    if len(keys) <= LIST_ROWS:
-        return [f"  {sign} {key_text(k, resource, names)}" for k in keys]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k[0]] = counts.get(k[0], 0) + 1
-    return [f"  {sign} {key_text((scope,), resource, names)}:{n} 行"
-            for scope, n in counts.items()]
-
-
-def periods_text(values: list[str]) -> str:
-    """Periods in Chinese, oldest first, e.g. 2025年11月、2025年12月; over three: 等 N 期."""
-    shown = [filters.period_zh(v) for v in sorted(set(values))]
-    if len(shown) <= 3:
-        return "、".join(shown)
-    return f"{shown[0]}、{shown[1]}等 {len(shown)} 期"
-
-
-def release_title(diff: Diff, descriptor: dict) -> str:
-    """A release in a few Chinese words, from its diff: "新增 2025年12月投保进展;更新 2025年
-    下半年保险机构评估结果" (per resource: what was done, the periods touched, the table)."""
-    if diff.initial:
-        return "首次发布数据"
-    if diff.empty:
-        return "数据没有变化"
-    resources = {r["name"]: r for r in descriptor["resources"]}
-    parts = []
-    for r in diff.resources:
-        if r.empty:
-            continue
-        key = key_fields(resources[r.name]) if r.name in resources else []
-        index = next((i for i, k in enumerate(key) if k in PERIOD_FIELDS), None)
-        if index is None:  # rows of a list (insurers, the roster): the list was updated
-            parts.append(f"更新{r.title}")
-            continue
-        changed = list(dict.fromkeys(k for k, *_ in r.changed))
-        for verb, keys in (("新增", r.added), ("更新", changed), ("删除", r.removed)):
-            if not keys:
-                continue
-            parts.append(f"{verb} {periods_text([k[index] for k in keys])}{r.title}")
-    parts += [FILE_TITLES.get(name, f"更新 {name}") for name in diff.files]
-    if len(parts) > TITLE_PARTS:
-        parts = [*parts[:TITLE_PARTS], f"等 {len(parts)} 项"]
-    return ";".join(parts)
-
-
-FILE_TITLES = {DESCRIPTOR: "更新数据说明", POLICY: "更新业务规则参数"}
-
-
-def roster_line(r: ResourceDiff) -> str:
-    """The roster's changes as counts only: its rows are enterprises, never listed."""
-    insured = {k: new for k, name, _, new in r.changed if name == "insured"}
-    newly = sum(1 for v in insured.values() if v == "是")
-    other = len({k for k, *_ in r.changed} - set(insured))
-    return (f"{r.name}({r.title}):新增应投保 {len(r.added)} 家,移出名单 {len(r.removed)} 家,"
-            f"新投保 {newly} 家,转为未投保 {len(insured) - newly} 家,其他信息更新 {other} 家")
-
-
-def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
-    """The diff as text lines, the same on the terminal and on the 更新记录 page."""
-    if diff.empty:
-        return ["数据没有变化。"]
-    titles = {
-        r["name"]: {f["name"]: f.get("title", f["name"]) for f in r["schema"]["fields"]}
-        for r in descriptor["resources"]
-    }
-    resources = {r["name"]: r for r in descriptor["resources"]}
-    lines: list[str] = []
-    if diff.initial:
-        counts = ",".join(f"{r.name}({r.title}){len(r.added)} 行" for r in diff.resources)
-        lines.append(f"首次发布数据包:{counts}")
-    for r in diff.resources:
-        if r.empty or diff.initial:
-            continue
-        if r.name == ROSTER:
-            lines.append(roster_line(r))
-            continue
-        rows_changed = len({k for k, *_ in r.changed})
-        lines.append(
-            f"{r.name}({r.title}):新增 {len(r.added)} 行,删除 {len(r.removed)} 行,"
-            f"修改 {rows_changed} 行"
-        )
-        resource = resources.get(r.name)
-        lines += grouped(r.added, "+", resource, diff.names)
-        lines += grouped(r.removed, "-", resource, diff.names)
-        cells: dict[tuple[str, ...], list[str]] = {}
-        for k, name, old, new in r.changed:
-            title = titles[r.name].get(name, name)
-            before, after = (cell_text(resource, name, v, diff.names) if resource and v else v
-                             for v in (old, new))
-            cells.setdefault(k, []).append(f"{title} {before or '(空)'} → {after or '(空)'}")
-        lines += [f"  ~ {key_text(k, resource, diff.names)}:{';'.join(texts)}"
-                  for k, texts in cells.items()]
-    for name in [] if diff.initial else diff.files:
-        lines.append(f"{name}:已修改")
-    if diff.headlines:
-        lines.append("主要指标:")
-        lines += [f"  {label}:{old} → {new}" for label, old, new in diff.headlines]
-    return lines
 
 
 # ---------------------------------------------------------------- azx changes
@@ -399,4 +293,5 @@ def changes_lines(root: Path, ref: str | None = None) -> list[str]:
         raise GitError(f"无法读取 {exc.name}:{exc},请先运行 azx validate") from None
     old, new, notes = set_aside_undecodable(old, now)
     diff = diff_snapshots(descriptor, old, new)
+    from generator.history.words import diff_lines  # words builds on this module's Diff
     return [f"数据变化:{label} → 当前 {root.as_posix()}/", *notes, *diff_lines(diff, descriptor)]

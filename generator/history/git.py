@@ -78,7 +78,7 @@ def log(data_root: Path) -> tuple[Commit, ...]:
         return ()
     commits = []
     found = list(COMMIT.finditer(out))
-    for match, following in zip(found, found[1:] + [None], strict=True):
+    for match, following in zip(found, [*found[1:], None][:len(found)], strict=True):
         sha, committed, subject = match.groups()
         names = out[match.end(): following.start() if following else len(out)]
         text, problem = _subject(subject)

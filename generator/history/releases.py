@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from generator import cache
-from generator.history import changes
+from generator.history import changes, words
 from generator.history.git import Commit, log
 from generator.package.load import DESCRIPTOR, read_descriptor
 from generator.package.text import neutralise
@@ -35,7 +35,7 @@ class Release:
     commit: Commit
     diff: changes.Diff
     lines: tuple[str, ...]  # the diff as text, as `azx changes` prints it
-    title: str = ""  # what the release did, in a few Chinese words (`changes.release_title`)
+    title: str = ""  # what the release did, in a few Chinese words (`words.release_title`)
 
 
 def read_history(data_root: Path) -> tuple[Commit, ...]:
@@ -101,8 +101,8 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
             cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
             continue
         diff = changes.diff_snapshots(descriptor, old, new)
-        found[commit.sha] = (diff, tuple(changes.diff_lines(diff, descriptor)),
-                             changes.release_title(diff, descriptor))
+        found[commit.sha] = (diff, tuple(words.diff_lines(diff, descriptor)),
+                             words.release_title(diff, descriptor))
         cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
     return [Release(c, *found[c.sha]) for c in commits]
 
@@ -111,12 +111,13 @@ SKIPPED = "未能比较的数据提交"  # the title of a release whose changes 
 
 
 # Modules whose code decides what a release's diff and lines are.
-_DIFF_CODE = ("generator.history.changes", "generator.history.git", "generator.history.releases",
-              "generator.site.metrics", "generator.site.filters", "generator.package.load")
+_DIFF_CODE = ("generator.history.changes", "generator.history.words", "generator.history.git",
+              "generator.history.releases", "generator.site.metrics", "generator.site.filters",
+              "generator.package.load")
 
 
 def _cache_path(cache_dir: Path | None, key: str) -> Path | None:
-    return cache_dir / f"{key}.pickle" if cache_dir else None
+    return cache.use(cache_dir / f"{key}.pickle" if cache_dir else None)
 
 
 # ---------------------------------------------------------------- Atom
@@ -216,7 +217,7 @@ _TABLE = re.compile(r"\b[a-z][a-z_]*\((?P<title>[^()]+)\)(?P<n>\d)?")  # coverag
 def _reader_heading(line: str) -> str:
     """A heading of `azx changes` for the public: tables and files by their Chinese titles."""
     line = _TABLE.sub(lambda m: f"{m['title']} {m['n']}" if m["n"] else m["title"], line)
-    for name, title in changes.FILE_TITLES.items():
+    for name, title in words.FILE_TITLES.items():
         line = line.replace(f"{name}:已修改", f"{title.removeprefix('更新')}:已修改")
     return line
 

@@ -22,6 +22,10 @@ REFERENCE_ALIASES = {
 FIELD_ALIASES = {
     "rates": {"年度": "period", "年份": "period"},
 }
+# One column some lists use for two fields: a date range, split into its start and end.
+RANGE_ALIASES = {
+    ("policy_start", "policy_end"): ["保险起止日期", "保险起止期", "保险起止时间", "保险期间"],
+}
 HEADER_SCAN_ROWS = 30
 
 
@@ -33,6 +37,7 @@ class Column:
     header: str  # the header text as written
     field: str
     unit: str | None
+    end: str | None = None  # a date range column: `field` is its start, `end` its end
 
     @property
     def letter(self) -> str:
@@ -72,6 +77,9 @@ def header_names(descriptor: dict, resource: dict) -> dict[str, str]:
             names[label] = targets.pop()
     for label, name in FIELD_ALIASES.get(resource["name"], {}).items():
         names.setdefault(normalise_label(label)[0], name)
+    for (start, end), labels in RANGE_ALIASES.items():
+        if {start, end} <= {f["name"] for f in fields}:
+            names.update({normalise_label(label)[0]: f"{start}..{end}" for label in labels})
     return names
 
 
@@ -92,9 +100,10 @@ def match_columns(grid: Grid, top: int, depth: int, names: dict[str, str]):
         for text in candidates:
             label, unit = normalise_label(text)
             name = names.get(label)
-            if name and name not in seen:
-                columns.append(Column(c, text, name, unit))
-                seen.add(name)
+            start, _, end = (name or "").partition("..")
+            if name and not {start, end} & seen:
+                columns.append(Column(c, text, start, unit, end or None))
+                seen.update({start, end} - {""})
                 break
         else:
             if texts:

@@ -43,7 +43,7 @@ class Intake:
     def cell(self, field_name: str, sheet_row: int) -> str:
         """The cell address (C12) of `field_name` in `sheet_row`, or the row alone ("第 12 行")."""
         for column in self.columns:
-            if column.field == field_name:
+            if field_name in (column.field, column.end):
                 return f"{column.letter}{sheet_row}"
         return f"第 {sheet_row} 行"
 
@@ -70,6 +70,7 @@ def read_rows(grid: Grid, top: int, depth: int, columns: list[Column], normalise
     conversions: list[Conversion] = []
     skipped: list[tuple[str, str]] = []
     unknown: list[tuple[str, str, str]] = []
+    bad: list[str] = []  # unusable date ranges, as "第 r 行 G 列「header」:why"
     names = list(normaliser.fields)
     for r in range(top + depth, len(grid.values)):
         texts = [plain(grid.value(r, c.index)).strip() for c in columns]
@@ -83,6 +84,17 @@ def read_rows(grid: Grid, top: int, depth: int, columns: list[Column], normalise
         values = dict.fromkeys(names, "")
         for c in columns:
             raw = grid.value(r, c.index)
+            if c.end and plain(raw).strip():
+                try:
+                    values[c.field], values[c.end], why = normaliser.date_range(c.field, c.end, raw)
+                except ValueError as exc:
+                    bad.append(f"第 {r + 1} 行 {c.letter} 列「{c.header}」:{exc}")
+                    continue
+                new, address = f"{values[c.field]}、{values[c.end]}", f"{c.letter}{r + 1}"
+                conversions.append(Conversion(grid.name, address, plain(raw), new, why))
+                continue
+            if c.end:
+                continue
             new, why = normaliser.convert(c.field, raw, c.unit, grid.number_format(r, c.index))
             values[c.field] = new
             codes = normaliser.codes.get(c.field)
@@ -92,7 +104,7 @@ def read_rows(grid: Grid, top: int, depth: int, columns: list[Column], normalise
                 address = f"{c.letter}{r + 1}"
                 conversions.append(Conversion(grid.name, address, plain(raw), new, why))
         rows.append(SourceRow(values, r + 1))
-    return rows, conversions, skipped, unknown
+    return rows, conversions, skipped, unknown, bad
 
 
 def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = None) -> Intake:
@@ -101,7 +113,7 @@ def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = 
     resource = resource_by_name(descriptor, resource_name)
     grid = read_grid(path, sheet)
     top, depth, columns, ignored = find_header(grid, header_names(descriptor, resource))
-    found = {c.field for c in columns}
+    found = {c.field for c in columns} | {c.end for c in columns if c.end}
     missing = [
         f"{f.get('title', f['name'])}({f['name']})"
         for f in resource["schema"]["fields"]
@@ -113,7 +125,11 @@ def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = 
             "请补上这些列(表头写中文名称即可)"
         )
     normaliser = Normaliser(descriptor, resource, root)
-    rows, conversions, skipped, unknown = read_rows(grid, top, depth, columns, normaliser)
+    rows, conversions, skipped, unknown, bad = read_rows(grid, top, depth, columns, normaliser)
+    if bad:
+        where = path.name if grid.name == path.name else f"{path.name} 工作表「{grid.name}」"
+        raise IntakeError(f"{where} 有 {len(bad)} 处起止日期无法使用,没有导入任何数据:\n"
+                          + "\n".join(f"  {line}" for line in bad))
     return Intake(grid.name, (top + 1, top + depth), columns, ignored, rows, conversions, skipped,
                   unknown)
 
@@ -256,7 +272,9 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
     span = f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
     lines.append(f"表头:{span};数据 {len(intake.rows)} 行")
     for column in intake.columns:
-        lines.append(f"  {column.letter} 列「{column.header}」→ {column.field}")
+        target = f"{column.field}、{column.end}(起止日期,拆分为两列)" if column.end \
+            else column.field
+        lines.append(f"  {column.letter} 列「{column.header}」→ {target}")
     for letter, header in intake.ignored:
         lines.append(f"  {letter} 列「{header}」不是 {result.target.stem} 的字段,已忽略")
     lines.append(f"转换的值({len(intake.conversions)} 处):")

@@ -104,6 +104,21 @@ def parse_date(text: str) -> str | None:
         return None
 
 
+DAY = r"20\d\d[年/.\-]\d{1,2}[月/.\-]\d{1,2}日?|20\d{6}"
+RANGE = re.compile(rf"({DAY})(?:零时|0时)?起?(?:至|到|~|-|—|–|/)({DAY})(?:24时|二十四时)?止?")
+
+
+def parse_date_range(text: str) -> tuple[str, str] | None:
+    """2025-01-01至2025-12-31, 2025.1.1-2025.12.31, 2025年1月1日至2025年12月31日 → the two
+    dates as YYYY-MM-DD; None when it is not two valid dates (spaces and full-width ignored)."""
+    norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    m = RANGE.fullmatch(norm)
+    if not m:
+        return None
+    start, end = parse_date(m.group(1)), parse_date(m.group(2))
+    return (start, end) if start and end else None
+
+
 def parse_number(text: str) -> tuple[Decimal, list[str]] | None:
     """A number typed by a person → (value, what was done), or None when it is not a number."""
     done: list[str] = []
@@ -164,6 +179,18 @@ class Normaliser:
         if pattern or f.get("constraints", {}).get("enum"):
             return self.token(value)
         return str(value).strip().replace("\r\n", "\n"), None
+
+    def date_range(self, start: str, end: str, value: object) -> tuple[str, str, str]:
+        """A date range cell split into (start, end, why); ValueError, in Chinese, when it is
+        not two dates or the end comes before the start."""
+        text = plain(value).strip()
+        parsed = parse_date_range(text)
+        if parsed is None:
+            raise ValueError(f"“{text}”不是起止日期,应写成“2025-01-01至2025-12-31”这样的两个日期")
+        if parsed[1] < parsed[0]:
+            raise ValueError(f"“{text}”的止期 {parsed[1]} 早于起期 {parsed[0]},请检查是否写反")
+        titles = [self.fields[name].get("title", name) for name in (start, end)]
+        return *parsed, f"起止日期拆分为{titles[0]}和{titles[1]}"
 
     def token(self, value: object):
         text = plain(value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -99,6 +100,7 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
 def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
                   inputs: str | None, fresh_work_dir: bool,
                   publisher: publishers.Publisher) -> int:
+    cache.begin()
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config)
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
@@ -144,7 +146,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         shutil.rmtree(docs_dir, ignore_errors=True)
         docs_dir.mkdir(parents=True)
         site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
-        looked_up = roster.write_lookup(package, docs_dir, figures.period)
+        looked_up = roster.write_lookup(package, docs_dir, figures.period,
+                                         cache_dir / "lookup")
         done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个;"
              f"企业查询文件 {looked_up} 个")
         helper.check()
@@ -165,6 +168,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     specs = [c for page in planned for c in page.charts]
     drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
     done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
+    stats = {"charts": len(drawn), "charts_drawn": fresh, "charts_cached": len(drawn) - fresh}
+    cache.write_bytes(work_dir / "build-stats.json", json.dumps(stats).encode())  # CI's summary
 
     # 6. render: Markdown pages from the templates, plus the stylesheets
     site_data.warnings.extend(report.warnings)  # the list the validation page was planned with
@@ -179,6 +184,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     key = tree_key(docs_dir, project.config, publisher)
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
+        cache.prune(cache_dir)
         done(f"网站内容没有变化,保留现有 {site_dir}/")
         print(f"完成:{site_dir}/ 已是最新,用时 {done.total():.1f} 秒。")
         return 0
@@ -198,6 +204,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     # 9. swap: the new site replaces the old one in one rename
     site.swap_into_place(staging, site_dir)
     uptodate.remember(work_dir, site_dir, key, inputs)
+    cache.prune(cache_dir)  # only now: a failed build keeps every entry
     html_pages = sum(1 for name in built["files"] if name.endswith(".html"))
     done(f"替换 {site_dir}/")
     print(f"完成:{html_pages} 个网页,用时 {done.total():.1f} 秒。")
@@ -218,7 +225,7 @@ class Helper:
         self.data_root, self.config, self.validation_seconds = data_root, config, 0.0
         self.process = self.conn = None
         self.key = validation_key(data_root)
-        self.cached = cache_dir / f"{self.key}.pickle" if self.key else None
+        self.cached = cache.use(cache_dir / f"{self.key}.pickle" if self.key else None)
         self.report = cache.load(self.cached)
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.package.load import Package
-from generator.site import metrics, verdicts
+from generator.site import metrics, promises, verdicts
 from generator.site.figures import records
 
 QUARTER_ENDS = ("03", "06", "09", "12")
@@ -49,6 +49,7 @@ def bulletin(package: Package, month: str, previous: str | None) -> dict:
         coverage, industries, ["region_code", "industry_code"], month, policy), regions)
     claims = f["claims"][f["claims"]["period"] <= quarter]
     enforcement = f["enforcement"][f["enforcement"]["period"] <= quarter]
+    supervision = f["insurer_supervision"][f["insurer_supervision"]["period"] <= quarter]
     year = int(month[:4])
     # a year's prevention figures are complete only at its end
     prevention = f["prevention"][f["prevention"]["year"] <= (year if month[5:] == "12"
@@ -67,6 +68,7 @@ def bulletin(package: Package, month: str, previous: str | None) -> dict:
         "counties_behind": records(county[(county["units_uninsured"] > 0)
                                           | (county["industries_missed"] > 0)]),
         "enforcement": _quarter_row(metrics.enforcement_by(enforcement, "period"), quarter),
+        "supervision": _quarter_row(promises.supervision_by_period(supervision), quarter),
         "claims": _quarter_row(metrics.claims_by_period(claims), quarter) if len(claims) else None,
         "prevention_year": prevention_year,
         "prevention": records(prevention_rows),

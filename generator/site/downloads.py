@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from generator.cache import fingerprint, write_bytes
+from generator.cache import fingerprint, use, write_bytes
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import cell_value, identifier, sheet_title
 
@@ -196,7 +196,7 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
     sha256 of each file."""
     key = fingerprint([json.dumps(resource, sort_keys=True), source_sha,
                        json.dumps(names, sort_keys=True, ensure_ascii=False)], code=(__name__,))
-    folder = cache_dir / key
+    folder = use(cache_dir / key)
     if (folder / "meta.json").is_file():
         return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     temporary = cache_dir / f".{folder.name}.tmp"
@@ -241,7 +241,7 @@ def package_zip(package: Package, cache_dir: Path,
                        f"{POLICY}\0{_sha(contents[POLICY])}"]
                       + [f"{name}\0{_file_sha(path)}" for name, path in sources.items()],
                       code=(__name__,))
-    cached = cache_dir / f"package-{key}.zip"
+    cached = use(cache_dir / f"package-{key}.zip")
     if not cached.is_file():
         write_bytes(cached, _zip([(name, contents[name] if name in contents
                                    else sources[name].read_bytes()) for name in names]))

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from generator.errors import ConfigurationError
 from generator.history import releases
 from generator.package.load import POLICY, Package
-from generator.site import bulletins, charts, filters, meanings, metrics, roster
+from generator.site import bulletins, charts, filters, meanings, metrics, promises, roster
 from generator.site import rates as rate_figures
 from generator.site.figures import Figures, records
 from generator.site.publisher import Publisher
@@ -172,6 +172,7 @@ def region_pages(site: SiteData) -> Iterable[Page]:
     summary = fig.summary
     shown = roster.published(site.package)
     industry_names = dict(zip(fig.industries["code"], fig.industries["name"], strict=True))
+    uninsured = roster.uninsured(shown, industry_names)
     order = fig.industries[["code", "name", "display_order"]]
     verdicts_of = {code: part.merge(order, left_on="industry_code", right_on="code")
                    .sort_values("display_order")
@@ -194,7 +195,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
         )
         context = {"fig": summary, "region": region, "industries": industries, "trend": trend,
                    "overdue": records(by_industry[by_industry["overdue"]]),
-                   "uninsured": roster.uninsured(shown, code, industry_names),
+                   "roster": shown is not None,
+                   "uninsured": uninsured.get(code, []),
                    "verdicts": records(verdicts_of.get(code, order.iloc[:0]))}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
                    ("coverage", "industries", "regions", roster.RESOURCE), (industries, trend))
@@ -202,7 +204,8 @@ def region_pages(site: SiteData) -> Iterable[Page]:
 
 def lookup_page(site: SiteData) -> Iterable[Page]:
     shown = roster.published(site.package)
-    if shown is None:
+    if shown is None:  # a package without a roster (the benchmark's baseline): say so
+        yield Page(roster.PAGE, "lookup_none.md.j2", {}, ())
         return
     policy = site.package.policy
     context = {"as_of": site.fig.period, "units": len(shown),
@@ -250,10 +253,22 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
         losses = fig.loss_ratios[fig.loss_ratios["insurer_code"] == code]
         context = {"fig": summary, "insurer": insurer, "history": records(history),
                    "figures": figures, "assessors": assessors, "prevention": records(prevention),
-                   "losses": records(losses)}
+                   "losses": records(losses), **_promises(site, code)}
         yield Page(f"insurers/{code.lower()}.md", "insurer.md.j2", context,
-                   ("assessments", "assessment_scores", "insurers", "prevention", "claims"),
+                   ("assessments", "assessment_scores", "insurers", "prevention", "claims",
+                    "commitments", "insurer_supervision"),
                    tuple(figures))
+
+
+def _promises(site: SiteData, code: str) -> dict:
+    """The insurer page's commitments, promised against delivered, and supervision records."""
+    fig, f = site.fig, site.package.frames
+    supervision = promises.supervision_of(f["insurer_supervision"], code)
+    return {"commitments": records(promises.commitments_of(f["commitments"], fig.industries,
+                                                           code)),
+            "promised": promises.comparison(f, fig.industries, code, fig.claims_year),
+            "supervision": supervision,
+            "supervision_total": promises.supervision_totals(supervision)}
 
 
 def prevention_page(site: SiteData) -> Iterable[Page]:
@@ -294,7 +309,7 @@ def bulletin_pages(site: SiteData) -> Iterable[Page]:
     issued = bulletins.bulletins(site.package)
     office = site.pub.issuer
     sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
-               "insurers")
+               "insurers", "insurer_supervision")
     yield Page("bulletins/index.md", "bulletins.md.j2",
                {"bulletins": issued[::-1], "office": office}, sources)
     for b in issued:

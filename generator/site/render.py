@@ -13,7 +13,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator.cache import fingerprint
+from generator.cache import fingerprint, use
 from generator.errors import SiteBuildError
 from generator.package.load import Package
 from generator.package.text import is_identifier, visible
@@ -49,7 +49,7 @@ def environment(cache_dir: Path | None = None) -> jinja2.Environment:
     """
     cache = None
     if cache_dir is not None:
-        folder = cache_dir / fingerprint([], code=(__name__,))
+        folder = use(cache_dir / fingerprint([], code=(__name__,)))
         folder.mkdir(parents=True, exist_ok=True)
         cache = jinja2.FileSystemBytecodeCache(str(folder))
     env = jinja2.Environment(

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from generator import cache
+from generator.cache import fingerprint, write_bytes
 from generator.package.load import Package
 
 RESOURCE = "enterprises"
@@ -24,17 +28,43 @@ NAME_SHARD_LIMIT = 4000  # a piece of a name found in more units than this gets 
 CODE_SHARD_ROWS = 200_000  # up to this many units, codes are sharded by their last character
 
 
+_made: list[tuple[Package, pd.DataFrame | None]] = []  # the last package's published roster
+
+
 def published(package: Package) -> pd.DataFrame | None:
     """The roster as published: the listed fields in their order, names masked (None when the
-    package has no roster)."""
+    package has no roster). Made once a package; callers do not change it."""
+    if _made and _made[0][0] is package:
+        return _made[0][1]
     frame = package.frames.get(RESOURCE)
-    if frame is None:
-        return None
-    policy = package.policy
-    shown = frame[[f for f, _ in policy.roster_fields if f in frame.columns]].copy()
-    if "name" in shown.columns:
-        shown["name"] = policy.masked_names(frame["name"], frame["uscc"])
+    shown = None
+    if frame is not None:
+        policy = package.policy
+        shown = frame[[f for f, _ in policy.roster_fields if f in frame.columns]].copy()
+        if "name" in shown.columns:
+            shown["name"] = policy.masked_names(frame["name"], frame["uscc"])
+    _made[:] = [(package, shown)]
     return shown
+
+
+def inputs_key(package: Package, *extra: str) -> str:
+    """The cache key of what is made from the roster: the bytes of the files it is read from
+    (descriptor, policy, the roster and the tables it names), the code that reads and publishes
+    it, and `extra`."""
+    from generator.package.load import DESCRIPTOR, POLICY, resource_by_name
+
+    names = [DESCRIPTOR, POLICY] + [resource_by_name(package.descriptor, r)["path"]
+                                    for r in (RESOURCE, "regions", "industries", "insurers")]
+    return fingerprint([f"{name}\0".encode() + _file_sha(package.root / name) for name in names]
+                       + list(extra), code=(__name__, "generator.package"))
+
+
+def _file_sha(path: Path) -> bytes:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
 
 
 def _text(value) -> str | None:
@@ -73,10 +103,11 @@ def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str
     by_code: dict[str, list] = {}
     by_piece: dict[str, list] = {}
     width = 1 if len(records) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
-    for record in records:
-        by_code.setdefault(record[0][-width:], []).append(record)
+    for record in records:  # each record serialised once, for every shard it is in
+        text = _json(record)
+        by_code.setdefault(record[0][-width:], []).append(text)
         for piece in _pieces(record[1] or ""):
-            by_piece.setdefault(piece, []).append(record)
+            by_piece.setdefault(piece, []).append(text)
     index = {
         "as_of": as_of,
         "limit": NAME_SHARD_LIMIT,
@@ -87,8 +118,8 @@ def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str
         "pieces": {p: len(found) for p, found in sorted(by_piece.items())},
     }
     files = {f"{FOLDER}/index.json": _json(index)}
-    files |= {f"{FOLDER}/code-{char}.json": _json(found) for char, found in by_code.items()}
-    files |= {f"{FOLDER}/name-{piece_key(piece)}.json": _json(found)
+    files |= {f"{FOLDER}/code-{char}.json": _array(found) for char, found in by_code.items()}
+    files |= {f"{FOLDER}/name-{piece_key(piece)}.json": _array(found)
               for piece, found in by_piece.items() if len(found) <= NAME_SHARD_LIMIT}
     return files
 
@@ -102,32 +133,77 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def uninsured(roster: pd.DataFrame | None, region_code: str, industry_names: dict) -> list[dict]:
-    """The units of one county still uninsured (name, industry, required since), by industry."""
+def _array(items: list[bytes]) -> bytes:
+    """A JSON array of already serialised items: the bytes `_json` gives for the list."""
+    return b"[" + b",".join(items) + b"]"
+
+
+def uninsured(roster: pd.DataFrame | None, industry_names: dict) -> dict[str, list[dict]]:
+    """Region code → the units of that county still uninsured (name, industry, required
+    since), by industry and name; one pass over the roster for every county."""
     if roster is None or "insured" not in roster.columns:
-        return []
-    rows = roster[(roster["region_code"] == region_code) & (roster["insured"] != "是")]
-    rows = rows.sort_values(["industry_code", "name"])
-    return [{"name": r["name"], "industry": industry_names.get(r["industry_code"], ""),
-             "since": r.get("required_since")} for _, r in rows.iterrows()]
+        return {}
+    found = {}
+    left = roster[roster["insured"] != "是"]
+    for code, rows in left.groupby("region_code", sort=False):
+        rows = rows.sort_values(["industry_code", "name"])
+        since = rows["required_since"] if "required_since" in rows.columns \
+            else [None] * len(rows)
+        found[code] = [{"name": name, "industry": industry_names.get(industry, ""),
+                        "since": when} for name, industry, when in
+                       zip(rows["name"], rows["industry_code"], since, strict=True)]
+    return found
 
 
-def write_lookup(package: Package, docs_dir: Path, as_of: str) -> int:
-    """Write the lookup files under `docs_dir`; how many were written."""
-    shown = published(package)
-    if shown is None:
+def write_lookup(package: Package, docs_dir: Path, as_of: str,
+                 cache_dir: Path | None = None) -> int:
+    """Write the lookup files under `docs_dir`; how many were written. With `cache_dir` they
+    are made once for the same inputs (`inputs_key`) and linked from there."""
+    if package.frames.get(RESOURCE) is None:
         return 0
-    files = lookup_files(shown, package, as_of)
-    for path, data in files.items():
+    folder = cache.use(cache_dir / f"lookup-{inputs_key(package, as_of)}") if cache_dir else None
+    if folder is None or not (folder / "files.json").is_file():
+        files = lookup_files(published(package), package, as_of)
+        if folder is None:
+            for path, data in files.items():
+                target = docs_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            return len(files)
+        _store(folder, files)
+    names = json.loads((folder / "files.json").read_text(encoding="utf-8"))
+    for path in names:
         target = docs_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        _link(folder / path, target)
+    return len(names)
+
+
+def _store(folder: Path, files: dict[str, bytes]) -> None:
+    """Keep `files` in the cache folder `folder`, whole or not at all (a rename at the end)."""
+    temporary = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(temporary, ignore_errors=True)
+    for path, data in files.items():
+        target = temporary / path
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return len(files)
+    (temporary / "files.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(temporary, folder)
+
+
+def _link(origin: Path, target: Path) -> None:
+    """A hard link to the cached file (no bytes copied), or a copy where links are refused."""
+    try:
+        os.link(origin, target)
+    except OSError:
+        shutil.copyfile(origin, target)
 
 
 def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] | None:
     """The roster as the downloads publish it: its descriptor entry reduced to the listed fields,
-    and a CSV of the published rows (names masked) in `cache_dir`, named by its content."""
+    and a CSV of the published rows (names masked) in `cache_dir`, made once for the same
+    inputs (`inputs_key`)."""
     shown = published(package)
     if shown is None:
         return None
@@ -139,11 +215,9 @@ def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] |
                              if k["fields"] in shown.columns]
     resource["description"] = (resource.get("description", "") + "本文件只含 policy.yaml 列出的"
                                "公开字段;以本人姓名登记的个体工商户,名称已遮盖。")
-    text = shown.assign(**{c: shown[c].dt.strftime("%Y-%m-%d") for c in shown.columns
-                           if pd.api.types.is_datetime64_any_dtype(shown[c])})
-    data = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    path = cache_dir / f"published-{RESOURCE}-{hashlib.sha256(data).hexdigest()[:16]}.csv"
+    path = cache.use(cache_dir / f"published-{RESOURCE}-{inputs_key(package)[:16]}.csv")
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        text = shown.assign(**{c: shown[c].dt.strftime("%Y-%m-%d") for c in shown.columns
+                               if pd.api.types.is_datetime64_any_dtype(shown[c])})
+        write_bytes(path, text.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return resource, path

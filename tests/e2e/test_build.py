@@ -7,6 +7,7 @@ data leaves an existing site untouched, and text from the data is escaped in the
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 import subprocess
@@ -153,6 +154,9 @@ def test_warm_build_is_byte_identical_to_the_cold_one(built, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "其中新绘制 0 张" in result.stdout
     assert "沿用其结果" in result.stdout
+    shown = int(re.search(r"绘制图表:(\d+) 张", result.stdout)[1])
+    stats = json.loads((built.parent / "work" / "build-stats.json").read_text(encoding="utf-8"))
+    assert stats == {"charts": shown, "charts_drawn": 0, "charts_cached": shown}
     cold, warm = tree(built), tree(tmp_path / "site")
     assert sorted(cold) == sorted(warm)
     assert [name for name in cold if cold[name] != warm[name]] == []
@@ -162,10 +166,15 @@ def test_invalid_data_leaves_the_site_untouched(built, tmp_path, fixture_package
     site = tmp_path / "site"
     shutil.copytree(built, site)
     before = tree(site)
-    result = azx_build(fixture_package("site_invalid"), site, tmp_path / "work")
+    invalid = fixture_package("site_invalid")
+    result = azx_build(invalid, site, tmp_path / "work")
     assert result.returncode == 1
+    row = rows("prevention", invalid)[1]  # line 3: its spending is the case's one edit
+    cap = (Decimal(row["premium_collected"]) * Decimal("0.21")).quantize(
+        Decimal("0.01"), ROUND_HALF_UP)
     assert ("prevention.csv:3 prevention_spending(事故预防费用支出) — 错误:事故预防费用支出 "
-            "130000 元超过上限 126000 元") in result.stdout
+            f"{Decimal(row['prevention_spending']).normalize():f} 元超过上限 {cap} 元") \
+        in result.stdout
     assert f"数据有 1 个错误,未生成网站;{site}/ 保持不变。" in result.stdout
     assert tree(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging left behind
@@ -180,11 +189,11 @@ def test_text_from_data_is_escaped(tmp_path, fixture_package):
         assert "<script>x</script>" not in text, name
         assert '<script>alert("name")' not in text, name
         assert "<img src=x" not in text, name
-    page = pages["insurers/hhcx/index.html"]
+    page = pages["insurers/czcx/index.html"]
     assert "<title>＜script＞x＜/script＞ - " in page
     # Escaped as character references: the browser shows the characters, runs nothing.
     assert "<h1 id=\"x\">&#60;script&#62;x&#60;/script&#62;" in page
-    assert "洪河&#60;script&#62;alert(&#34;name&#34;)&#60;/script&#62;财产保险" in page
+    assert "蔡州&#60;script&#62;alert(&#34;name&#34;)&#60;/script&#62;财产保险" in page
     assert "&#60;img src=x onerror=alert(1)&#62; &#42;&#42;粗体&#42;&#42; &#124; 竖线" in page
 
 

@@ -82,8 +82,8 @@ def test_every_page_announces_the_feed(site):
 def test_canonical_links_and_the_sitemap_use_the_site_url(site):
     found = pages(site)
     assert '<link rel="canonical" href="https://example.org/ajx/">' in found["index.html"]
-    assert ('<link rel="canonical" href="https://example.org/ajx/insurers/hhcx/">'
-            in found["insurers/hhcx/index.html"])
+    assert ('<link rel="canonical" href="https://example.org/ajx/insurers/czcx/">'
+            in found["insurers/czcx/index.html"])
     locations = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter()
                  if e.tag.endswith("loc")]
     expected = sorted("https://example.org/ajx/" + name.removesuffix("index.html")

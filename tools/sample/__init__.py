@@ -35,6 +35,7 @@ from .reference import (
     milestones_table,
     regions_table,
 )
+from .supervision import commitments_table, supervision_table
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CSV_CHUNK_ROWS = 200_000  # rows turned into Python values at a time, to bound memory
@@ -72,6 +73,8 @@ def generate(scale_name: str, policy: Policy) -> dict[str, pd.DataFrame]:
         "claims": claims,
         "enforcement": enforcement_table(scale.name, coverage),
         "rates": rates_table(scale.name, claims),
+        "insurer_supervision": supervision_table(scale.name, claims),
+        "commitments": commitments_table(scale.name, claims, scale.first_year),
     }
 
 

@@ -246,9 +246,10 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = [key(c) for c in charts]
     unique = dict(zip(keys, charts, strict=True))
-    missing = [k for k in sorted(unique) if not (cache_dir / f"{k}.svg").is_file()]
+    missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(unique[k].kind, unique[k].data) for k in missing]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        _pyplot()  # imported once here: forked workers inherit it instead of each importing it
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
             results = list(pool.map(_render_job, jobs, chunksize=4))
     else:

@@ -11,6 +11,7 @@ from generator.validate.rules import (  # noqa: F401  (importing a module regist
     prevention,
     rates,
     references,
+    supervision,
     text,
 )
 from generator.validate.rules.base import REGISTRY, STAGES, Rule

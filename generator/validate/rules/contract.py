@@ -67,6 +67,15 @@ NEEDED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
         "period": "string", "industry_code": "string", "insurer_code": "string",
         "base_rate_min": "number", "base_rate_max": "number", "float_min": "number",
         "float_max": "number"}),
+    "insurer_supervision": (("period", "insurer_code"), {
+        "period": "string", "insurer_code": "string", "violations_found": "integer",
+        "violations_corrected": "integer", "penalty_cases": "integer",
+        "penalty_amount": "number", "services_undelivered": "integer",
+        "services_remedied": "integer"}),
+    "commitments": (("insurer_code", "industry_code"), {
+        "insurer_code": "string", "industry_code": "string", "service_items": "string",
+        "visits_per_year": "integer", "decide_days": "integer", "pay_days": "integer",
+        "advance_threshold": "number", "published_date": "date"}),
 }
 
 SOURCE = "本项目数据约定:网站读取的数据包结构"

@@ -1,0 +1,119 @@
+"""insurer_supervision and commitments end to end outside the pages: the Excel template and its
+import, the data dictionary and the downloads."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fixtures.cases import write_site_small
+from test_pages import render_page
+
+from generator.cli import main
+from generator.package.load import load_package
+from generator.site import downloads
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    write_site_small(root)
+    return root
+
+
+def test_supervision_template_layout(data, tmp_path, capsys):
+    out = tmp_path / "监管.xlsx"
+
+    assert main(["template", "insurer_supervision", "--xlsx", str(out), "--data", str(data)]) == 0
+
+    assert capsys.readouterr().out == f"已生成模板 {out}\n"
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["保险机构监管", "代码表", "填写说明"]
+    ws, lists, notes = book["保险机构监管"], book["代码表"], book["填写说明"]
+    assert [c.value for c in ws[1]] == [
+        "统计季度", "保险机构代码", "发现违规问题数", "已整改问题数", "行政处罚案件数",
+        "罚款金额(元)", "未按合同提供服务数", "已补正服务数"]
+    assert [c.value for c in lists["A"]] == [
+        "insurer_code", "HHCX 洪河财产保险股份有限公司驻马店市分公司",
+        "SYCX 宿鸭湖财产保险股份有限公司驻马店市分公司"]
+    dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert dropdowns["B2:B1001"] == "='代码表'!$A$2:$A$3"
+    assert ws["A2"].number_format == "@"
+    assert ws["F2"].number_format == "#,##0.00"
+    assert [c.value for c in notes[7]] == [
+        "A", "统计季度", "period", "统计季度,格式 YYYYQ1–YYYYQ4", "文字", "是",
+        "格式(正则表达式):^20[0-9]{2}Q[1-4]$"]
+
+
+def test_filled_supervision_template_imports_with_quarters_and_codes_converted(
+        data, tmp_path, capsys):
+    out = tmp_path / "监管.xlsx"
+    main(["template", "insurer_supervision", "--xlsx", str(out), "--data", str(data)])
+    book = openpyxl.load_workbook(out)
+    ws = book["保险机构监管"]
+    insurers = [c.value for c in book["代码表"]["A"][1:]]
+    for row, insurer in enumerate(insurers, start=2):
+        for col, value in enumerate(["2025年第三季度", insurer, 3, 2, 1, 40000, 2, 1], start=1):
+            ws.cell(row, col, value)
+    book.save(out)
+
+    code = main(["import", str(out), "--resource", "insurer_supervision", "--data", str(data)])
+
+    report = capsys.readouterr().out
+    assert code == 0, report
+    assert "  保险机构监管!A2  2025年第三季度 → 2025Q3  (季度统一为 YYYYQn)" in report
+    lines = (data / "insurer_supervision.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[-2:] == ["2025Q3,HHCX,3,2,1,40000,2,1", "2025Q3,SYCX,3,2,1,40000,2,1"]
+
+
+def test_commitments_import_refuses_a_promise_weaker_than_the_law(data, tmp_path, capsys):
+    out = tmp_path / "承诺.xlsx"
+    assert main(["template", "commitments", "--xlsx", str(out), "--data", str(data)]) == 0
+    book = openpyxl.load_workbook(out)
+    ws = book["保险机构公开承诺"]
+    assert [c.value for c in ws[1]] == [
+        "保险机构代码", "行业代码", "事故预防服务项目", "每户每年服务次数", "承诺核定时限",
+        "承诺支付时限", "预付赔款门槛(元)", "公开日期"]
+    for col, value in enumerate(["SYCX", "coal", "隐患排查、安全培训", 2, 45, 7, 100000,
+                                 "2025-03-01"], start=1):
+        ws.cell(2, col, value)
+    book.save(out)
+    before = (data / "commitments.csv").read_bytes()
+    capsys.readouterr()
+
+    code = main(["import", str(out), "--resource", "commitments", "--data", str(data)])
+
+    report = capsys.readouterr().out
+    assert code == 1
+    assert "承诺核定时限 45 日,长于保险法规定的 30 日。" in report
+    assert (data / "commitments.csv").read_bytes() == before
+
+
+def test_dictionary_lists_both_resources_with_their_fields(tmp_path, fixture_package):
+    text = html.unescape(render_page(tmp_path, fixture_package("site_small"), "dictionary.md"))
+    assert "## 保险机构监管(insurer_supervision)" in text
+    assert "文件:insurer_supervision.csv;主键:period + insurer_code。" in text
+    assert ("| violations_corrected | 已整改问题数 | 整数 | 是 | 发现的违规问题中已整改到位的个数,"
+            "不大于发现违规问题数 |") in text
+    assert "## 保险机构公开承诺(commitments)" in text
+    assert "文件:commitments.csv;主键:insurer_code + industry_code。" in text
+    assert "| published_date | 公开日期 | 日期(YYYY-MM-DD) | 是 | 承诺向社会公开的日期 |" in text
+
+
+def test_downloads_name_the_insurer_and_industry_beside_each_code(tmp_path, fixture_package):
+    package = load_package(fixture_package("site_small"))
+    entries = {e["name"]: e for e in downloads.write_downloads(
+        package, tmp_path / "docs", tmp_path / "cache")}
+    assert [f["format"] for f in entries["insurer_supervision"]["files"]] == [
+        "CSV", "JSON", "XLSX"]
+    out = tmp_path / "docs" / "downloads"
+    sheet = openpyxl.load_workbook(out / "insurer_supervision.xlsx").active
+    assert list(sheet.iter_rows(max_row=2, values_only=True))[1][:3] == (
+        "2025Q1", "HHCX", "洪河财产保险股份有限公司驻马店市分公司")
+    sheet = openpyxl.load_workbook(out / "commitments.xlsx").active
+    assert [c.value for c in sheet[1]][:4] == [
+        "保险机构代码", "保险机构名称", "行业代码", "行业名称"]
+    assert [c.value for c in sheet[2]][:4] == [
+        "HHCX", "洪河财产保险股份有限公司驻马店市分公司", "coal", "煤矿"]
