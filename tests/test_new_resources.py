@@ -3,6 +3,7 @@ import, the data dictionary and the downloads."""
 
 from __future__ import annotations
 
+import csv
 import html
 from pathlib import Path
 
@@ -14,6 +15,11 @@ from test_pages import render_page
 from generator.cli import main
 from generator.package.load import load_package
 from generator.site import downloads
+
+
+def _rows(root: Path, name: str) -> list[dict[str, str]]:
+    with open(root / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 @pytest.fixture
@@ -35,11 +41,10 @@ def test_supervision_template_layout(data, tmp_path, capsys):
     assert [c.value for c in ws[1]] == [
         "统计季度", "保险机构代码", "发现违规问题数", "已整改问题数", "行政处罚案件数",
         "罚款金额(元)", "未按合同提供服务数", "已补正服务数"]
-    assert [c.value for c in lists["A"]] == [
-        "insurer_code", "HHCX 洪河财产保险股份有限公司驻马店市分公司",
-        "SYCX 宿鸭湖财产保险股份有限公司驻马店市分公司"]
+    insurers = [f"{r['code']} {r['name']}" for r in _rows(data, "insurers")]
+    assert [c.value for c in lists["A"]] == ["insurer_code", *insurers]
     dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert dropdowns["B2:B1001"] == "='代码表'!$A$2:$A$3"
+    assert dropdowns["B2:B1001"] == f"='代码表'!$A$2:$A${len(insurers) + 1}"
     assert ws["A2"].number_format == "@"
     assert ws["F2"].number_format == "#,##0.00"
     assert [c.value for c in notes[7]] == [
@@ -54,8 +59,13 @@ def test_filled_supervision_template_imports_with_quarters_and_codes_converted(
     book = openpyxl.load_workbook(out)
     ws = book["保险机构监管"]
     insurers = [c.value for c in book["代码表"]["A"][1:]]
+    # the quarter after the last one of the data: the import adds its rows at the end
+    last = max(r["period"] for r in _rows(data, "insurer_supervision"))
+    year, index = divmod(int(last[:4]) * 4 + int(last[-1]), 4)
+    quarter = index + 1
+    named = f"{year}年第{'一二三四'[quarter - 1]}季度"
     for row, insurer in enumerate(insurers, start=2):
-        for col, value in enumerate(["2025年第三季度", insurer, 3, 2, 1, 40000, 2, 1], start=1):
+        for col, value in enumerate([named, insurer, 3, 2, 1, 40000, 2, 1], start=1):
             ws.cell(row, col, value)
     book.save(out)
 
@@ -63,9 +73,11 @@ def test_filled_supervision_template_imports_with_quarters_and_codes_converted(
 
     report = capsys.readouterr().out
     assert code == 0, report
-    assert "  保险机构监管!A2  2025年第三季度 → 2025Q3  (季度统一为 YYYYQn)" in report
+    assert f"  保险机构监管!A2  {named} → {year}Q{quarter}  (季度统一为 YYYYQn)" in report
     lines = (data / "insurer_supervision.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[-2:] == ["2025Q3,HHCX,3,2,1,40000,2,1", "2025Q3,SYCX,3,2,1,40000,2,1"]
+    # the amount written with as many decimals as the file's amounts have (55000.00)
+    assert lines[-len(insurers):] == [f"{year}Q{quarter},{insurer.split()[0]},3,2,1,40000.00,2,1"
+                                      for insurer in insurers]
 
 
 def test_commitments_import_refuses_a_promise_weaker_than_the_law(data, tmp_path, capsys):
@@ -76,7 +88,11 @@ def test_commitments_import_refuses_a_promise_weaker_than_the_law(data, tmp_path
     assert [c.value for c in ws[1]] == [
         "保险机构代码", "行业代码", "事故预防服务项目", "每户每年服务次数", "承诺核定时限",
         "承诺支付时限", "预付赔款门槛(元)", "公开日期"]
-    for col, value in enumerate(["SYCX", "coal", "隐患排查、安全培训", 2, 45, 7, 100000,
+    # an insurer of the roster that has published no commitment yet, in an industry of the data
+    promised = {r["insurer_code"] for r in _rows(data, "commitments")}
+    insurer = next(r["code"] for r in _rows(data, "insurers") if r["code"] not in promised)
+    industry = _rows(data, "industries")[0]["code"]
+    for col, value in enumerate([insurer, industry, "隐患排查、安全培训", 2, 45, 7, 100000,
                                  "2025-03-01"], start=1):
         ws.cell(2, col, value)
     book.save(out)
@@ -103,7 +119,11 @@ def test_dictionary_lists_both_resources_with_their_fields(tmp_path, fixture_pac
 
 
 def test_downloads_name_the_insurer_and_industry_beside_each_code(tmp_path, fixture_package):
-    package = load_package(fixture_package("site_small"))
+    root = fixture_package("site_small")
+    package = load_package(root)
+    insurers = {r["code"]: r["name"] for r in _rows(root, "insurers")}
+    industries = {r["code"]: r["name"] for r in _rows(root, "industries")}
+    supervised, promised = _rows(root, "insurer_supervision")[0], _rows(root, "commitments")[0]
     entries = {e["name"]: e for e in downloads.write_downloads(
         package, tmp_path / "docs", tmp_path / "cache")}
     assert [f["format"] for f in entries["insurer_supervision"]["files"]] == [
@@ -111,9 +131,10 @@ def test_downloads_name_the_insurer_and_industry_beside_each_code(tmp_path, fixt
     out = tmp_path / "docs" / "downloads"
     sheet = openpyxl.load_workbook(out / "insurer_supervision.xlsx").active
     assert list(sheet.iter_rows(max_row=2, values_only=True))[1][:3] == (
-        "2025Q1", "HHCX", "洪河财产保险股份有限公司驻马店市分公司")
+        supervised["period"], supervised["insurer_code"], insurers[supervised["insurer_code"]])
     sheet = openpyxl.load_workbook(out / "commitments.xlsx").active
     assert [c.value for c in sheet[1]][:4] == [
         "保险机构代码", "保险机构名称", "行业代码", "行业名称"]
     assert [c.value for c in sheet[2]][:4] == [
-        "HHCX", "洪河财产保险股份有限公司驻马店市分公司", "coal", "煤矿"]
+        promised["insurer_code"], insurers[promised["insurer_code"]],
+        promised["industry_code"], industries[promised["industry_code"]]]

@@ -4,22 +4,23 @@ supervision figures, each equal to values this test computes from site_small's C
 from __future__ import annotations
 
 import csv
+import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from fixtures.cases import SITE_INSURERS
 from test_pages import render_page
 
-SITE_SMALL = Path(__file__).resolve().parent / "fixtures" / "site_small"
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _rows(name: str, root: Path = SITE_SMALL) -> list[dict]:
+def _rows(name: str, root: Path) -> list[dict]:
     with open(root / f"{name}.csv", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def _names(root: Path = SITE_SMALL) -> dict[str, str]:
+def _names(root: Path) -> dict[str, str]:
     """Industry code → name, in display order."""
     rows = sorted(_rows("industries", root), key=lambda r: int(r["display_order"]))
     return {r["code"]: r["name"] for r in rows}
@@ -29,7 +30,7 @@ def _one(value: float) -> str:
     return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _expected_comparison(insurer: str, root: Path = SITE_SMALL) -> list[str]:
+def _expected_comparison(insurer: str, root: Path) -> list[str]:
     """The rows of the 承诺与实际 table, computed from the CSVs."""
     lines, names = [], _names(root)
     rounds = sorted((r for r in _rows("assessments", root) if r["insurer_code"] == insurer),
@@ -66,14 +67,15 @@ def _expected_comparison(insurer: str, root: Path = SITE_SMALL) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("insurer", ["HHCX", "SYCX"])
+@pytest.mark.parametrize("insurer", sorted(SITE_INSURERS))
 def test_insurer_page_compares_promised_with_delivered(tmp_path, fixture_package, insurer):
-    text = render_page(tmp_path, fixture_package("site_small"), f"insurers/{insurer.lower()}.md")
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, f"insurers/{insurer.lower()}.md")
     table = text.split("| 项目 | 承诺或约定 | 实际 | 结果 |\n|---|---|--:|---|\n")[1]
-    assert table.split("\n\n")[0].splitlines() == _expected_comparison(insurer)
-    for c in (r for r in _rows("commitments") if r["insurer_code"] == insurer):
+    assert table.split("\n\n")[0].splitlines() == _expected_comparison(insurer, root)
+    for c in (r for r in _rows("commitments", root) if r["insurer_code"] == insurer):
         day = c["published_date"]
-        assert (f"| {_names()[c['industry_code']]} | {c['service_items']} | "
+        assert (f"| {_names(root)[c['industry_code']]} | {c['service_items']} | "
                 f"{c['visits_per_year']} | {c['decide_days']} | {c['pay_days']} | "
                 f"{float(c['advance_threshold']) / 10_000:.2f} | "
                 f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:])}日 |") in text
@@ -88,12 +90,36 @@ def test_bundled_insurer_page_compares_promised_with_delivered(tmp_path, insurer
 
 
 def test_insurer_page_verdicts_of_the_small_data(tmp_path, fixture_package):
-    """SYCX delivered less than contracted and decided claims slower than it promised."""
-    text = render_page(tmp_path, fixture_package("site_small"), "insurers/sycx.md")
-    assert "| 合同约定服务次数(2025年上半年评估) | 30 次 | 29 | 未兑现 |" in text
-    assert "| 危险化学品:核定赔付时限(2025年平均) | 不超过 15 日 | 20.0 | 未兑现 |" in text
-    hhcx = render_page(tmp_path / "h", fixture_package("site_small"), "insurers/hhcx.md")
-    assert "| 危险化学品:核定赔付时限(2025年平均) | 不超过 20 日 | — | 无数据 |" in hhcx
+    """CZCX delivered less than contracted; RHCX decided hazardous-chemicals claims slower than
+    it promised, and without that year's claims the line says there are no data."""
+    root = fixture_package("site_small")
+    last = max((r for r in _rows("assessments", root) if r["insurer_code"] == "CZCX"),
+               key=lambda r: r["round"])
+    assert last["round"] == "2025H2"
+    contracted, delivered = int(last["services_contracted"]), int(last["services_delivered"])
+    assert delivered < contracted
+    text = render_page(tmp_path / "c", root, "insurers/czcx.md")
+    assert (f"| 合同约定服务次数(2025年下半年评估) | {contracted:,} 次 | {delivered:,} | 未兑现 |"
+            in text)
+    promised = next(r for r in _rows("commitments", root)
+                    if r["insurer_code"] == "RHCX" and r["industry_code"] == "hazardous_chemicals")
+    claims = [r for r in _rows("claims", root) if r["period"].startswith("2025")
+              and r["insurer_code"] == "RHCX" and r["industry_code"] == "hazardous_chemicals"]
+    days = _one(sum(float(r["avg_days_to_decide"]) * int(r["claims_settled"]) for r in claims)
+                / sum(int(r["claims_settled"]) for r in claims))
+    assert float(days) > int(promised["decide_days"])
+    rhcx = render_page(tmp_path / "r", root, "insurers/rhcx.md")
+    assert (f"| 危险化学品:核定赔付时限(2025年平均) | 不超过 {promised['decide_days']} 日 | "
+            f"{days} | 未兑现 |") in rhcx
+    without = tmp_path / "without"
+    shutil.copytree(root, without)
+    claims = (without / "claims.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (without / "claims.csv").write_text("".join(
+        line for line in claims if not line.startswith("2025Q") or ",RHCX,hazardous_chemicals,"
+        not in line), encoding="utf-8")
+    rhcx = render_page(tmp_path / "w", without, "insurers/rhcx.md")
+    assert (f"| 危险化学品:核定赔付时限(2025年平均) | 不超过 {promised['decide_days']} 日 | — | "
+            "无数据 |") in rhcx
 
 
 QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
@@ -101,10 +127,11 @@ COUNTS = ["violations_found", "violations_corrected", "penalty_cases"]
 SERVICES = ["services_undelivered", "services_remedied"]
 
 
-@pytest.mark.parametrize("insurer", ["HHCX", "SYCX"])
+@pytest.mark.parametrize("insurer", sorted(SITE_INSURERS))
 def test_insurer_page_shows_the_supervision_figures(tmp_path, fixture_package, insurer):
-    text = render_page(tmp_path, fixture_package("site_small"), f"insurers/{insurer.lower()}.md")
-    rows = [r for r in _rows("insurer_supervision") if r["insurer_code"] == insurer]
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, f"insurers/{insurer.lower()}.md")
+    rows = [r for r in _rows("insurer_supervision", root) if r["insurer_code"] == insurer]
     for r in rows:
         quarter = f"{r['period'][:4]}年第{QUARTERS[r['period'][-1]]}季度"
         cells = [r[c] for c in COUNTS] + [f"{float(r['penalty_amount']) / 10_000:.2f}"]

@@ -10,14 +10,16 @@ from test_pages import render_page
 from generator.package.load import load_package
 from generator.site import downloads
 
-SITE_SMALL = Path(__file__).resolve().parent / "fixtures" / "site_small"
-NAMES = {"coal": "煤矿", "hazchem": "危险化学品", "metallurgy": "金属冶炼"}
-SHORT = {"HHCX": "洪河财险", "SYCX": "宿鸭湖财险"}
 
-
-def _rows(name: str) -> list[dict]:
-    with open(SITE_SMALL / name, encoding="utf-8", newline="") as handle:
+def _rows(root: Path, name: str) -> list[dict]:
+    with open(root / name, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _names(root: Path) -> dict[str, str]:
+    """Industry code → name, in display order."""
+    rows = sorted(_rows(root, "industries.csv"), key=lambda r: int(r["display_order"]))
+    return {r["code"]: r["name"] for r in rows}
 
 
 def _signed(value: str) -> str:
@@ -27,14 +29,22 @@ def _signed(value: str) -> str:
 
 def test_rates_page_shows_the_latest_year_per_industry_and_realised_averages(
         tmp_path, fixture_package):
-    text = render_page(tmp_path, fixture_package("site_small"), "rates.md")
-    rates = _rows("rates.csv")
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, "rates.md")
+    names = _names(root)
+    short = {r["code"]: r["short_name"] for r in _rows(root, "insurers.csv")}
+    rates = _rows(root, "rates.csv")
     year = max(r["period"] for r in rates)
-    coverage = _rows("coverage.csv")
+    coverage = _rows(root, "coverage.csv")
     month = max(r["period"] for r in coverage if r["period"].startswith(year + "-"))
     assert f"备案的{year}年费率" in text
     averages = {}
-    for code, name in NAMES.items():
+    filing = {r["industry_code"] for r in rates if r["period"] == year}
+    # an industry no insurer filed rates for (fireworks in site_small) has no row and no section
+    unfiled = [n for c, n in names.items() if c not in filing]
+    assert unfiled and [n for n in unfiled if f"## {n}\n" in text or f"| {n} |" in text] == []
+    names = {code: name for code, name in names.items() if code in filing}
+    for code, name in names.items():
         filed = [r for r in rates if r["period"] == year and r["industry_code"] == code]
         rows = [r for r in coverage if r["period"] == month and r["industry_code"] == code]
         premium = sum(float(r["premium_ytd"]) for r in rows)
@@ -47,13 +57,13 @@ def test_rates_page_shows_the_latest_year_per_industry_and_realised_averages(
         averages[name] = per_employee
         section = text.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
         for r in filed:
-            assert (f"| [{SHORT[r['insurer_code']]}](insurers/{r['insurer_code'].lower()}.md) | "
+            assert (f"| [{short[r['insurer_code']]}](insurers/{r['insurer_code'].lower()}.md) | "
                     f"{float(r['base_rate_min']):.2f} | {float(r['base_rate_max']):.2f} | "
                     f"{_signed(r['float_min'])} 至 {_signed(r['float_max'])} |") in section
         assert section.count("](insurers/") == len(filed)  # earlier years are not mixed in
     shown = {name: f"{value:,.0f}元" for name, value in averages.items()}
     top = shown[max(averages, key=averages.get)]
-    tied = [name for name in NAMES.values() if shown[name] == top]
+    tied = [name for name in names.values() if shown[name] == top]
     finding = (f"最高的是{tied[0]}({top})" if len(tied) == 1
                else f"{'、'.join(tied)}并列最高,均为{top}")
     when = f"{month[:4]}年{int(month[5:])}月"
@@ -78,5 +88,10 @@ def test_rates_are_in_the_data_dictionary_and_the_downloads(tmp_path, fixture_pa
     assert [c.value for c in sheet[1]] == [
         "执行年度", "行业代码", "行业名称", "保险机构代码", "保险机构名称", "基准费率下限(‰)",
         "基准费率上限(‰)", "浮动范围下限(%)", "浮动范围上限(%)"]
+    first = _rows(root, "rates.csv")[0]
+    insurers = {r["code"]: r["name"] for r in _rows(root, "insurers.csv")}
     assert [c.value for c in sheet[2]] == [
-        "2024", "coal", "煤矿", "HHCX", "洪河财产保险股份有限公司驻马店市分公司", 1.2, 1.8, -30, 30]
+        first["period"], first["industry_code"], _names(root)[first["industry_code"]],
+        first["insurer_code"], insurers[first["insurer_code"]],
+        float(first["base_rate_min"]), float(first["base_rate_max"]),
+        int(first["float_min"]), int(first["float_max"])]

@@ -7,15 +7,17 @@ from pathlib import Path
 
 from test_pages import render_page
 
-SITE_SMALL = Path(__file__).resolve().parent / "fixtures" / "site_small"
-LATEST = "2025-06"
+
+def _rows(root: Path, name: str) -> list[dict[str, str]]:
+    with open(root / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
-def _sums(key: str | None = None, value: str | None = None) -> tuple[int, int]:
+def _sums(root: Path, key: str | None = None, value: str | None = None) -> tuple[int, int]:
     """(employees covered, workforce) in the latest month, of the rows where `key` is `value`."""
-    with open(SITE_SMALL / "coverage.csv", encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle)
-                if r["period"] == LATEST and (key is None or r[key] == value)]
+    coverage = _rows(root, "coverage.csv")
+    latest = max(r["period"] for r in coverage)
+    rows = [r for r in coverage if r["period"] == latest and (key is None or r[key] == value)]
     return (sum(int(r["employees_covered"]) for r in rows),
             sum(int(r["employees_total"]) for r in rows))
 
@@ -25,28 +27,34 @@ def _share(covered: int, total: int) -> str:
 
 
 def test_coverage_page_shows_the_covered_share_overall_and_per_industry(tmp_path, fixture_package):
-    text = render_page(tmp_path, fixture_package("site_small"), "coverage/index.md")
-    covered, total = _sums()
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, "coverage/index.md")
+    covered, total = _sums(root)
     assert (f"应投保企业共有从业人员 {total:,} 人,保单覆盖 {covered:,} 人,"
             f"占 **{_share(covered, total)}**") in text
-    covered, total = _sums("industry_code", "hazchem")
-    assert (f"| [危险化学品](../industries/hazchem.md) | {total:,} | {covered:,} | "
-            f"{_share(covered, total)} |") in text
+    for industry in _rows(root, "industries.csv"):
+        code = industry["code"]
+        covered, total = _sums(root, "industry_code", code)
+        assert (f"| [{industry['name']}](../industries/{code}.md) | {total:,} | {covered:,} | "
+                f"{_share(covered, total)} |") in text
 
 
 def test_county_pages_show_the_covered_share(tmp_path, fixture_package):
     root = fixture_package("site_small")
-    covered, total = _sums("region_code", "4117KF")
-    text = render_page(tmp_path, root, "regions/index.md")
-    assert f"| {total:,} | {covered:,} | {_share(covered, total)} |" in text
-    assert "| 从业人员总数 | 覆盖从业人员 | 从业人员覆盖比例 |" in text
-    text = render_page(tmp_path, root, "regions/4117kf.md")
-    assert (f"覆盖从业人员 {covered:,} 人,占应投保企业从业人员总数 {total:,} 人的 "
-            f"{_share(covered, total)}") in text
+    index = render_page(tmp_path / "index", root, "regions/index.md")
+    assert "| 从业人员总数 | 覆盖从业人员 | 从业人员覆盖比例 |" in index
+    for region in _rows(root, "regions.csv"):  # a county and a zone
+        code = region["code"]
+        covered, total = _sums(root, "region_code", code)
+        assert f"| {total:,} | {covered:,} | {_share(covered, total)} |" in index, code
+        text = render_page(tmp_path / code, root, f"regions/{code.lower()}.md")
+        assert (f"覆盖从业人员 {covered:,} 人,占应投保企业从业人员总数 {total:,} 人的 "
+                f"{_share(covered, total)}") in text, code
 
 
 def test_home_shows_the_workforce_and_its_covered_share(tmp_path, fixture_package):
-    text = render_page(tmp_path, fixture_package("site_small"), "index.md")
-    covered, total = _sums()
+    root = fixture_package("site_small")
+    text = render_page(tmp_path, root, "index.md")
+    covered, total = _sums(root)
     assert f"| 应投保企业从业人员总数 | {total:,} 人 |" in text
     assert f"| 从业人员覆盖比例 | {_share(covered, total)} |" in text

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from generator.validate.rules.base import PLAN as PLAN_TITLE
 from generator.validate.rules.base import Hits, business
 from generator.validate.rules.frames import frame_with
 
-PLAN = "驻马店市推进安全生产责任保险实施方案 四、任务分工(三)加强从业行为监管"
-PROMISE = "驻马店市推进安全生产责任保险实施方案 四、任务分工(一)公开承诺责任制;"
+PLAN = f"{PLAN_TITLE} 四、任务分工(三)加强从业行为监管"
+PROMISE = f"{PLAN_TITLE} 四、任务分工(一)公开承诺责任制;"
 LAW = "《中华人民共和国保险法》第二十三条"
 
 
