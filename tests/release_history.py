@@ -7,11 +7,22 @@ import os
 import subprocess
 from pathlib import Path
 
-from fixtures.cases import write_site_small
+from fixtures.cases import DATA, write_site_small
 
 DECEMBER = "2025-12,"  # site_small's last month: the second release adds it
-TRANSPORT_DECEMBER = "2025-12,411724,transport,123,119,5806,"  # the third corrects this row
-CORRECTED = "2025-12,411724,transport,123,119,5810,"  # its employees covered: 5806 → 5810
+
+
+def _transport_december() -> tuple[str, int]:
+    """The start of data/'s (and site_small's) 正阳县 transport December row, up to its employees
+    covered, and that figure."""
+    with open(DATA / "coverage.csv", encoding="utf-8", newline="") as handle:
+        row = next(r for r in csv.reader(handle) if r[:3] == ["2025-12", "411724", "transport"])
+    return ",".join(row[:6]) + ",", int(row[5])
+
+
+TRANSPORT_DECEMBER, COVERED = _transport_december()  # the third release corrects this row
+CORRECTED = TRANSPORT_DECEMBER.removesuffix(f"{COVERED},") + f"{COVERED + 4},"  # employees +4
+MOVE = f"覆盖从业人员数 {COVERED} → {COVERED + 4}"
 RELEASES = [  # (subject, committer date), oldest first
     ("首批数据", "2025-12-10T09:00:00+08:00"),
     ("十二月投保进展", "2026-01-05T10:00:00+08:00"),

@@ -98,4 +98,7 @@ def test_bulletins_are_issued_by_the_publishers_issuer(tmp_path, fixture_package
     issue = render_page(tmp_path / "b", data, "bulletins/2025-06.md")
     assert "样例市安全生产委员会办公室按季度通报" in index
     assert '<p class="azx-bulletin__issuer">样例市安全生产委员会办公室 · 2025年6月30日</p>' in issue
-    assert "驻马店" not in issue[issue.index('<p class="azx-bulletin__issuer">'):]
+    rest = issue[issue.index('<p class="azx-bulletin__issuer">'):]
+    for region in _rows(data, "regions"):  # a region's own name may hold the city's
+        rest = rest.replace(region["name"], "")
+    assert "驻马店" not in rest

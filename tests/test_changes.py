@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fixtures.cases import DATA, write_site_small
-from release_history import git, make_history, month_figures
+from release_history import MOVE, git, make_history, month_figures
 
 from generator.cli import main
 from generator.history import changes, words
@@ -27,7 +27,7 @@ def test_default_shows_what_the_last_release_changed(tmp_path, capsys):
     assert out.splitlines() == [
         f"数据变化:{december}(2026-01-05) → 当前 {data}/",
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025年12月 / 正阳县 / 交通运输:覆盖从业人员数 5806 → 5810",
+        f"  ~ 2025年12月 / 正阳县 / 交通运输:{MOVE}",
         "主要指标:",
         f"  覆盖从业人员数:{employees - 4:,.0f} → {employees:,.0f}",
     ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures.cases import write_site_small
+from fixtures.cases import DATA, write_site_small
 
 from generator.cli import main
 from generator.intake import merge, normalise
@@ -26,10 +27,18 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
 
 
+def june_row(region: str, industry: str) -> dict[str, str]:
+    """data/'s (and so site_small's) coverage row of June 2025 for one county and industry."""
+    with open(DATA / "coverage.csv", encoding="utf-8", newline="") as handle:
+        return next(r for r in csv.DictReader(handle)
+                    if (r["period"], r["region_code"], r["industry_code"]) == ("2025-06", region, industry))
+
+
 def messy_coverage(path: Path, *, insured_first: object = 9, region_last: str = "4117A3") -> Path:
     """site_small's June 2025 coverage as a person would type it: title rows, a merged two-row
     header, full-width digits, thousands separators, 万元, an Excel date, 2025年6月, a total and a
     note. One row differs from the package: 正阳县 fireworks, 290 employees and 5.9 万元."""
+    road = june_row("411724", "transport")  # typed as the package holds it
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "进展"
@@ -48,9 +57,15 @@ def messy_coverage(path: Path, *, insured_first: object = 9, region_last: str = 
         ["2025年6月", "正阳县", "烟花爆竹", "９", insured_first, "290", 5.9, 500000, 1.0, 293],
         [dt.datetime(2025, 6, 1), "411724 正阳县", "危险化学品", 24, 24, 1916, 23.323619,
          400000, 1.0, 1916],
-        ["2025/6", "正阳县", "交通运输", 121, 117, 5627, 66.678366, "600,000", 0.967, 5822],
+        ["2025/6", "正阳县", "交通运输", int(road["units_required"]), int(road["units_insured"]),
+         int(road["employees_covered"]), float(Decimal(road["premium_ytd"]) / 10000),
+         f"{int(road['min_death_limit']):,}",
+         round(int(road["units_insured"]) / int(road["units_required"]), 3),
+         int(road["employees_total"])],
         ["2025-06", region_last, "transport", 134, 134, 6892, 66.662941, 400000, None, 6892],
-        ["合计", None, None, 288, 284, "14,725", 162.56, None, None, "14,923"],
+        ["合计", None, None, 167 + int(road["units_required"]), 167 + int(road["units_insured"]),
+         f"{9098 + int(road['employees_covered']):,}", round(95.89 + float(road["premium_ytd"]) / 10000, 2),
+         None, None, f"{9101 + int(road['employees_total']):,}"],
         ["注:保费单位为万元"],
     ]
     for row in rows:

@@ -9,7 +9,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from fixtures.cases import write_site_small
-from release_history import DECEMBER, RELEASES, git, make_history, month_figures
+from release_history import DECEMBER, MOVE, RELEASES, git, make_history, month_figures
 
 from generator.history import releases
 from generator.package.load import load_package
@@ -39,7 +39,7 @@ def test_every_data_commit_is_a_release_newest_first(tmp_path):
     assert found[0].commit.sha == git(data, "rev-parse", "HEAD~1")
     assert found[0].lines[:2] == (
         "coverage(投保进展):新增 0 行,删除 0 行,修改 1 行",
-        "  ~ 2025年12月 / 正阳县 / 交通运输:覆盖从业人员数 5806 → 5810",
+        f"  ~ 2025年12月 / 正阳县 / 交通运输:{MOVE}",
     )
     assert found[1].lines[:2] == (
         "coverage(投保进展):新增 4 行,删除 0 行,修改 0 行",
@@ -150,7 +150,7 @@ def test_updates_page_lists_each_release_with_its_changes(tmp_path):
         f"<small>提交 {head},提交说明:更正正阳县交通运输十二月数据</small>",
         "",
         "- 投保进展:新增 0 行,删除 0 行,修改 1 行",
-        "    - 修改 2025年12月 / 正阳县 / 交通运输:覆盖从业人员数 5806 → 5810",
+        f"    - 修改 2025年12月 / 正阳县 / 交通运输:{MOVE}",
         "- 主要指标",
         f"    - 覆盖从业人员数:{employees - 4:,.0f} → {employees:,.0f}",
     ]
