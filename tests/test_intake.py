@@ -31,7 +31,8 @@ def june_row(region: str, industry: str) -> dict[str, str]:
     """data/'s (and so site_small's) coverage row of June 2025 for one county and industry."""
     with open(DATA / "coverage.csv", encoding="utf-8", newline="") as handle:
         return next(r for r in csv.DictReader(handle)
-                    if (r["period"], r["region_code"], r["industry_code"]) == ("2025-06", region, industry))
+                    if (r["period"], r["region_code"], r["industry_code"])
+                    == ("2025-06", region, industry))
 
 
 def messy_coverage(path: Path, *, insured_first: object = 9, region_last: str = "4117A3") -> Path:
@@ -64,7 +65,8 @@ def messy_coverage(path: Path, *, insured_first: object = 9, region_last: str = 
          int(road["employees_total"])],
         ["2025-06", region_last, "transport", 134, 134, 6892, 66.662941, 400000, None, 6892],
         ["合计", None, None, 167 + int(road["units_required"]), 167 + int(road["units_insured"]),
-         f"{9098 + int(road['employees_covered']):,}", round(95.89 + float(road["premium_ytd"]) / 10000, 2),
+         f"{9098 + int(road['employees_covered']):,}",
+         round(95.89 + float(road["premium_ytd"]) / 10000, 2),
          None, None, f"{9101 + int(road['employees_total']):,}"],
         ["注:保费单位为万元"],
     ]
