@@ -26,7 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 def azx_build(data: Path, site: Path, work: Path, setup: str = "") -> tuple[int, str]:
     """Exit code and stderr of `azx build`, run after the shell commands `setup` in a private
     mount namespace; the namespace then writes a listing of the site's parent folder."""
-    script = (f'{setup}\n"$0" -m generator build --data "$1" --site-dir "$2" --work-dir "$3" '
+    script = (f'{setup or "true"} || exit 97\n'  # a failed setup is not a build failure
+              '"$0" -m generator build --data "$1" --site-dir "$2" --work-dir "$3" '
               '>/dev/null 2>"$4/stderr"\nrc=$?\n'
               'cd "$(dirname "$2")" && find . -type f -exec sha256sum {} + >"$4/listing"'
               '\nexit $rc')
@@ -109,7 +110,8 @@ def test_full_disk_under_the_site(published, tmp_path):
     """The site's folder has room for the published site and one more megabyte: the staging
     copy of the new site runs out of space part way."""
     site, work = place(published, tmp_path, warm=True)
-    size = sum(path.stat().st_size for path in site.rglob("*")) + (1 << 20)
+    # tmpfs gives each file whole 4 KiB pages: room for the copy, then one megabyte more
+    size = sum(-(-path.stat().st_size // 4096) * 4096 for path in site.rglob("*")) + (1 << 20)
     shutil.rmtree(site)
     code, err = azx_build(published[0], site, work,
                           f'mount -t tmpfs -o size={size} tmpfs "$(dirname "$2")" && '
