@@ -10,6 +10,8 @@ pytestmark = pytest.mark.e2e
 # each chart image (visible, decoded) and each figure caption.
 CONTENT_JS = """() => {
   const article = document.querySelector('article');
+  // long tables fold into <details>, which open by a click without JavaScript: read them open
+  article.querySelectorAll('details').forEach(d => { d.open = true; });
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
