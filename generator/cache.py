@@ -59,6 +59,15 @@ def source_digest(module: str) -> bytes:
     return digest.digest()
 
 
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
+
+
 def fingerprint(inputs: Iterable[bytes | str], code: Iterable[str]) -> str:
     """The cache key of an artefact: sha256 of its `inputs`, of the source of the `code` modules
     that produce it (dotted names; a package means all its modules) and of the LIBRARIES'

@@ -47,7 +47,7 @@ def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade, fixture_pack
     package = load_package(fixture_package("site_small"))
     resource = next(r for r in package.descriptor["resources"] if r["name"] == "regions")
     source = package.root / resource["path"]
-    sha = downloads._file_sha(source)
+    sha = cache.file_digest(source).hex()
     names = downloads.code_names(package)
     store = tmp_path / "cache"
     first, _ = downloads.convert(resource, source, sha, store, names)
@@ -55,7 +55,7 @@ def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade, fixture_pack
     upgrade()
     again, meta = downloads.convert(resource, source, sha, store, names)
     assert again != first and (again / "xlsx").is_file()
-    assert meta["sha256"]["xlsx"] == downloads._file_sha(again / "xlsx")
+    assert meta["sha256"]["xlsx"] == cache.file_digest(again / "xlsx").hex()
 
 
 def test_validation_report_and_compiled_templates_follow_library_versions(tmp_path, upgrade,

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
-from generator.cache import fingerprint, use, write_bytes
+from generator.cache import file_digest, fingerprint, use, write_bytes
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import cell_value, identifier, sheet_title
 
@@ -180,14 +180,6 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
             names: dict[str, dict[str, str]]) -> tuple[Path, dict]:
     """The CSV with its byte order mark, the JSON and (when the table fits one Excel sheet) the
@@ -204,11 +196,11 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
     temporary.mkdir(parents=True)
     write_csv(source, temporary / "csv")
     rows = write_json(resource["schema"]["fields"], source, temporary / "json")
-    meta: dict = {"rows": rows, "sha256": {"csv": _file_sha(temporary / "csv"),
-                                           "json": _file_sha(temporary / "json")}}
+    meta: dict = {"rows": rows, "sha256": {"csv": file_digest(temporary / "csv").hex(),
+                                           "json": file_digest(temporary / "json").hex()}}
     if rows < EXCEL_SHEET_ROWS:
         (temporary / "xlsx").write_bytes(to_xlsx(resource, source, names))
-        meta["sha256"]["xlsx"] = _file_sha(temporary / "xlsx")
+        meta["sha256"]["xlsx"] = file_digest(temporary / "xlsx").hex()
     (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
@@ -239,7 +231,7 @@ def package_zip(package: Package, cache_dir: Path,
     names = [DESCRIPTOR, POLICY, *sources]
     key = fingerprint([f"{DESCRIPTOR}\0{_sha(contents[DESCRIPTOR])}",
                        f"{POLICY}\0{_sha(contents[POLICY])}"]
-                      + [f"{name}\0{_file_sha(path)}" for name, path in sources.items()],
+                      + [f"{name}\0{file_digest(path).hex()}" for name, path in sources.items()],
                       code=(__name__,))
     cached = use(cache_dir / f"package-{key}.zip")
     if not cached.is_file():
@@ -265,7 +257,7 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
         resource, source = published.get(resource["name"],
                                          (resource, package.root / resource["path"]))
         fields = {f["name"] for f in resource["schema"]["fields"]}
-        folder, meta = convert(resource, source, _file_sha(source), cache_dir,
+        folder, meta = convert(resource, source, file_digest(source).hex(), cache_dir,
                                {k: v for k, v in names.items() if k in fields})
         files = []
         for fmt, suffix in (("CSV", "csv"), ("JSON", "json"), ("XLSX", "xlsx")):
@@ -282,7 +274,8 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
     _place(bundle, docs_dir / path, link=True)
     entries.append({"name": "package", "title": "完整数据包(全部数据表、数据说明和政策参数)",
                     "rows": sum(e["rows"] for e in entries), "xlsx_left_out": None,
-                    "files": [{"format": "ZIP", "path": path, "sha256": _file_sha(bundle)}]})
+                    "files": [{"format": "ZIP", "path": path,
+                               "sha256": file_digest(bundle).hex()}]})
     return entries
 
 

@@ -9,7 +9,6 @@ shard by the code's last character, or one shard by a piece of the name.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from generator import cache
-from generator.cache import fingerprint, write_bytes
+from generator.cache import file_digest, fingerprint, write_bytes
 from generator.package.load import Package
 
 RESOURCE = "enterprises"
@@ -55,16 +54,8 @@ def inputs_key(package: Package, *extra: str) -> str:
 
     names = [DESCRIPTOR, POLICY] + [resource_by_name(package.descriptor, r)["path"]
                                     for r in (RESOURCE, "regions", "industries", "insurers")]
-    return fingerprint([f"{name}\0".encode() + _file_sha(package.root / name) for name in names]
+    return fingerprint([f"{name}\0".encode() + file_digest(package.root / name) for name in names]
                        + list(extra), code=(__name__, "generator.package"))
-
-
-def _file_sha(path: Path) -> bytes:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.digest()
 
 
 def _text(value) -> str | None:
