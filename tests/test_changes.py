@@ -183,3 +183,19 @@ def test_roster_changes_are_titled_without_any_enterprise():
 
     assert title == "更新应投保企业名单"
     assert first.split(",")[0] not in title and first.split(",")[1] not in title
+
+
+def test_changed_cells_read_as_the_site_writes_numbers_and_dates():
+    descriptor = read_descriptor(DATA)
+    fields = {f["name"]: f for r in descriptor["resources"]
+              if r["name"] in ("coverage", "assessments") for f in r["schema"]["fields"]}
+    assert words.value_text(fields["employees_covered"], "14649") == "14,649"
+    assert words.value_text(fields["premium_ytd"], "235120.47") == "235,120.47 元"
+    assert words.value_text(fields["premium_ytd"], "93448") == "93,448.00 元"
+    assert words.value_text(fields["rectification_due"], "2025-04-10") == "2025年4月10日"
+    assert words.value_text(fields["total_score"], "52.1") == "52.1"
+    # an old commit's value that does not read as its type is shown as written
+    assert [words.value_text(fields["employees_covered"], "1,234"),
+            words.value_text(fields["premium_ytd"], "nan"),
+            words.value_text(fields["rectification_due"], "2025/4/10")] == [
+        "1,234", "nan", "2025/4/10"]

@@ -3,7 +3,11 @@ prints and the 更新记录 page lists (moved out of `changes`, which computes t
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from generator.history.changes import LIST_ROWS, ROSTER, Diff, ResourceDiff, key_fields
+from generator.intake.normalise import is_yuan_field
 from generator.package.load import DESCRIPTOR, POLICY
 from generator.site import filters
 
@@ -18,6 +22,22 @@ def cell_text(resource: dict, name: str, value: str, names: dict[str, dict[str, 
     for fk in resource["schema"].get("foreignKeys", []):
         if fk["fields"] == name:
             return names.get(fk["reference"]["resource"], {}).get(value, value)
+    field = next((f for f in resource["schema"]["fields"] if f["name"] == name), None)
+    return value_text(field, value) if field else value
+
+
+def value_text(field: dict, value: str) -> str:
+    """A cell as the site writes it: 14,649; 235,120.47 元; 2025年4月10日. A value that does not
+    read as its type (an old commit held what the rules now refuse) is shown as written."""
+    try:
+        if field["type"] == "integer":
+            return filters.number(int(value))
+        if field["type"] == "number" and is_yuan_field(field) and math.isfinite(float(value)):
+            return f"{filters.number(float(value), 2)} 元"
+        if field["type"] == "date":
+            return filters.date_zh(dt.date.fromisoformat(value))
+    except (ValueError, ArithmeticError):
+        pass
     return value
 
 

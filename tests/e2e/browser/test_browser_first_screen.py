@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from generator.history.releases import OPEN_ITEMS
+
 from .conftest import DATA_DIR, DESKTOP, read_resource
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +44,13 @@ SENTENCE_TOP_JS = """(start) => {
 # Whether anything is wider than its box: the page itself, every table of the article and the
 # boxes the theme wraps it in (which scroll it sideways when it is). And, for each table, the
 # height of its header row and where the cells of its first body row are.
+# The row lines a release shows open: the list items nested under its headings, up to its fold.
+NEWEST_OPEN_ROWS_JS = """(heading) => {
+  let rows = 0;
+  for (let e = heading.nextElementSibling; e && !['H2', 'DETAILS'].includes(e.tagName);
+       e = e.nextElementSibling) rows += e.querySelectorAll('li li').length;
+  return rows;
+}"""
 OVERFLOW_JS = """() => {
   const wide = [];
   document.querySelectorAll('article table').forEach((table, index) => {
@@ -163,6 +172,8 @@ def test_older_releases_fold_their_details(desktop, base_url):
     assert f"共 {count} 次数据发布" in desktop.locator("article").inner_text()
     # the newest release shows what changed; each older one folds it under its heading
     assert releases.nth(0).evaluate("h => h.nextElementSibling.tagName") != "DETAILS"
+    # ... and no more than OPEN_ITEMS rows of it: a longer list folds below its headings
+    assert releases.nth(0).evaluate(NEWEST_OPEN_ROWS_JS) <= OPEN_ITEMS
     for index in range(1, count):
         folded = releases.nth(index).locator("xpath=following-sibling::*[1]")
         assert folded.evaluate("e => e.tagName + ' ' + e.open") == "DETAILS false"
