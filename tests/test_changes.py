@@ -52,7 +52,7 @@ def test_since_a_ref_lists_added_rows_and_moved_figures(tmp_path, capsys):
               f"{f['premium_ytd'] / 10_000:,.2f} 万元") for f in (old, new)]
     labels = ["总体投保率", "应投保企业数", "已投保企业数", "覆盖从业人员数", "本年累计保费"]
     assert lines[lines.index("主要指标:"):] == [
-        "主要指标:", "  最新统计月份:2025-11 → 2025-12",
+        "主要指标:", "  最新统计月份:2025年11月 → 2025年12月",
         *(f"  {label}:{a} → {b}" for label, a, b in zip(labels, *shown, strict=True) if a != b)]
 
 
