@@ -199,3 +199,19 @@ def test_changed_cells_read_as_the_site_writes_numbers_and_dates():
             words.value_text(fields["premium_ytd"], "nan"),
             words.value_text(fields["rectification_due"], "2025/4/10")] == [
         "1,234", "nan", "2025/4/10"]
+
+
+def test_a_list_row_is_named_and_counts_are_separated():
+    descriptor = read_descriptor(DATA)
+    diff = changes.Diff(
+        [changes.ResourceDiff("regions", "县区", added=[("4117A4",)], removed=[("411729",)]),
+         changes.ResourceDiff("enterprises", "应投保企业名单",
+                              added=[(f"9141{i:014d}",) for i in range(1234)])],
+        [], [], names={"regions": {"4117A4": "示例新区", "411729": "新蔡县"}})
+    assert words.diff_lines(diff, descriptor) == [
+        "regions(县区):新增 1 行,删除 1 行,修改 0 行",
+        "  + 示例新区",
+        "  - 新蔡县",
+        "enterprises(应投保企业名单):新增应投保 1,234 家,移出名单 0 家,新投保 0 家,"
+        "转为未投保 0 家,其他信息更新 0 家",
+    ]

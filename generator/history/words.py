@@ -22,6 +22,8 @@ def cell_text(resource: dict, name: str, value: str, names: dict[str, dict[str, 
     for fk in resource["schema"].get("foreignKeys", []):
         if fk["fields"] == name:
             return names.get(fk["reference"]["resource"], {}).get(value, value)
+    if resource["schema"].get("primaryKey") in (name, [name]):  # a list's own code: its name
+        return names.get(resource["name"], {}).get(value, value)
     field = next((f for f in resource["schema"]["fields"] if f["name"] == name), None)
     return value_text(field, value) if field else value
 
@@ -106,8 +108,10 @@ def roster_line(r: ResourceDiff) -> str:
     insured = {k: new for k, name, _, new in r.changed if name == "insured"}
     newly = sum(1 for v in insured.values() if v == "是")
     other = len({k for k, *_ in r.changed} - set(insured))
-    return (f"{r.name}({r.title}):新增应投保 {len(r.added)} 家,移出名单 {len(r.removed)} 家,"
-            f"新投保 {newly} 家,转为未投保 {len(insured) - newly} 家,其他信息更新 {other} 家")
+    counts = [filters.number(n) for n in (len(r.added), len(r.removed), newly,
+                                           len(insured) - newly, other)]
+    return (f"{r.name}({r.title}):新增应投保 {counts[0]} 家,移出名单 {counts[1]} 家,"
+            f"新投保 {counts[2]} 家,转为未投保 {counts[3]} 家,其他信息更新 {counts[4]} 家")
 
 
 def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
