@@ -215,3 +215,17 @@ def test_a_list_row_is_named_and_counts_are_separated():
         "enterprises(应投保企业名单):新增应投保 1,234 家,移出名单 0 家,新投保 0 家,"
         "转为未投保 0 家,其他信息更新 0 家",
     ]
+
+
+def test_a_code_in_a_two_field_key_is_named_as_elsewhere_in_the_package():
+    # assessment_scores refers to assessments by (round, insurer_code); coverage's and the other
+    # tables' insurer_code refers to insurers, so the insurer is named by its short name
+    descriptor = read_descriptor(DATA)
+    diff = changes.Diff(
+        [changes.ResourceDiff("assessment_scores", "评估维度得分", changed=[
+            (("2024H1", "BSCX", "funding"), "score", "88.9", "89.0")])],
+        [], [], names={"insurers": {"BSCX": "薄山财险"}})
+    assert words.diff_lines(diff, descriptor) == [
+        "assessment_scores(评估维度得分):新增 0 行,删除 0 行,修改 1 行",
+        "  ~ 2024年上半年 / 薄山财险 / funding:维度得分 88.9 → 89.0",
+    ]

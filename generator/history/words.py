@@ -43,6 +43,21 @@ def value_text(field: dict, value: str) -> str:
     return value
 
 
+def with_references(resource: dict, descriptor: dict) -> dict:
+    """`resource` with a one-field foreign key for each of its code fields that the package
+    resolves elsewhere (assessment_scores' insurer_code, part of a two-field key, → insurers),
+    so that its rows are named as a reader knows them."""
+    fields = {f["name"] for f in resource["schema"]["fields"]}
+    keys = list(resource["schema"].get("foreignKeys", []))
+    known = {fk["fields"] for fk in keys if isinstance(fk["fields"], str)}
+    for r in descriptor["resources"]:
+        for fk in r["schema"].get("foreignKeys", []):
+            if isinstance(fk["fields"], str) and fk["fields"] in fields - known:
+                keys.append(fk)
+                known.add(fk["fields"])
+    return {**resource, "schema": {**resource["schema"], "foreignKeys": keys}}
+
+
 def key_text(key: tuple[str, ...], resource: dict | None = None,
              names: dict[str, dict[str, str]] | None = None) -> str:
     if resource is None:
@@ -122,7 +137,7 @@ def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
         r["name"]: {f["name"]: f.get("title", f["name"]) for f in r["schema"]["fields"]}
         for r in descriptor["resources"]
     }
-    resources = {r["name"]: r for r in descriptor["resources"]}
+    resources = {r["name"]: with_references(r, descriptor) for r in descriptor["resources"]}
     lines: list[str] = []
     if diff.initial:
         counts = ",".join(f"{r.name}({r.title}){len(r.added)} 行" for r in diff.resources)
