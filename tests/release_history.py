@@ -22,7 +22,7 @@ def _transport_december() -> tuple[str, int]:
 
 TRANSPORT_DECEMBER, COVERED = _transport_december()  # the third release corrects this row
 CORRECTED = TRANSPORT_DECEMBER.removesuffix(f"{COVERED},") + f"{COVERED + 4},"  # employees +4
-MOVE = f"覆盖从业人员数 {COVERED} → {COVERED + 4}"
+MOVE = f"覆盖从业人员数 {COVERED:,} → {COVERED + 4:,}"  # as the site writes numbers
 RELEASES = [  # (subject, committer date), oldest first
     ("首批数据", "2025-12-10T09:00:00+08:00"),
     ("十二月投保进展", "2026-01-05T10:00:00+08:00"),

@@ -52,7 +52,7 @@ def test_since_a_ref_lists_added_rows_and_moved_figures(tmp_path, capsys):
               f"{f['premium_ytd'] / 10_000:,.2f} 万元") for f in (old, new)]
     labels = ["总体投保率", "应投保企业数", "已投保企业数", "覆盖从业人员数", "本年累计保费"]
     assert lines[lines.index("主要指标:"):] == [
-        "主要指标:", "  最新统计月份:2025-11 → 2025-12",
+        "主要指标:", "  最新统计月份:2025年11月 → 2025年12月",
         *(f"  {label}:{a} → {b}" for label, a, b in zip(labels, *shown, strict=True) if a != b)]
 
 
@@ -183,3 +183,49 @@ def test_roster_changes_are_titled_without_any_enterprise():
 
     assert title == "更新应投保企业名单"
     assert first.split(",")[0] not in title and first.split(",")[1] not in title
+
+
+def test_changed_cells_read_as_the_site_writes_numbers_and_dates():
+    descriptor = read_descriptor(DATA)
+    fields = {f["name"]: f for r in descriptor["resources"]
+              if r["name"] in ("coverage", "assessments") for f in r["schema"]["fields"]}
+    assert words.value_text(fields["employees_covered"], "14649") == "14,649"
+    assert words.value_text(fields["premium_ytd"], "235120.47") == "235,120.47 元"
+    assert words.value_text(fields["premium_ytd"], "93448") == "93,448.00 元"
+    assert words.value_text(fields["rectification_due"], "2025-04-10") == "2025年4月10日"
+    assert words.value_text(fields["total_score"], "52.1") == "52.1"
+    # an old commit's value that does not read as its type is shown as written
+    assert [words.value_text(fields["employees_covered"], "1,234"),
+            words.value_text(fields["premium_ytd"], "nan"),
+            words.value_text(fields["rectification_due"], "2025/4/10")] == [
+        "1,234", "nan", "2025/4/10"]
+
+
+def test_a_list_row_is_named_and_counts_are_separated():
+    descriptor = read_descriptor(DATA)
+    diff = changes.Diff(
+        [changes.ResourceDiff("regions", "县区", added=[("4117A4",)], removed=[("411729",)]),
+         changes.ResourceDiff("enterprises", "应投保企业名单",
+                              added=[(f"9141{i:014d}",) for i in range(1234)])],
+        [], [], names={"regions": {"4117A4": "示例新区", "411729": "新蔡县"}})
+    assert words.diff_lines(diff, descriptor) == [
+        "regions(县区):新增 1 行,删除 1 行,修改 0 行",
+        "  + 示例新区",
+        "  - 新蔡县",
+        "enterprises(应投保企业名单):新增应投保 1,234 家,移出名单 0 家,新投保 0 家,"
+        "转为未投保 0 家,其他信息更新 0 家",
+    ]
+
+
+def test_a_code_in_a_two_field_key_is_named_as_elsewhere_in_the_package():
+    # assessment_scores refers to assessments by (round, insurer_code); coverage's and the other
+    # tables' insurer_code refers to insurers, so the insurer is named by its short name
+    descriptor = read_descriptor(DATA)
+    diff = changes.Diff(
+        [changes.ResourceDiff("assessment_scores", "评估维度得分", changed=[
+            (("2024H1", "BSCX", "funding"), "score", "88.9", "89.0")])],
+        [], [], names={"insurers": {"BSCX": "薄山财险"}})
+    assert words.diff_lines(diff, descriptor) == [
+        "assessment_scores(评估维度得分):新增 0 行,删除 0 行,修改 1 行",
+        "  ~ 2024年上半年 / 薄山财险 / funding:维度得分 88.9 → 89.0",
+    ]

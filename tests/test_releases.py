@@ -206,3 +206,25 @@ def test_page_headings_name_tables_and_files_by_their_titles():
         ("理赔情况:新增 0 行,删除 1 行,修改 0 行", ("删除 2025年第四季度 / 薄山财险 / 煤矿",)),
         ("业务规则参数:已修改", ()),
     ]
+
+
+def test_a_commit_subject_is_shown_only_when_written_in_chinese():
+    assert [releases.public_subject(s) for s in (
+        "更正正阳县交通运输十二月数据", "Excel 直接保存", "2024年6月投保数据",
+        "Illustrative data: shorter catch-up lags, so industries reach full coverage",
+        "rates resource (费率): schema with Chinese titles, contract, rules min ≤ max",
+        "README",
+    )] == ["更正正阳县交通运输十二月数据", "Excel 直接保存", "2024年6月投保数据", "", "", ""]
+
+
+def test_the_newest_release_folds_a_long_row_list_under_its_headings():
+    rows = releases.Outline("投保进展:新增 0 行,删除 0 行,修改 40 行",
+                            tuple(f"修改 行 {i}" for i in range(30)), 10)
+    few = releases.Outline("理赔情况:新增 0 行,删除 0 行,修改 2 行", ("修改 甲", "修改 乙"), 0)
+    headline = releases.Outline("主要指标", ("本年累计保费:1.00 万元 → 2.00 万元",), 0)
+    shown, folded = releases.split_newest([rows, few, headline])
+    assert shown == [releases.Outline(rows.heading, (), 0), releases.Outline(few.heading, (), 0),
+                     headline]
+    assert folded == [rows, few]
+    short = [few, headline]
+    assert releases.split_newest(short) == (short, [])

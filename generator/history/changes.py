@@ -165,7 +165,7 @@ def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     if coverage is not None and len(coverage):
         period = metrics.latest_period(coverage)
         totals = metrics.overall_coverage(coverage, period)
-        figures["最新统计月份"] = period
+        figures["最新统计月份"] = filters.period_zh(period)
         figures["总体投保率"] = filters.percent(totals["coverage_rate"])
         figures["应投保企业数"] = filters.number(totals["units_required"])
         figures["已投保企业数"] = filters.number(totals["units_insured"])

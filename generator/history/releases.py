@@ -174,8 +174,9 @@ def atom_feed(
         _sub(entry, "updated", atom_time(commit.committed))
         _sub(entry, "link", rel="alternate", type="text/html",
              href=f"{page_url}#{release_anchor(commit)}")
-        _sub(entry, "summary", f"{release.title}(提交 {commit.short},提交说明:"
-                               f"{neutralise(commit.subject)})")
+        subject = public_subject(commit.subject)
+        _sub(entry, "summary", f"{release.title}(提交 {commit.short}"
+                               f"{',提交说明:' + neutralise(subject) if subject else ''})")
         _sub(entry, "content", neutralise("\n".join(release.lines), line=False), type="text")
     for issue in issues:
         entry = _sub(feed, "entry")
@@ -196,9 +197,23 @@ def release_anchor(commit: Commit) -> str:
 
 # ---------------------------------------------------------------- the 更新记录 page and feed
 
+_HAN = re.compile("[\u3400-\u9fff]")
+_LATIN_WORD = re.compile("[A-Za-z]{2,}")
+
+
+def public_subject(subject: str) -> str:
+    """The commit subject if it is written for the public, in Chinese (more Chinese characters
+    than English words, as "更正正阳县交通运输十二月数据" or "Excel 直接保存"); "" for a
+    developer's English subject, which the page and the feed leave out (the commit id stays)."""
+    han = len(_HAN.findall(subject))
+    return subject if han and han > len(_LATIN_WORD.findall(subject)) else ""
+
+
 FEED = "feed.xml"
 PAGE = "updates.md"
 PAGE_ITEMS = 30  # lines listed under one heading on the page; the rest are counted
+OPEN_ITEMS = 10  # row lines the newest release shows open; more fold under its headings
+HEADLINES = "主要指标"  # the heading of the headline figures, always shown with their values
 SIGNS = {"+": "新增", "-": "删除", "~": "修改"}
 
 
@@ -234,6 +249,16 @@ def outline(lines: tuple[str, ...]) -> list[Outline]:
         groups[-1][1].append(f"{SIGNS[sign]} {rest}" if sign in SIGNS else text)
     return [Outline(h, tuple(items[:PAGE_ITEMS]), max(0, len(items) - PAGE_ITEMS))
             for h, items in groups]
+
+
+def split_newest(groups: list[Outline]) -> tuple[list[Outline], list[Outline]]:
+    """The newest release's outline as (shown open, folded): all of it open when it lists at
+    most OPEN_ITEMS rows; else the headings and the headline figures open, the rows folded."""
+    rows = [g for g in groups if g.heading != HEADLINES]
+    if sum(len(g.items) for g in rows) <= OPEN_ITEMS:
+        return groups, []
+    brief = [g if g.heading == HEADLINES else Outline(g.heading, (), 0) for g in groups]
+    return brief, [g for g in rows if g.items]
 
 
 def write_feed(found: list[Release], docs_dir: Path, descriptor: dict, site_url: str = "",

@@ -3,7 +3,11 @@ prints and the 更新记录 page lists (moved out of `changes`, which computes t
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from generator.history.changes import LIST_ROWS, ROSTER, Diff, ResourceDiff, key_fields
+from generator.intake.normalise import is_yuan_field
 from generator.package.load import DESCRIPTOR, POLICY
 from generator.site import filters
 
@@ -18,7 +22,40 @@ def cell_text(resource: dict, name: str, value: str, names: dict[str, dict[str, 
     for fk in resource["schema"].get("foreignKeys", []):
         if fk["fields"] == name:
             return names.get(fk["reference"]["resource"], {}).get(value, value)
+    if resource["schema"].get("primaryKey") in (name, [name]):  # a list's own code: its name
+        return names.get(resource["name"], {}).get(value, value)
+    field = next((f for f in resource["schema"]["fields"] if f["name"] == name), None)
+    return value_text(field, value) if field else value
+
+
+def value_text(field: dict, value: str) -> str:
+    """A cell as the site writes it: 14,649; 235,120.47 元; 2025年4月10日. A value that does not
+    read as its type (an old commit held what the rules now refuse) is shown as written."""
+    try:
+        if field["type"] == "integer":
+            return filters.number(int(value))
+        if field["type"] == "number" and is_yuan_field(field) and math.isfinite(float(value)):
+            return f"{filters.number(float(value), 2)} 元"
+        if field["type"] == "date":
+            return filters.date_zh(dt.date.fromisoformat(value))
+    except (ValueError, ArithmeticError):
+        pass
     return value
+
+
+def with_references(resource: dict, descriptor: dict) -> dict:
+    """`resource` with a one-field foreign key for each of its code fields that the package
+    resolves elsewhere (assessment_scores' insurer_code, part of a two-field key, → insurers),
+    so that its rows are named as a reader knows them."""
+    fields = {f["name"] for f in resource["schema"]["fields"]}
+    keys = list(resource["schema"].get("foreignKeys", []))
+    known = {fk["fields"] for fk in keys if isinstance(fk["fields"], str)}
+    for r in descriptor["resources"]:
+        for fk in r["schema"].get("foreignKeys", []):
+            if isinstance(fk["fields"], str) and fk["fields"] in fields - known:
+                keys.append(fk)
+                known.add(fk["fields"])
+    return {**resource, "schema": {**resource["schema"], "foreignKeys": keys}}
 
 
 def key_text(key: tuple[str, ...], resource: dict | None = None,
@@ -86,8 +123,10 @@ def roster_line(r: ResourceDiff) -> str:
     insured = {k: new for k, name, _, new in r.changed if name == "insured"}
     newly = sum(1 for v in insured.values() if v == "是")
     other = len({k for k, *_ in r.changed} - set(insured))
-    return (f"{r.name}({r.title}):新增应投保 {len(r.added)} 家,移出名单 {len(r.removed)} 家,"
-            f"新投保 {newly} 家,转为未投保 {len(insured) - newly} 家,其他信息更新 {other} 家")
+    counts = [filters.number(n) for n in (len(r.added), len(r.removed), newly,
+                                           len(insured) - newly, other)]
+    return (f"{r.name}({r.title}):新增应投保 {counts[0]} 家,移出名单 {counts[1]} 家,"
+            f"新投保 {counts[2]} 家,转为未投保 {counts[3]} 家,其他信息更新 {counts[4]} 家")
 
 
 def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
@@ -98,7 +137,7 @@ def diff_lines(diff: Diff, descriptor: dict) -> list[str]:
         r["name"]: {f["name"]: f.get("title", f["name"]) for f in r["schema"]["fields"]}
         for r in descriptor["resources"]
     }
-    resources = {r["name"]: r for r in descriptor["resources"]}
+    resources = {r["name"]: with_references(r, descriptor) for r in descriptor["resources"]}
     lines: list[str] = []
     if diff.initial:
         counts = ",".join(f"{r.name}({r.title}){len(r.added)} 行" for r in diff.resources)

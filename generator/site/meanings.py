@@ -7,7 +7,10 @@ why a citizen should care. A rule without an entry shows its description.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from generator.site import filters
 
 MEANINGS = {
     "too-many-errors": "这个数据表的问题太多,只列出了一部分,其中的数字还没有经过全部检查。",
@@ -31,6 +34,26 @@ def meaning(rule_id: str, description: str) -> str:
     return MEANINGS.get(rule_id, description)
 
 
+_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+_MONTH = re.compile(r"(?<![\d-])(\d{4})-(\d{2})(?![\d-])")
+_COUNT = re.compile(r"(?<![\d.,])(\d{4,})(\.\d+)?(?= ?(?:元|家|人|次|件|天))")
+
+
+def _day(match: re.Match) -> str:
+    try:
+        return filters.date_zh(match[0])
+    except ValueError:  # not a day of the calendar: shown as written
+        return match[0]
+
+
+def reader_text(message: str) -> str:
+    """A rule's message as the site writes figures: 2025-12 → 2025年12月, 2024-12-31 →
+    2024年12月31日, 350000 元 → 350,000 元 (a number before its unit; codes are left alone)."""
+    message = _DAY.sub(_day, message)
+    message = _MONTH.sub(lambda m: filters.period_zh(m[0]), message)
+    return _COUNT.sub(lambda m: f"{int(m[1]):,}{m[2] or ''}", message)
+
+
 @dataclass(frozen=True)
 class WarningReport:
     """The warnings of the validation report as the validation page shows them. `warnings` is
@@ -52,7 +75,8 @@ class WarningReport:
                 "meaning": meaning(p.rule, rule.description if rule else ""),
                 "items": []})
             group["items"].append({"table": self.titles.get(p.file, p.file), "row": p.row,
-                                   "column": p.column_title or p.column, "message": p.message})
+                                   "column": p.column_title or p.column,
+                                   "message": reader_text(p.message)})
         order = list(self.rules)
         return sorted(groups.values(),
                       key=lambda g: order.index(g["id"]) if g["id"] in order else len(order))

@@ -372,11 +372,13 @@ def check_links(planned: list[Page]) -> None:
 
 
 def updates_page(site: SiteData) -> Iterable[Page]:
-    found = [
-        {"commit": r.commit, "anchor": Markup(releases.release_anchor(r.commit)), "title": r.title,
-         "outline": releases.outline(r.lines)}
-        for r in site.releases
-    ]
+    found = []
+    for i, r in enumerate(site.releases):
+        groups = releases.outline(r.lines)
+        shown, folded = releases.split_newest(groups) if i == 0 else ([], groups)
+        found.append({"commit": r.commit, "anchor": Markup(releases.release_anchor(r.commit)),
+                      "title": r.title, "subject": releases.public_subject(r.commit.subject),
+                      "shown": shown, "folded": folded, "fold": i > 0 or bool(folded)})
     descriptor = site.package.descriptor
     yield Page(releases.PAGE, "updates.md.j2", {"releases": found, "feed": releases.FEED},
                (*(r["name"] for r in descriptor["resources"]), POLICY))

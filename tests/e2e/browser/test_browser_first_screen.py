@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from generator.history.releases import OPEN_ITEMS
+
 from .conftest import DATA_DIR, DESKTOP, read_resource
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +41,13 @@ SENTENCE_TOP_JS = """(start) => {
   return found ? found.getBoundingClientRect().top : null;
 }"""
 
+# The row lines a release shows open: the list items nested under its headings, up to its fold.
+NEWEST_OPEN_ROWS_JS = """(heading) => {
+  let rows = 0;
+  for (let e = heading.nextElementSibling; e && !['H2', 'DETAILS'].includes(e.tagName);
+       e = e.nextElementSibling) rows += e.querySelectorAll('li li').length;
+  return rows;
+}"""
 # Whether anything is wider than its box: the page itself, every table of the article and the
 # boxes the theme wraps it in (which scroll it sideways when it is). And, for each table, the
 # height of its header row and where the cells of its first body row are.
@@ -163,20 +172,25 @@ def test_older_releases_fold_their_details(desktop, base_url):
     assert f"共 {count} 次数据发布" in desktop.locator("article").inner_text()
     # the newest release shows what changed; each older one folds it under its heading
     assert releases.nth(0).evaluate("h => h.nextElementSibling.tagName") != "DETAILS"
+    # ... and no more than OPEN_ITEMS rows of it: a longer list folds below its headings
+    assert releases.nth(0).evaluate(NEWEST_OPEN_ROWS_JS) <= OPEN_ITEMS
     for index in range(1, count):
         folded = releases.nth(index).locator("xpath=following-sibling::*[1]")
         assert folded.evaluate("e => e.tagName + ' ' + e.open") == "DETAILS false"
         assert folded.locator("summary").inner_text() == "查看这次发布的修改明细"
 
 
+@pytest.mark.parametrize("path", ["milestones/", "validation/"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_milestones_fit_without_sideways_scrolling(size, request, base_url):
+def test_stacked_tables_fit_without_sideways_scrolling(size, path, request, base_url):
+    # 工作进度's two tables, and 数据校验报告's one table a kind of warning (under its heading)
     page = request.getfixturevalue(size)
-    page.goto(base_url + "milestones/", wait_until="load")
+    page.goto(base_url + path, wait_until="load")
     layout = page.evaluate(OVERFLOW_JS)
     assert layout["page"] <= layout["window"]
     assert not layout["wide"], "\n".join(layout["wide"])
-    assert len(layout["rows"]) == 2
+    tables = 2 if path == "milestones/" else page.locator("article h2").count()
+    assert len(layout["rows"]) == tables > 0
     for table in layout["rows"]:
         cells = table["cells"]
         if size == "desktop":  # a row of cells side by side under a header

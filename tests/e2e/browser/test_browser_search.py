@@ -5,6 +5,9 @@ from __future__ import annotations
 from urllib.parse import urldefrag
 
 import pytest
+import yaml
+
+from .conftest import DATA_DIR, read_resource
 
 pytestmark = pytest.mark.e2e
 
@@ -42,9 +45,20 @@ def test_search_finds_the_page(kind, field, desktop, base_url, subjects, page_pa
     assert expected in top, f"搜索 {query!r}:前 {TOP} 个结果 {top} 中没有 {expected}"
 
 
-def test_a_short_name_finds_its_page_first(desktop, base_url, page_paths):
-    # data/publisher.yaml lists 危化品 as a short name of 危险化学品 (search_aliases).
+@pytest.mark.parametrize("short", ["危化品", "非煤", "民爆"])
+def test_a_short_name_finds_its_page_first(short, desktop, base_url):
+    # data/publisher.yaml lists the short names of industries (search_aliases): 危险化学品: [危化品]
+    aliases = yaml.safe_load((DATA_DIR / "publisher.yaml").read_text(encoding="utf-8"))[
+        "search_aliases"]
+    [full] = [name for name, shorts in aliases.items() if short in shorts]
+    [code] = [row["code"] for row in read_resource("industries") if row["name"] == full]
     desktop.goto(base_url, wait_until="networkidle")
-    results = search(desktop, "危化品")
-    expected = base_url + page_paths["industry"]
-    assert results[:1] == [expected], f"搜索 '危化品':第一个结果 {results[:1]} 不是 {expected}"
+    results = search(desktop, short)
+    expected = f"{base_url}industries/{code}/"
+    assert results[:1] == [expected], f"搜索 {short!r}:第一个结果 {results[:1]} 不是 {expected}"
+
+
+def test_the_short_name_of_the_insurance_finds_the_home_page_first(desktop, base_url):
+    # 安责险 stands for 安全生产责任保险, the site's subject: its home page comes first
+    desktop.goto(base_url, wait_until="networkidle")
+    assert search(desktop, "安责险")[:1] == [base_url]
