@@ -194,7 +194,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    looked_up = roster.place_lookup(lookup, staging)  # hard links from the cache
+    looked_up = roster.place_lookup(lookup, staging)  # copied from the cache
     done(f"MkDocs 构建(--strict);企业查询文件 {looked_up} 个")
 
     # 8. manifest: proof for `azx publish` that this site came from valid data

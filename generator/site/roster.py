@@ -160,15 +160,16 @@ def prepare_lookup(package: Package, as_of: str, cache_dir: Path) -> Path | None
 
 
 def place_lookup(folder: Path | None, site_dir: Path) -> int:
-    """Hard-link the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how
-    many."""
+    """Copy the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how many.
+    A copy (in the kernel), not a link: a file of the site changed in place must not change the
+    cache the next build takes it from."""
     if folder is None:
         return 0
     names = json.loads((folder / "files.json").read_text(encoding="utf-8"))
     for path in names:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link(folder / path, target)
+        shutil.copyfile(folder / path, target)
     return len(names)
 
 
@@ -183,14 +184,6 @@ def _store(folder: Path, files: dict[str, bytes]) -> None:
     (temporary / "files.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
-
-
-def _link(origin: Path, target: Path) -> None:
-    """A hard link to the cached file (no bytes copied), or a copy where links are refused."""
-    try:
-        os.link(origin, target)
-    except OSError:
-        shutil.copyfile(origin, target)
 
 
 def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] | None:

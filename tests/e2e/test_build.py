@@ -260,3 +260,19 @@ def test_the_roster_is_published_as_lookup_files_and_downloads_never_as_pages_or
     assert (built / "downloads" / "enterprises.xlsx").is_file()
     index = (built / "search" / "search_index.json").read_text(encoding="utf-8")
     assert [r["uscc"] for r in roster if r["uscc"] in index or r["name"] in index] == []
+
+
+def test_a_lookup_file_changed_in_the_site_is_restored_and_the_cache_kept(built, tmp_path):
+    """The lookup files are copies of the cache, not links: a shard changed in place in the site
+    is rebuilt from an intact cache."""
+    site = tmp_path / "site"
+    assert azx_build(DATA, site, built.parent / "work").returncode == 0
+    shard = site / "lookup" / "data" / "index.json"
+    before = shard.read_bytes()
+    with shard.open("r+b") as handle:  # in place: the same inode
+        handle.write(b"{}")
+
+    result = azx_build(DATA, site, built.parent / "work")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert shard.read_bytes() == before == (built / "lookup" / "data" / "index.json").read_bytes()
