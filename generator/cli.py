@@ -105,6 +105,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """从 Excel 或 CSV 导入一张表,校验通过后写入 data/。 Import an .xlsx/.csv into a resource."""
     from generator.intake import importer as intake
+    from generator.intake.fill import check_month
 
     source = Path(args.file)
     if not source.is_file():
@@ -113,7 +114,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     names = _resource_names(root)
     if args.resource not in names:
         raise UsageError(f"没有名为 {args.resource} 的数据表(可选:{'、'.join(names)})")
-    result = intake.import_file(source, args.resource, root, args.sheet, args.replace_periods)
+    month = check_month(args.month)
+    result = intake.import_file(source, args.resource, root, args.sheet, args.replace_periods,
+                                month)
     print(terminal("\n".join(intake.report_lines(result, source, str(root)))))
     return 1 if result.failed else 0
 
@@ -200,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace-periods", action="store_true",
                    help="用文件替换其中各期间(月份、季度、年度、轮次)的全部数据,"
                         "删除文件里没有的已有行(默认:会删除已有行时停止)")
+    p.add_argument("--month", metavar="YYYY-MM",
+                   help="应投保企业名单的核查月份,文件没有“最近核查月份”一列时填入"
+                        "(默认投保进展最近一个月)")
 
     p = add("template", cmd_template, data)
     p.add_argument("name", help="数据表名,如 coverage")

@@ -229,3 +229,31 @@ def test_a_code_in_a_two_field_key_is_named_as_elsewhere_in_the_package():
         "assessment_scores(评估维度得分):新增 0 行,删除 0 行,修改 1 行",
         "  ~ 2024年上半年 / 薄山财险 / funding:维度得分 88.9 → 89.0",
     ]
+
+
+def test_the_feed_counts_roster_changes_and_names_no_enterprise(tmp_path):
+    from generator.history import releases
+
+    data = make_history(tmp_path)
+    roster = data / "enterprises.csv"
+    lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if ",否,,,," in line)
+    touched = [lines[at], lines[1]]
+    lines[at] = lines[at].replace(",否,,,,", ",是,TXCX,2025-05-01,2026-04-30,")
+    fields = lines[1].split(",")
+    added = ",".join(["91411700AAAAAAAAAA", "示例新列入运输有限公司", *fields[2:]])
+    lines[1] = added
+    roster.write_text("".join(lines), encoding="utf-8")
+    git(data.parent, "add", "data")
+    git(data.parent, "commit", "-q", "-m", "名单更新", date="2026-01-10T09:00:00+08:00")
+
+    found = releases.data_releases(data)
+    feed = releases.write_feed(found, tmp_path, read_descriptor(data)).read_text(encoding="utf-8")
+
+    assert found[0].lines == (
+        "enterprises(应投保企业名单):新增应投保 1 家,移出名单 1 家,新投保 1 家,转为未投保 0 家,"
+        "其他信息更新 0 家",)
+    assert "新增应投保 1 家,移出名单 1 家,新投保 1 家" in feed
+    for line in [*touched, added]:
+        code, name = line.split(",")[:2]
+        assert code not in feed and name not in feed

@@ -13,6 +13,7 @@ from fixtures.cases import DATA, write_site_small
 
 from generator.cli import main
 from generator.intake import merge, normalise
+from generator.package.uscc import check_char
 
 
 @pytest.fixture
@@ -406,3 +407,116 @@ def test_unusable_policy_periods_stop_the_import_naming_file_row_and_column(
 )
 def test_policy_period_spellings(text, expected):
     assert normalise.parse_date_range(text) == expected
+
+
+DEPARTMENT_HEADER = ["统一社会信用代码", "企业名称", "所属县区", "行业", "是否投保", "承保机构",
+                     "保险起止日期"]
+
+
+def department_list(path: Path, rows: list[list]) -> Path:
+    """A department's roster list with only the seven headers the departments use."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "名单"
+    ws.append(DEPARTMENT_HEADER)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+def new_code(taken: set[str]) -> str:
+    """A fictional code with a valid check digit that the roster does not hold."""
+    for n in range(1000):
+        first = f"91411700{n:04d}NEWA1"
+        code = first + check_char(first)
+        if code not in taken:
+            return code
+    raise AssertionError("no free code")
+
+
+def test_a_department_list_with_seven_headers_fills_the_months_and_validates(
+        data, tmp_path, capsys):
+    header, rows = merge.read_table(data / "enterprises.csv")
+    old, other = rows[0], rows[1]
+    latest = max(r["period"] for r in merge.read_table(data / "coverage.csv")[1])
+    code = new_code({r["uscc"] for r in rows})
+    # the new unit is required and not insured: coverage's latest month counts it
+    cover_header, cover = merge.read_table(data / "coverage.csv")
+    cell = next(r for r in cover if (r["period"], r["region_code"], r["industry_code"])
+                == (latest, old["region_code"], old["industry_code"]))
+    cell["units_required"] = str(int(cell["units_required"]) + 1)
+    (data / "coverage.csv").write_text(merge.csv_text(cover_header, cover), encoding="utf-8")
+    source = department_list(tmp_path / "名单.xlsx", [
+        [old["uscc"], old["name"], old["region_code"], old["industry_code"], old["insured"],
+         old["insurer_code"], f"{old['policy_start']}至{old['policy_end']}"
+         if old["policy_start"] else None],
+        [code, "示例新列入机械有限公司", old["region_code"], old["industry_code"], "否", None,
+         None],
+    ])
+
+    result = main(["import", str(source), "--resource", "enterprises", "--data", str(data)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert result == 0, "\n".join(lines)
+    assert lines[lines.index("补填的字段:") + 1:lines.index("补填的字段:") + 3] == [
+        f"  最近核查月份(last_checked):文件没有这一列,本次导入的 2 家都填为 {latest}"
+        f"(本名单即一次核查,核查月份取投保进展(coverage)最近一个月 {latest},"
+        "名单的家数与这个月比对;可用 --month 指定)",
+        "  应投保起始月份(required_since):文件没有这一列,名单中已有的 1 家沿用原来的月份;"
+        "新列入的 1 家填为核查月份(从这次核查起确知其应投保;更早的月份请在文件中加"
+        "“应投保起始月份”一列)",
+    ]
+    assert lines[-1] == f"校验通过,已写入 {data}/enterprises.csv。"
+    after = {r["uscc"]: r for r in merge.read_table(data / "enterprises.csv")[1]}
+    assert after[old["uscc"]] == old | {"last_checked": latest}
+    assert after[other["uscc"]] == other
+    assert after[code] == {
+        "uscc": code, "name": "示例新列入机械有限公司", "region_code": old["region_code"],
+        "industry_code": old["industry_code"], "required_since": latest, "insured": "否",
+        "insurer_code": "", "policy_start": "", "policy_end": "", "last_checked": latest}
+    assert len(after) == len(rows) + 1
+    assert main(["validate", str(data)]) == 0, capsys.readouterr().out
+
+
+def test_the_month_of_the_check_can_be_given_and_must_be_a_month(data, tmp_path, capsys):
+    rows = merge.read_table(data / "enterprises.csv")[1]
+    row = next(r for r in rows if r["insured"] == "否")
+    source = department_list(tmp_path / "名单.xlsx", [
+        [row["uscc"], row["name"], row["region_code"], row["industry_code"], "否", None, None]])
+    before = snapshot(data)
+
+    assert main(["import", str(source), "--resource", "enterprises", "--data", str(data),
+                 "--month", "2025年12月"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "--month '2025年12月' 不是年月,应写成 2025-06 这样\n")
+    assert snapshot(data) == before
+
+    month = max(r["last_checked"] for r in rows)
+    assert main(["import", str(source), "--resource", "enterprises", "--data", str(data),
+                 "--month", month]) == 0
+    assert (f"  最近核查月份(last_checked):文件没有这一列,本次导入的 1 家都填为 {month}"
+            f"(本名单即一次核查,核查月份取命令行 --month {month})"
+            in capsys.readouterr().out.splitlines())
+    after = {r["uscc"]: r for r in merge.read_table(data / "enterprises.csv")[1]}
+    assert after[row["uscc"]] == row | {"last_checked": month}
+
+
+def test_the_roster_template_still_takes_every_column_and_round_trips(data, tmp_path, capsys):
+    out = tmp_path / "名单模板.xlsx"
+    assert main(["template", "enterprises", "--xlsx", str(out), "--data", str(data)]) == 0
+    book = openpyxl.load_workbook(out)
+    ws = book["应投保企业名单"]
+    header, rows = merge.read_table(data / "enterprises.csv")
+    assert [c.value for c in ws[1]] == ROSTER_HEADER[:7] + ["保险起期", "保险止期",
+                                                            "最近核查月份"]
+    for row in rows[:3]:
+        ws.append([row[name] or None for name in header])
+    book.save(out)
+
+    code = main(["import", str(out), "--resource", "enterprises", "--data", str(data)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0, "\n".join(lines)
+    assert "补填的字段:" not in lines
+    assert lines[-1] == f"校验通过;{data}/enterprises.csv 内容没有变化。"

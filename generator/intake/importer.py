@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import IntakeError
+from generator.intake.fill import fill_missing, fillable
 from generator.intake.header import Column, find_header, header_names
 from generator.intake.merge import Merge, SourceRow, csv_text, merge_rows, read_table
 from generator.intake.normalise import Conversion, Normaliser, plain
@@ -39,6 +40,8 @@ class Intake:
     conversions: list[Conversion] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[tuple[str, str, str]] = field(default_factory=list)  # address, value, field
+    found: set[str] = field(default_factory=set)  # the fields the file has
+    filled: list[str] = field(default_factory=list)  # report lines: fields filled in, and why
 
     def cell(self, field_name: str, sheet_row: int) -> str:
         """The cell address (C12) of `field_name` in `sheet_row`, or the row alone ("第 12 行")."""
@@ -118,6 +121,7 @@ def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = 
         f"{f.get('title', f['name'])}({f['name']})"
         for f in resource["schema"]["fields"]
         if f.get("constraints", {}).get("required") and f["name"] not in found
+        and f["name"] not in fillable(resource_name)
     ]
     if missing:
         raise IntakeError(
@@ -131,7 +135,7 @@ def read_intake(path: Path, resource_name: str, root: Path, sheet: str | None = 
         raise IntakeError(f"{where} 有 {len(bad)} 处起止日期无法使用,没有导入任何数据:\n"
                           + "\n".join(f"  {line}" for line in bad))
     return Intake(grid.name, (top + 1, top + depth), columns, ignored, rows, conversions, skipped,
-                  unknown)
+                  unknown, found)
 
 
 # ---------------------------------------------------------------- merge and write
@@ -198,12 +202,14 @@ def key_labels(descriptor: dict, resource: dict, root: Path, rows: list[dict[str
 
 def import_file(
     path: Path, resource_name: str, root: Path, sheet: str | None = None,
-    replace_periods: bool = False,
+    replace_periods: bool = False, month: str | None = None,
 ) -> ImportResult:
     """Read, normalise, merge, validate in a staging copy, and replace the CSV only if valid.
 
     An import that would remove existing rows of the periods it contains, rows the file does
     not hold, is refused (nothing validated or written) unless `replace_periods` is true.
+    Required fields a department's list may leave out are filled in (`fill.fill_missing`, with
+    `month` the month of its check).
     """
     refuse_unsafe_paths(root)
     intake = read_intake(path, resource_name, root, sheet)
@@ -215,6 +221,7 @@ def import_file(
     resource = resource_by_name(descriptor, resource_name)
     target = root / resource["path"]
     _, existing = read_table(target)
+    intake.filled = fill_missing(intake.rows, intake.found, existing, descriptor, root, month)
     merge = merge_rows(resource, existing, intake.rows)
     removed_keys = key_labels(descriptor, resource, root, merge.removed) \
         if merge.removed and not replace_periods else []
@@ -280,6 +287,7 @@ def report_lines(result: ImportResult, source: Path, data_label: str) -> list[st
     lines.append(f"转换的值({len(intake.conversions)} 处):")
     for c in intake.conversions:
         lines.append(f"  {c.sheet}!{c.address}  {c.old} → {c.new}  ({c.why})")
+    lines += intake.filled
     for address, why in intake.skipped:
         lines.append(f"  跳过 {intake.sheet}!{address}:{why}")
     for address, value, name in intake.unknown:

@@ -146,10 +146,9 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         shutil.rmtree(docs_dir, ignore_errors=True)
         docs_dir.mkdir(parents=True)
         site_data.downloads = downloads.write_downloads(package, docs_dir, cache_dir / "downloads")
-        looked_up = roster.write_lookup(package, docs_dir, figures.period,
-                                         cache_dir / "lookup")
-        done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个;"
-             f"企业查询文件 {looked_up} 个")
+        # the lookup's static JSON is kept in the cache; it joins the site after MkDocs (step 7)
+        lookup = roster.prepare_lookup(package, figures.period, cache_dir / "lookup")
+        done(f"下载文件:{sum(len(d['files']) for d in site_data.downloads)} 个")
         helper.check()
 
         planned = pages.plan(site_data)
@@ -181,7 +180,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
-    key = tree_key(docs_dir, project.config, publisher)
+    key = tree_key(docs_dir, project.config, publisher, lookup.name if lookup else "")
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
         cache.prune(cache_dir)
@@ -195,7 +194,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    done("MkDocs 构建(--strict)")
+    looked_up = roster.place_lookup(lookup, staging)  # copied from the cache
+    done(f"MkDocs 构建(--strict);企业查询文件 {looked_up} 个")
 
     # 8. manifest: proof for `azx publish` that this site came from valid data
     built = manifest.write_manifest(staging, data_root, len(report.errors), len(report.warnings))
@@ -381,10 +381,11 @@ def source_date_epoch(day: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def tree_key(docs_dir: Path, config: Path, publisher: publishers.Publisher) -> str:
-    """One hash of the docs tree, the MkDocs config, theme overrides and publisher, and the
-    library versions."""
-    digest = hashlib.sha256()
+def tree_key(docs_dir: Path, config: Path, publisher: publishers.Publisher,
+             extra: str = "") -> str:
+    """One hash of the docs tree, the MkDocs config, theme overrides and publisher, the library
+    versions and `extra` (the lookup files' cache key: they are placed into the site directly)."""
+    digest = hashlib.sha256(extra.encode() + b"\0")
     for line in cache.library_versions():
         digest.update(line.encode() + b"\0")
     digest.update(config.read_bytes())

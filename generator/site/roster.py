@@ -146,27 +146,30 @@ def uninsured(roster: pd.DataFrame | None, industry_names: dict) -> dict[str, li
     return found
 
 
-def write_lookup(package: Package, docs_dir: Path, as_of: str,
-                 cache_dir: Path | None = None) -> int:
-    """Write the lookup files under `docs_dir`; how many were written. With `cache_dir` they
-    are made once for the same inputs (`inputs_key`) and linked from there."""
+def prepare_lookup(package: Package, as_of: str, cache_dir: Path) -> Path | None:
+    """The cache folder holding the lookup files of this roster (made once for the same inputs,
+    `inputs_key`, and listed in its files.json); None when the package has no roster. The files
+    are static JSON that MkDocs need not see: `place_lookup` links them into the built site."""
     if package.frames.get(RESOURCE) is None:
+        return None
+    folder = cache.use(cache_dir / f"lookup-{inputs_key(package, as_of)}")
+    assert folder is not None
+    if not (folder / "files.json").is_file():
+        _store(folder, lookup_files(published(package), package, as_of))
+    return folder
+
+
+def place_lookup(folder: Path | None, site_dir: Path) -> int:
+    """Copy the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how many.
+    A copy (in the kernel), not a link: a file of the site changed in place must not change the
+    cache the next build takes it from."""
+    if folder is None:
         return 0
-    folder = cache.use(cache_dir / f"lookup-{inputs_key(package, as_of)}") if cache_dir else None
-    if folder is None or not (folder / "files.json").is_file():
-        files = lookup_files(published(package), package, as_of)
-        if folder is None:
-            for path, data in files.items():
-                target = docs_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            return len(files)
-        _store(folder, files)
     names = json.loads((folder / "files.json").read_text(encoding="utf-8"))
     for path in names:
-        target = docs_dir / path
+        target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link(folder / path, target)
+        shutil.copyfile(folder / path, target)
     return len(names)
 
 
@@ -181,14 +184,6 @@ def _store(folder: Path, files: dict[str, bytes]) -> None:
     (temporary / "files.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
-
-
-def _link(origin: Path, target: Path) -> None:
-    """A hard link to the cached file (no bytes copied), or a copy where links are refused."""
-    try:
-        os.link(origin, target)
-    except OSError:
-        shutil.copyfile(origin, target)
 
 
 def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] | None:

@@ -233,3 +233,46 @@ def test_region_left_out_of_an_industry_chart_is_named(built):
     assert absent  # the bundled data has a zone without such enterprises
     page = html(built, f"industries/{code}")
     assert f"{'、'.join(absent)}没有危险化学品行业的应投保企业,未列入图表。" in page
+
+
+def test_the_roster_is_published_as_lookup_files_and_downloads_never_as_pages_or_search(built):
+    """The lookup's JSON joins the site after MkDocs, and the manifest still proves every file;
+    the roster (names masked, no month of check) is in the downloads; no page per enterprise,
+    and not one enterprise's name or code in the search index."""
+    import hashlib
+
+    built_files = json.loads((built / "build-manifest.json").read_text(encoding="utf-8"))["files"]
+    lookup = sorted(p for p in (built / "lookup" / "data").iterdir())
+    assert len(lookup) > 100 and (built / "lookup" / "data" / "index.json") in lookup
+    for path in lookup:
+        name = path.relative_to(built).as_posix()
+        assert built_files[name] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert sum(name.endswith(".html") for name in built_files) < 100
+    roster = rows("enterprises")
+    with (built / "downloads" / "enterprises.csv").open(encoding="utf-8-sig") as handle:
+        published = list(csv.DictReader(handle))
+    assert [r["uscc"] for r in published] == [r["uscc"] for r in roster]
+    assert "last_checked" not in published[0]
+    for shown, row in zip(published, roster, strict=True):
+        masked = row["uscc"].startswith("92")
+        assert shown["name"] == (row["name"][0] + "＊＊（个体工商户）" if masked else row["name"])
+    assert (built / "downloads" / "enterprises.json").is_file()
+    assert (built / "downloads" / "enterprises.xlsx").is_file()
+    index = (built / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert [r["uscc"] for r in roster if r["uscc"] in index or r["name"] in index] == []
+
+
+def test_a_lookup_file_changed_in_the_site_is_restored_and_the_cache_kept(built, tmp_path):
+    """The lookup files are copies of the cache, not links: a shard changed in place in the site
+    is rebuilt from an intact cache."""
+    site = tmp_path / "site"
+    assert azx_build(DATA, site, built.parent / "work").returncode == 0
+    shard = site / "lookup" / "data" / "index.json"
+    before = shard.read_bytes()
+    with shard.open("r+b") as handle:  # in place: the same inode
+        handle.write(b"{}")
+
+    result = azx_build(DATA, site, built.parent / "work")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert shard.read_bytes() == before == (built / "lookup" / "data" / "index.json").read_bytes()
