@@ -11,5 +11,9 @@ document$.subscribe(function () {
     wrap.tabIndex = 0;
     wrap.setAttribute("role", "region");
     wrap.setAttribute("aria-label", "表格 " + (index + 1) + "(可左右滚动)");
+    // The table itself was the keyboard's stop before the theme wrapped it (theme/main.html).
+    wrap.querySelectorAll("table[tabindex]").forEach(function (table) {
+      table.removeAttribute("tabindex");
+    });
   });
 });
