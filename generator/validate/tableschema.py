@@ -137,7 +137,7 @@ def table_entries(root: Path, descriptor: dict, tables: list[Table],
     for name in paths:
         referred = {k["reference"].get("resource") or name
                     for k in schemas[name].get("foreignKeys", [])}
-        inputs = [common, name]
+        inputs: list[bytes | str] = [common, name]
         for other in sorted(referred & set(paths) | {name}):
             inputs += [other, digests[other]]
         entries[name] = cache_dir / f"{cache.fingerprint(inputs, SCHEMA_CODE)}.pickle"
