@@ -138,7 +138,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         figures = compute(package)
         updated = last_updated(data_root, figures.as_of)
         site_data = pages.SiteData(package, [], cited(publisher.plan_title), figures=figures,
-                                   about=project.hand_written("about.md"), publisher=publisher)
+                                   about=project.hand_written("about.md"), publisher=publisher,
+                                   cache_dir=cache_dir)
         site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
         done(f"计算指标:数据截至 {figures.period}")
         helper.check()
