@@ -98,3 +98,23 @@ def test_kept_table_outcomes_give_the_report_a_full_validation_gives(tmp_path, f
     assert third == validate.validate_package(data)
     assert len(set(schema.iterdir()) - kept) == 4  # regions, enterprises, coverage, enforcement
     assert [p.file for p in third.errors if p.rule == "foreign-key"].count("enterprises.csv")
+
+
+def test_a_kept_report_keeps_its_tables_outcomes_for_the_next_changed_package(tmp_path,
+                                                                             fixture_package):
+    """A build whose whole report comes from the cache still marks each table's outcome as
+    used, so that pruning leaves them for the next build of a package with one file changed."""
+    from generator import cache as caches
+
+    data, kept, schema = tmp_path / "data", tmp_path / "validation", tmp_path / "schema"
+    shutil.copytree(fixture_package("site_small"), data)
+    for expected_from_cache in (False, True):
+        caches.begin()
+        helper = build.Helper(data, kept, schema_dir=schema)
+        try:
+            helper.check(wait=True)
+        finally:
+            helper.close()
+        assert helper.from_cache is expected_from_cache
+        assert {str(p.absolute()) for p in schema.iterdir()} <= caches.used()
+        assert len(list(schema.iterdir())) == len(helper.schema_entries) > 1

@@ -236,8 +236,7 @@ class Helper:
         kept = cache.load(self.cached)
         if isinstance(kept, tuple) and len(kept) == 2:  # the report, and its tables' entries
             self.report, self.schema_entries = kept
-            for entry in self.schema_entries:  # kept for the next package with a file changed
-                cache.use(Path(entry))
+            self._mark()  # kept for the next package with a file changed
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate.pipeline  # noqa: F401
@@ -255,16 +254,21 @@ class Helper:
                 started, before = time.perf_counter(), cache.used()
                 self.report = validate_package(self.data_root, cache_dir=self.schema_dir)
                 self.validation_seconds = time.perf_counter() - started
-                self.schema_entries = cache.used() - before
+                self.schema_entries = frozenset(Path(p).name for p in cache.used() - before)
             elif wait or self.conn.poll():
                 self.report, self.validation_seconds, self.schema_entries = _answer(self.conn)
-                for entry in self.schema_entries:  # marked in the second process
-                    cache.use(Path(entry))
+                self._mark()  # marked in the second process, not in this one
             if self.report is not None and not self.report.errors:
                 cache.store(self.cached, (self.report, self.schema_entries))
         if self.report is not None and self.report.errors:
             raise BadData(self.report)
         return self.report
+
+    def _mark(self) -> None:
+        """Mark the entries of the tables' outcomes (names in `schema_dir`) as used."""
+        if self.schema_dir is not None:
+            for name in self.schema_entries:
+                cache.use(self.schema_dir / name)
 
     def build_site(self, docs_dir: Path, staging: Path, day: dt.date, publisher: dict) -> None:
         """`mkdocs build --strict` of `docs_dir` with the helper's mkdocs.yml into `staging`,
@@ -320,7 +324,8 @@ def _serve(conn, data_root: Path, validate: bool, config: Path | None,
 
             started, before = time.perf_counter(), cache.used()
             report = validate_package(data_root, cache_dir=schema_dir)
-            conn.send(("ok", (report, time.perf_counter() - started, cache.used() - before)))
+            used = frozenset(Path(p).name for p in cache.used() - before)
+            conn.send(("ok", (report, time.perf_counter() - started, used)))
     except Exception as exc:  # handed to the main process, which raises it
         _send_error(conn, exc)
         return
