@@ -100,6 +100,11 @@ def use(path: PathOrNone) -> PathOrNone:
     return path
 
 
+def used() -> frozenset[str]:
+    """The entries the current build has used so far (absolute paths)."""
+    return frozenset(_used)
+
+
 def prune(root: Path) -> int:
     """Remove every entry of the cache folders in `root` that the current build did not `use`
     (also temporaries a killed build left); the number removed. Call it only after a build

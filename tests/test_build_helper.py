@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 
 import pytest
@@ -55,3 +57,64 @@ def test_a_report_with_errors_stops_the_build_and_is_not_kept(tmp_path, fixture_
         helper.close()
     assert [p.rule for p in raised.value.report.errors] == ["prevention-spending-over-cap"]
     assert not cache.exists()
+
+
+def edit_csv(path, change) -> None:
+    """Rewrite the CSV at `path` with `change(rows)` applied to its rows (header first)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    change(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def test_kept_table_outcomes_give_the_report_a_full_validation_gives(tmp_path, fixture_package):
+    data, schema = tmp_path / "data", tmp_path / "schema"
+    shutil.copytree(fixture_package("site_small"), data)
+    first = validate.validate_package(data, cache_dir=schema)
+    assert first == validate.validate_package(data)
+    tables = len(json.loads((data / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+    kept = set(schema.iterdir())
+    assert len(kept) == tables
+
+    def latest_month_broken(rows):  # a type error, an unknown county, insured above required
+        header, last = rows[0], rows[-1]
+        last[header.index("employees_total")] = "1,234"
+        rows[-2][header.index("region_code")] = "419999"
+        rows[-3][header.index("units_insured")] = str(int(rows[-3][header.index("units_required")])
+                                                      + 5)
+
+    edit_csv(data / "coverage.csv", latest_month_broken)
+    second = validate.validate_package(data, cache_dir=schema)
+    assert second == validate.validate_package(data)
+    assert {p.rule for p in second.errors} >= {"type-error", "foreign-key",
+                                               "coverage-insured-exceeds-required"}
+    assert len(set(schema.iterdir()) - kept) == 1  # only coverage.csv was read again
+
+    # a county removed from regions.csv: every table referring to regions is checked again
+    kept = set(schema.iterdir())
+    edit_csv(data / "regions.csv", lambda rows: rows.pop(1))
+    third = validate.validate_package(data, cache_dir=schema)
+    assert third == validate.validate_package(data)
+    assert len(set(schema.iterdir()) - kept) == 4  # regions, enterprises, coverage, enforcement
+    assert [p.file for p in third.errors if p.rule == "foreign-key"].count("enterprises.csv")
+
+
+def test_a_kept_report_keeps_its_tables_outcomes_for_the_next_changed_package(tmp_path,
+                                                                             fixture_package):
+    """A build whose whole report comes from the cache still marks each table's outcome as
+    used, so that pruning leaves them for the next build of a package with one file changed."""
+    from generator import cache as caches
+
+    data, kept, schema = tmp_path / "data", tmp_path / "validation", tmp_path / "schema"
+    shutil.copytree(fixture_package("site_small"), data)
+    for expected_from_cache in (False, True):
+        caches.begin()
+        helper = build.Helper(data, kept, schema_dir=schema)
+        try:
+            helper.check(wait=True)
+        finally:
+            helper.close()
+        assert helper.from_cache is expected_from_cache
+        assert {str(p.absolute()) for p in schema.iterdir()} <= caches.used()
+        assert len(list(schema.iterdir())) == len(helper.schema_entries) > 1

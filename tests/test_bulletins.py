@@ -102,3 +102,35 @@ def test_bulletins_are_issued_by_the_publishers_issuer(tmp_path, fixture_package
     for region in _rows(data, "regions"):  # a region's own name may hold the city's
         rest = rest.replace(region["name"], "")
     assert "驻马店" not in rest
+
+
+def test_kept_bulletins_are_the_computed_ones_and_a_new_month_recomputes_only_its_own(tmp_path):
+    """A build keeps each bulletin by the digest of the rows it reads: data/ with its latest
+    month edited recomputes that quarter's bulletin alone, and every bulletin is what a build
+    without the cache computes."""
+    from generator.package.load import load_package
+    from generator.site import bulletins
+
+    kept = tmp_path / "bulletins"
+    package = load_package(DATA)
+    assert repr(bulletins.bulletins(package, kept)) == repr(bulletins.bulletins(package))
+    before = set(kept.iterdir())
+    assert len(before) == len(bulletins.bulletin_months(package.frames["coverage"]))
+
+    edited = tmp_path / "edited"
+    shutil.copytree(DATA, edited)
+    rows = _rows(DATA, "coverage")
+    latest = max(r["period"] for r in rows)
+    for row in rows:
+        if row["period"] == latest:
+            row["units_insured"] = str(int(row["units_insured"]) - 1 if int(row["units_insured"])
+                                       else 0)
+    with open(edited / "coverage.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    package = load_package(edited)
+    issued = bulletins.bulletins(package, kept)
+    assert repr(issued) == repr(bulletins.bulletins(package))
+    assert len(set(kept.iterdir()) - before) == 1
+    assert issued[-1]["month"] == latest

@@ -122,11 +122,13 @@ def key_fields(resource: dict) -> list[str]:
 
 def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> ResourceDiff:
     """Rows added, removed and changed (cell by cell, in schema order) between two CSV texts."""
+    diff = ResourceDiff(resource["name"], resource.get("title", resource["name"]))
+    if old_text == new_text:  # an unchanged file (most of a commit's files): nothing to parse
+        return diff
     key = key_fields(resource)
     names = [f["name"] for f in resource["schema"]["fields"]]
     old = {tuple(r.get(k, "") for k in key): r for r in parse_rows(old_text)}
     new = {tuple(r.get(k, "") for k in key): r for r in parse_rows(new_text)}
-    diff = ResourceDiff(resource["name"], resource.get("title", resource["name"]))
     diff.added = [k for k in new if k not in old]
     diff.removed = [k for k in old if k not in new]
     for k, row in new.items():

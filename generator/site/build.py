@@ -101,7 +101,8 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
                   inputs: str | None, fresh_work_dir: bool,
                   publisher: publishers.Publisher) -> int:
     cache.begin()
-    helper = Helper(data_root, work_dir / "cache" / "validation", project.config)
+    helper = Helper(data_root, work_dir / "cache" / "validation", project.config,
+                    work_dir / "cache" / "schema")
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
     except BadData as bad:
@@ -137,7 +138,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         figures = compute(package)
         updated = last_updated(data_root, figures.as_of)
         site_data = pages.SiteData(package, [], cited(publisher.plan_title), figures=figures,
-                                   about=project.hand_written("about.md"), publisher=publisher)
+                                   about=project.hand_written("about.md"), publisher=publisher,
+                                   cache_dir=cache_dir)
         site_data.releases = releases.data_releases(data_root, cache_dir / "releases")
         done(f"计算指标:数据截至 {figures.period}")
         helper.check()
@@ -217,20 +219,29 @@ class Helper:
 
     A package that passed validation is not validated again while its files, the generator's
     code and the validating libraries stay byte for byte the same: the report is kept in
-    `cache_dir` under the hash of all of them. Where processes cannot be forked, the same work
+    `cache_dir` under the hash of all of them. With `schema_dir`, each table's Frictionless
+    outcome is kept there too, so that a package with one file changed has Frictionless read that
+    file alone (`tableschema.schema_problems`). Where processes cannot be forked, the same work
     runs in this process when it is asked for.
     """
 
-    def __init__(self, data_root: Path, cache_dir: Path, config: Path | None = None) -> None:
+    def __init__(self, data_root: Path, cache_dir: Path, config: Path | None = None,
+                 schema_dir: Path | None = None) -> None:
         self.data_root, self.config, self.validation_seconds = data_root, config, 0.0
+        self.schema_dir, self.schema_entries = schema_dir, frozenset[str]()
         self.process = self.conn = None
         self.key = validation_key(data_root)
         self.cached = cache.use(cache_dir / f"{self.key}.pickle" if self.key else None)
-        self.report = cache.load(self.cached)
+        self.report = None
+        kept = cache.load(self.cached)
+        if isinstance(kept, tuple) and len(kept) == 2:  # the report, and its tables' entries
+            self.report, self.schema_entries = kept
+            self._mark()  # kept for the next package with a file changed
         self.from_cache = self.report is not None
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate.pipeline  # noqa: F401
-        self.process, self.conn = (background.start(_serve, data_root, not self.from_cache, config)
+        self.process, self.conn = (background.start(_serve, data_root, not self.from_cache, config,
+                                                    schema_dir)
                                    or (None, None))
 
     def check(self, wait: bool = False):
@@ -240,16 +251,24 @@ class Helper:
             if self.conn is None:
                 from generator.validate.pipeline import validate_package
 
-                started = time.perf_counter()
-                self.report = validate_package(self.data_root)
+                started, before = time.perf_counter(), cache.used()
+                self.report = validate_package(self.data_root, cache_dir=self.schema_dir)
                 self.validation_seconds = time.perf_counter() - started
+                self.schema_entries = frozenset(Path(p).name for p in cache.used() - before)
             elif wait or self.conn.poll():
-                self.report, self.validation_seconds = _answer(self.conn)
+                self.report, self.validation_seconds, self.schema_entries = _answer(self.conn)
+                self._mark()  # marked in the second process, not in this one
             if self.report is not None and not self.report.errors:
-                cache.store(self.cached, self.report)
+                cache.store(self.cached, (self.report, self.schema_entries))
         if self.report is not None and self.report.errors:
             raise BadData(self.report)
         return self.report
+
+    def _mark(self) -> None:
+        """Mark the entries of the tables' outcomes (names in `schema_dir`) as used."""
+        if self.schema_dir is not None:
+            for name in self.schema_entries:
+                cache.use(self.schema_dir / name)
 
     def build_site(self, docs_dir: Path, staging: Path, day: dt.date, publisher: dict) -> None:
         """`mkdocs build --strict` of `docs_dir` with the helper's mkdocs.yml into `staging`,
@@ -294,16 +313,19 @@ def _answer(conn):
     return value
 
 
-def _serve(conn, data_root: Path, validate: bool, config: Path | None) -> None:
-    """The second process: validate (unless the report is kept), warm MkDocs up with `config`
-    (mkdocs.yml; None when this helper builds no site), then build the site when told to."""
+def _serve(conn, data_root: Path, validate: bool, config: Path | None,
+           schema_dir: Path | None) -> None:
+    """The second process: validate (unless the report is kept; tables' outcomes kept in
+    `schema_dir`), warm MkDocs up with `config` (mkdocs.yml; None when this helper builds no
+    site), then build the site when told to."""
     try:
         if validate:
             from generator.validate.pipeline import validate_package
 
-            started = time.perf_counter()
-            report = validate_package(data_root)
-            conn.send(("ok", (report, time.perf_counter() - started)))
+            started, before = time.perf_counter(), cache.used()
+            report = validate_package(data_root, cache_dir=schema_dir)
+            used = frozenset(Path(p).name for p in cache.used() - before)
+            conn.send(("ok", (report, time.perf_counter() - started, used)))
     except Exception as exc:  # handed to the main process, which raises it
         _send_error(conn, exc)
         return

@@ -1,18 +1,28 @@
 """The periodic bulletin (定期通报): one per quarter, each from the data up to its last month.
 
 Pure: frames in, plain values and records out. A bulletin reads no row after its period, so it
-changes only when the data of its own period (or before) changes.
+changes only when the data of its own period (or before) changes: a build keeps each bulletin in
+a cache folder under the digest of exactly the rows it reads, and a new month recomputes only the
+bulletins whose rows changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pandas as pd
 
+from generator import cache
 from generator.package.load import Package
 from generator.site import metrics, promises, verdicts
 from generator.site.figures import records
 
 QUARTER_ENDS = ("03", "06", "09", "12")
+# The code that decides a bulletin's figures (the cache key of `bulletins`).
+CODE = ("generator.site.bulletins", "generator.site.metrics", "generator.site.verdicts",
+        "generator.site.promises", "generator.site.figures", "generator.site.filters",
+        "generator.package")
 
 
 def bulletin_months(coverage: pd.DataFrame) -> list[str]:
@@ -30,13 +40,40 @@ def _quarter_row(table: pd.DataFrame, quarter: str) -> dict | None:
     return table.loc[quarter].to_dict() if quarter in table.index else None
 
 
+def read_rows(package: Package, month: str) -> dict[str, pd.DataFrame]:
+    """The rows the bulletin of the quarter ending in `month` reads, by resource."""
+    f = package.frames
+    quarter, year = quarter_of(month), int(month[:4])
+    # a year's prevention figures are complete only at its end
+    last_year = year if month[5:] == "12" else year - 1
+    return {
+        "coverage": f["coverage"][f["coverage"]["period"] <= month],
+        "industries": f["industries"], "regions": f["regions"], "insurers": f["insurers"],
+        "claims": f["claims"][f["claims"]["period"] <= quarter],
+        "enforcement": f["enforcement"][f["enforcement"]["period"] <= quarter],
+        "insurer_supervision": f["insurer_supervision"][
+            f["insurer_supervision"]["period"] <= quarter],
+        "prevention": f["prevention"][f["prevention"]["year"] <= last_year],
+    }
+
+
+def frame_digest(frame: pd.DataFrame) -> bytes:
+    """sha256 of a frame's column names, types, index and values."""
+    digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.digest()
+
+
 def bulletin(package: Package, month: str, previous: str | None) -> dict:
     """The figures of the bulletin for the quarter ending in `month` (data up to that month
     only), with what changed since the bulletin of `previous`."""
-    f, policy = package.frames, package.policy
+    return _bulletin(read_rows(package, month), package.policy, month, previous)
+
+
+def _bulletin(f: dict[str, pd.DataFrame], policy, month: str, previous: str | None) -> dict:
     as_of = metrics.period_end(month)
     quarter = quarter_of(month)
-    coverage = f["coverage"][f["coverage"]["period"] <= month]
+    coverage = f["coverage"]
     industries = f["industries"].sort_values("display_order")
     regions = f["regions"].sort_values("display_order")
     insurers = f["insurers"].sort_values("display_order")
@@ -47,13 +84,9 @@ def bulletin(package: Package, month: str, previous: str | None) -> dict:
                                     left_on="code", right_on="industry_code", how="left")
     county = verdicts.county_assessment(verdicts.deadline_verdicts(
         coverage, industries, ["region_code", "industry_code"], month, policy), regions)
-    claims = f["claims"][f["claims"]["period"] <= quarter]
-    enforcement = f["enforcement"][f["enforcement"]["period"] <= quarter]
-    supervision = f["insurer_supervision"][f["insurer_supervision"]["period"] <= quarter]
+    claims, enforcement = f["claims"], f["enforcement"]
+    supervision, prevention = f["insurer_supervision"], f["prevention"]
     year = int(month[:4])
-    # a year's prevention figures are complete only at its end
-    prevention = f["prevention"][f["prevention"]["year"] <= (year if month[5:] == "12"
-                                                            else year - 1)]
     prevention_year = int(prevention["year"].max()) if len(prevention) else None
     prevention_rows = metrics.prevention_table(
         prevention[prevention["year"] == prevention_year], insurers, policy.prevention_cap,
@@ -93,8 +126,23 @@ def bulletin(package: Package, month: str, previous: str | None) -> dict:
     return result
 
 
-def bulletins(package: Package) -> list[dict]:
-    """Every bulletin, oldest first."""
+def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
+    """Every bulletin, oldest first; each kept in `cache_dir` (when given) under the digest of
+    the rows it reads, the policy, its code and the library versions."""
     months = bulletin_months(package.frames["coverage"])
-    return [bulletin(package, month, months[i - 1] if i else None)
-            for i, month in enumerate(months)]
+    issued = []
+    for i, month in enumerate(months):
+        previous = months[i - 1] if i else None
+        rows = read_rows(package, month)
+        entry = None
+        if cache_dir is not None:
+            inputs: list[bytes | str] = [month, previous or "", repr(package.policy)]
+            inputs += [part for name, frame in rows.items()
+                       for part in (name, frame_digest(frame))]
+            entry = cache.use(cache_dir / f"{cache.fingerprint(inputs, CODE)}.pickle")
+        found = cache.load(entry)
+        if not isinstance(found, dict):
+            found = _bulletin(rows, package.policy, month, previous)
+            cache.store(entry, found)
+        issued.append(found)
+    return issued

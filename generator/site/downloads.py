@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import unicodedata
 import zipfile
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from generator.cache import file_digest, fingerprint, use, write_bytes
 from generator.package.load import DESCRIPTOR, POLICY, Package
-from generator.package.text import cell_value, identifier, sheet_title
+from generator.package.text import identifier, sheet_title
 
 FOLDER = "downloads"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -117,13 +116,10 @@ def _width(text: str) -> int:
 
 def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> bytes:
     """One sheet titled in Chinese: bold, frozen Chinese headers (amounts with their unit), the
-    name from `names` beside each code, numbers as numbers, columns fitted; stable bytes."""
-    from openpyxl import Workbook  # imported when a table is converted, not on every build
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+    name from `names` beside each code, numbers as numbers, text never a formula, columns
+    fitted; stable bytes (generator.site.xlsx)."""
     from generator.intake.template import header_text
+    from generator.site import xlsx
 
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     kinds = {name: JSON_TYPES.get(f["type"], str) for name, f in fields.items()}
@@ -145,35 +141,11 @@ def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> b
     widths = [_width(t) for t in titles]
     for row in islice(_rows(source), 1, WIDTH_ROWS + 1):
         widths = [max(w, _width(str(v))) for w, v in zip(widths, cells(row), strict=True)]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(resource.get("title") or resource["name"]))
-    sheet.freeze_panes = "A2"
-    for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 60)
-    bold = Font(bold=True)
-    head = []
-    for title in titles:
-        value = cell_value(sheet, title)  # a title from data is text, never a formula
-        head.append(WriteOnlyCell(sheet, value) if isinstance(value, str) else value)
-        head[-1].font = bold
-    sheet.append(head)
     rows = _rows(source)
     next(rows)
-    for row in rows:
-        sheet.append([cell_value(sheet, value) for value in cells(row)])
-    workbook.properties.creator = "azx"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    with zipfile.ZipFile(buffer) as archive:
-        entries = [(name, archive.read(name)) for name in archive.namelist()]
-    # openpyxl stamps the clock into docProps/core.xml and the zip entries: pin both.
-    entries = [(n, _pin_core_dates(d) if n == "docProps/core.xml" else d) for n, d in entries]
-    return _zip(entries)
-
-
-def _pin_core_dates(xml: bytes) -> bytes:
-    return re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                  rb"\g<1>2000-01-01T00:00:00Z\g<3>", xml)
+    return xlsx.workbook(sheet_title(resource.get("title") or resource["name"]), titles,
+                         (cells(row) for row in rows),
+                         [min(max(w + 2, 8), 60) for w in widths], ZIP_TIME)
 
 
 def _sha(data: bytes) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
@@ -51,6 +52,7 @@ class SiteData:
     about: str = ""  # the project's hand-written docs/about.md
     # publisher.yaml: the bulletins' issuing office, the plan and its duties
     publisher: Publisher | None = None
+    cache_dir: Path | None = None  # the build's content-keyed cache (bulletins kept there)
 
     @property
     def fig(self) -> Figures:
@@ -306,7 +308,8 @@ def rates_page(site: SiteData) -> Iterable[Page]:
 
 
 def bulletin_pages(site: SiteData) -> Iterable[Page]:
-    issued = bulletins.bulletins(site.package)
+    issued = bulletins.bulletins(site.package,
+                                 site.cache_dir / "bulletins" if site.cache_dir else None)
     office = site.pub.issuer
     sources = ("coverage", "industries", "regions", "enforcement", "prevention", "claims",
                "insurers", "insurer_supervision")

@@ -29,12 +29,15 @@ from generator.validate.rules.texts import public_hotlines, texts_problems
 SHARED_FROM = 300_000
 
 
-def validate_package(path: str | Path, parallel: bool = False) -> Report:
+def validate_package(path: str | Path, parallel: bool = False,
+                     cache_dir: Path | None = None) -> Report:
     """Every problem of the package at `path` (a folder or its datapackage.json).
 
     With `parallel`, Frictionless validates in a second process while this one runs the
     business rules over every cell; they run again, without the cells Frictionless rejected, only
-    when it rejected some. The report is the same either way.
+    when it rejected some. With `cache_dir` (the build's; never `azx validate`'s), each table's
+    Frictionless outcome is kept there by content and reused; the business rules always run
+    over the whole package. The report is the same every way.
     """
     # config: the package folder and the policy numbers
     root = locate_package(path)
@@ -68,7 +71,7 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
             outcome = merge(schema_check(root, descriptor, tables, mine) if mine else None,
                             schema.result())
     else:
-        outcome, guess = schema_check(root, descriptor, tables), None
+        outcome, guess = schema_check(root, descriptor, tables, cache_dir=cache_dir), None
     if outcome.unusable:
         return finish(outcome.problems)
     if guess is None or isinstance(guess, Exception) or outcome.rejects_cells():
@@ -77,13 +80,13 @@ def validate_package(path: str | Path, parallel: bool = False) -> Report:
 
 
 def schema_check(root: Path, descriptor: dict, tables: list[Table],
-                 only: set[str] | None = None) -> SchemaOutcome:
-    """The Frictionless stage (for the tables named in `only`, all by default). Frictionless is
-    imported here, so that in a parallel validation this process loads it only when it validates
-    some tables itself."""
+                 only: set[str] | None = None, cache_dir: Path | None = None) -> SchemaOutcome:
+    """The Frictionless stage (for the tables named in `only`, all by default; each table's
+    outcome kept in `cache_dir`). Frictionless is imported here, so that in a parallel
+    validation this process loads it only when it validates some tables itself."""
     from generator.validate import tableschema
 
-    return tableschema.check(root, descriptor, tables, only)
+    return tableschema.check(root, descriptor, tables, only, cache_dir)
 
 
 def split_for_frictionless(tables: list[Table]) -> tuple[set[str], set[str]]:
