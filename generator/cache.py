@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 # The libraries whose versions can change the bytes of a cached artefact.
-LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "lxml", "pandas", "numpy", "frictionless",
+LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "xlsxwriter", "pandas", "numpy", "frictionless",
              "pyyaml", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions", "jieba")
 
 

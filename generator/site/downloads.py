@@ -145,7 +145,7 @@ def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> b
     next(rows)
     return xlsx.workbook(sheet_title(resource.get("title") or resource["name"]), titles,
                          (cells(row) for row in rows),
-                         [min(max(w + 2, 8), 60) for w in widths], ZIP_TIME)
+                         [min(max(w + 2, 8), 60) for w in widths])
 
 
 def _sha(data: bytes) -> str:
