@@ -215,6 +215,7 @@ DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
 
 
 PAD = 0.05  # inches of white around the drawing
+MIN_PLOT = (1.5, 0.3)  # inches: the least width and height the plot keeps beside its labels
 
 
 @functools.cache
@@ -238,6 +239,10 @@ def _fit(fig) -> None:
     box = ax.get_position()  # figure fractions
     left, bottom = box.x0 * width - whole.x0 + PAD, box.y0 * height - whole.y0 + PAD
     right, top = whole.x1 - box.x1 * width + PAD, whole.y1 - box.y1 * height + PAD
+    # Labels too long for the width: the chart grows rather than lose its plot.
+    width = max(width, left + right + MIN_PLOT[0])
+    height = max(height, bottom + top + MIN_PLOT[1])
+    fig.set_size_inches(width, height)
     ax.set_position([left / width, bottom / height, 1 - (left + right) / width,
                      1 - (bottom + top) / height])
 
