@@ -7,7 +7,7 @@ import re
 
 from generator.package.load import load_package
 from generator.site import charts, pages, render
-from generator.site.charts.draw import WIDTH
+from generator.site.charts.draw import TRIM
 from generator.site.figures import compute
 
 
@@ -38,7 +38,7 @@ def test_a_chart_keeps_its_drawn_width_and_grows_for_labels_too_long_for_it():
     data = {"labels": ["确山县", "泌阳县"], "values": [0.5, 0.9], "colors": ["#0072b2"] * 2,
             "percent": True, "xlabel": "投保覆盖率"}
     width, height = charts.svg_size(charts.render_svg("hbar", data))
-    assert (width, height) == (round(WIDTH * 96), round((0.9 + 0.34 * 2) * 96))
+    assert (width, height) == (439, round((0.9 + 0.34 * 2 - 2 * TRIM) * 96))
     long = dict(data, labels=["驻马店市" * 30, "泌阳县"])
     grown, same = charts.svg_size(charts.render_svg("hbar", long))
     assert grown > 3 * width and same == height

@@ -24,9 +24,10 @@ from generator.site.charts.specs import Chart
 
 NEUTRAL = "#6b6b6b"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
-# Sizes for phones: a WIDTH-inch chart is drawn 461 px wide and shown at 343 px on a 375 px phone
-# (scale 0.74), so FONT-point text stays about 11 px tall there. WIDE charts (heat map, many
-# series) scroll sideways on a phone rather than shrink below that (see azx.css).
+# Sizes for phones: a WIDTH-inch chart is drawn 439 px wide (WIDTH less 2 × TRIM) and shown at
+# 343 px on a 375 px phone (scale 0.78), so FONT-point text stays about 11 px tall there. WIDE
+# charts (heat map, many series) scroll sideways on a phone rather than shrink below that (see
+# azx.css).
 WIDTH = 4.8
 WIDE = 6.6
 FONT = 11
@@ -215,6 +216,9 @@ DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
 
 
 PAD = 0.05  # inches of white around the drawing
+# Inches a chart is narrower and shorter than its figure size on each side: `tight_layout` padded
+# by 1.08 × the font size and the "tight" crop cut that back to PAD; the sizes stay as they were.
+TRIM = 1.08 * FONT / 72 - PAD
 MIN_PLOT = (1.5, 0.3)  # inches: the least width and height the plot keeps beside its labels
 
 
@@ -230,19 +234,21 @@ def _measurer():
 def _fit(fig) -> None:
     """Place the axes so that the drawing with its labels and legend fills the figure with PAD
     to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
-    chart keeps the width and height it was drawn at."""
+    chart keeps the width and height it had with them."""
     renderer = _measurer()
     fig.set_dpi(72)
     ax = fig.axes[0]
-    width, height = fig.get_size_inches()
+    width, height = fig.get_size_inches() - 2 * TRIM
+    fig.set_size_inches(width, height)
     whole = fig.get_tightbbox(renderer)  # inches
     box = ax.get_position()  # figure fractions
     left, bottom = box.x0 * width - whole.x0 + PAD, box.y0 * height - whole.y0 + PAD
     right, top = whole.x1 - box.x1 * width + PAD, whole.y1 - box.y1 * height + PAD
-    # Labels too long for the width: the chart grows rather than lose its plot.
-    width = max(width, left + right + MIN_PLOT[0])
-    height = max(height, bottom + top + MIN_PLOT[1])
-    fig.set_size_inches(width, height)
+    if width - left - right < MIN_PLOT[0] or height - bottom - top < MIN_PLOT[1]:
+        # labels too long for the chart: it grows rather than lose its plot
+        width = max(width, left + right + MIN_PLOT[0])
+        height = max(height, bottom + top + MIN_PLOT[1])
+        fig.set_size_inches(width, height)
     ax.set_position([left / width, bottom / height, 1 - (left + right) / width,
                      1 - (bottom + top) / height])
 
