@@ -7,6 +7,7 @@ import re
 
 from generator.package.load import load_package
 from generator.site import charts, pages, render
+from generator.site.charts.draw import TRIM
 from generator.site.figures import compute
 
 
@@ -31,3 +32,13 @@ def test_a_drawn_chart_is_shown_with_its_size_and_loaded_lazily(tmp_path, fixtur
     text = (tmp_path / "claims.md").read_text(encoding="utf-8")
     assert (f'<img src="../{chart.src}" alt="{chart.alt}" width="{chart.width}" '
             f'height="{chart.height}" loading="lazy" decoding="async">') in text
+
+
+def test_a_chart_keeps_its_drawn_width_and_grows_for_labels_too_long_for_it():
+    data = {"labels": ["确山县", "泌阳县"], "values": [0.5, 0.9], "colors": ["#0072b2"] * 2,
+            "percent": True, "xlabel": "投保覆盖率"}
+    width, height = charts.svg_size(charts.render_svg("hbar", data))
+    assert (width, height) == (439, round((0.9 + 0.34 * 2 - 2 * TRIM) * 96))
+    long = dict(data, labels=["驻马店市" * 30, "泌阳县"])
+    grown, same = charts.svg_size(charts.render_svg("hbar", long))
+    assert grown > 3 * width and same == height

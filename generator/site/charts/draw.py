@@ -24,9 +24,10 @@ from generator.site.charts.specs import Chart
 
 NEUTRAL = "#6b6b6b"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
-# Sizes for phones: a WIDTH-inch chart is drawn 461 px wide and shown at 343 px on a 375 px phone
-# (scale 0.74), so FONT-point text stays about 11 px tall there. WIDE charts (heat map, many
-# series) scroll sideways on a phone rather than shrink below that (see azx.css).
+# Sizes for phones: a WIDTH-inch chart is drawn 439 px wide (WIDTH less 2 × TRIM) and shown at
+# 343 px on a 375 px phone (scale 0.78), so FONT-point text stays about 11 px tall there. WIDE
+# charts (heat map, many series) scroll sideways on a phone rather than shrink below that (see
+# azx.css).
 WIDTH = 4.8
 WIDE = 6.6
 FONT = 11
@@ -214,17 +215,53 @@ DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
         "grouped": _draw_grouped}
 
 
+PAD = 0.05  # inches of white around the drawing
+# Inches a chart is narrower and shorter than its figure size on each side: `tight_layout` padded
+# by 1.08 × the font size and the "tight" crop cut that back to PAD; the sizes stay as they were.
+TRIM = 1.08 * FONT / 72 - PAD
+MIN_PLOT = (1.5, 0.3)  # inches: the least width and height the plot keeps beside its labels
+
+
+@functools.cache
+def _measurer():
+    """One renderer that only measures, shared by every chart of a process, so that matplotlib's
+    cache of text sizes (kept per renderer) serves the tick labels and names charts repeat."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, 72)
+
+
+def _fit(fig) -> None:
+    """Place the axes so that the drawing with its labels and legend fills the figure with PAD
+    to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
+    chart keeps the width and height it had with them."""
+    renderer = _measurer()
+    fig.set_dpi(72)
+    ax = fig.axes[0]
+    width, height = fig.get_size_inches() - 2 * TRIM
+    fig.set_size_inches(width, height)
+    whole = fig.get_tightbbox(renderer)  # inches
+    box = ax.get_position()  # figure fractions
+    left, bottom = box.x0 * width - whole.x0 + PAD, box.y0 * height - whole.y0 + PAD
+    right, top = whole.x1 - box.x1 * width + PAD, whole.y1 - box.y1 * height + PAD
+    if width - left - right < MIN_PLOT[0] or height - bottom - top < MIN_PLOT[1]:
+        # labels too long for the chart: it grows rather than lose its plot
+        width = max(width, left + right + MIN_PLOT[0])
+        height = max(height, bottom + top + MIN_PLOT[1])
+        fig.set_size_inches(width, height)
+    ax.set_position([left / width, bottom / height, 1 - (left + right) / width,
+                     1 - (bottom + top) / height])
+
+
 def render_svg(kind: str, data: dict) -> bytes:
     """Draw one chart to SVG bytes; the same input always gives the same bytes."""
     import io
 
     plt = _pyplot()
     fig = DRAW[kind](plt, data)
-    fig.tight_layout()
+    _fit(fig)
     buffer = io.BytesIO()
-    # "tight" keeps labels and legends drawn outside the axes inside the picture.
-    fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.05,
-                metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return buffer.getvalue()
 
