@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from generator.site import build
+from generator.errors import BadData
+from generator.site import helper as build_helper
 from generator.validate import pipeline as validate
 
 
@@ -21,16 +22,16 @@ def test_a_passed_report_is_kept_and_reused_while_nothing_changes(tmp_path, monk
     data = tmp_path / "data"
     shutil.copytree(fixture_package("site_small"), data)
     cache = tmp_path / "cache"
-    helper = build.Helper(data, cache)
+    helper = build_helper.Helper(data, cache)
     try:
         first = helper.check(wait=True)
     finally:
         helper.close()
     assert not helper.from_cache and first.errors == []
-    assert [p.name for p in cache.iterdir()] == [f"{build.validation_key(data)}.pickle"]
+    assert [p.name for p in cache.iterdir()] == [f"{build_helper.validation_key(data)}.pickle"]
 
     monkeypatch.setattr(validate, "validate_package", refuse_to_validate)
-    again = build.Helper(data, cache)
+    again = build_helper.Helper(data, cache)
     try:
         assert again.check(wait=True) == first
     finally:
@@ -41,17 +42,17 @@ def test_a_passed_report_is_kept_and_reused_while_nothing_changes(tmp_path, monk
 def test_any_changed_byte_of_the_package_changes_the_key(tmp_path, fixture_package):
     data = tmp_path / "data"
     shutil.copytree(fixture_package("site_small"), data)
-    before = build.validation_key(data)
+    before = build_helper.validation_key(data)
     policy = data / "policy.yaml"
     policy.write_text(policy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert build.validation_key(data) != before
+    assert build_helper.validation_key(data) != before
 
 
 def test_a_report_with_errors_stops_the_build_and_is_not_kept(tmp_path, fixture_package):
     cache = tmp_path / "cache"
-    helper = build.Helper(fixture_package("site_invalid"), cache)
+    helper = build_helper.Helper(fixture_package("site_invalid"), cache)
     try:
-        with pytest.raises(build.BadData) as raised:
+        with pytest.raises(BadData) as raised:
             helper.check(wait=True)
     finally:
         helper.close()
@@ -110,7 +111,7 @@ def test_a_kept_report_keeps_its_tables_outcomes_for_the_next_changed_package(tm
     shutil.copytree(fixture_package("site_small"), data)
     for expected_from_cache in (False, True):
         caches.begin()
-        helper = build.Helper(data, kept, schema_dir=schema)
+        helper = build_helper.Helper(data, kept, schema_dir=schema)
         try:
             helper.check(wait=True)
         finally:

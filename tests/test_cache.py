@@ -11,7 +11,8 @@ import pytest
 
 from generator import cache, cli
 from generator.package.load import load_package
-from generator.site import build, charts, downloads, render
+from generator.site import charts, downloads, render
+from generator.site import helper as build_helper
 
 
 @pytest.fixture
@@ -62,10 +63,10 @@ def test_validation_report_and_compiled_templates_follow_library_versions(tmp_pa
                                                                            fixture_package):
     data = tmp_path / "data"
     shutil.copytree(fixture_package("site_small"), data)
-    report_key = build.validation_key(data)
+    report_key = build_helper.validation_key(data)
     render.environment(tmp_path / "templates")
     upgrade()
-    assert build.validation_key(data) != report_key
+    assert build_helper.validation_key(data) != report_key
     render.environment(tmp_path / "templates")
     assert len(list((tmp_path / "templates").iterdir())) == 2
 
