@@ -177,3 +177,31 @@ def test_region_page_gives_each_industry_its_deadline_verdict(tmp_path):
     assert insured < required and late
     assert (f"| [渔业生产](../industries/fishery.md) | 2024年12月31日 | {_pct(insured, required)} "
             f"| {_month(late)} | 0 | 逾期实现({_month(late)}) |") in text
+
+
+def test_a_target_due_on_the_data_date_is_judged_alike_on_every_page(tmp_path):
+    """工贸行业 is due on the last day of the data and short of it: every page that judges the
+    date says so (one definition of due, `Policy.due_passed`), none calls it in progress."""
+    sums = _sums(("industry_code",))
+    insured, required = sums[("industrial_trade", "2025-12")]
+    assert max(p for *_, p in sums) == "2025-12" and insured < required
+    home = render_page(tmp_path, DATA, "index.md")
+    assert (f"- [工贸行业](industries/industrial_trade.md):{required - insured:,} 家未投保,"
+            f"覆盖率 {_pct(insured, required)},全覆盖截止日期 2025年12月31日 **已到期**\n") in home
+    page = render_page(tmp_path, DATA, "industries/industrial_trade.md")
+    assert (f'!!! danger "未按期实现全覆盖"\n\n    全覆盖截止日期 2025年12月31日 已到期,'
+            f"截至 2025年12月尚有 {required - insured:,} 家企业未投保。") in page
+    assert "| 截止日期完成情况 | 未按期实现 |" in page
+    region = render_page(tmp_path, DATA, "regions/411724.md")
+    insured, required = _sums(("region_code", "industry_code"))[
+        ("411724", "industrial_trade", "2025-12")]
+    assert f"工贸行业(覆盖率 {_pct(insured, required)},截止 2025年12月31日)" in region
+    steps = render_page(tmp_path, DATA, "milestones.md")
+    due_last_day = [r for r in _rows("milestones") if r["due_date"] == "2025-12-31"]
+    assert due_last_day
+    for step in due_last_day:
+        assert (f'<td data-label="步骤">{step["name"]}</td>'
+                f'<td data-label="开始日期" class="azx-nowrap">') in steps
+        row = steps.split(f'<td data-label="步骤">{step["name"]}</td>')[1].split("</tr>")[0]
+        assert '<td data-label="状态" class="azx-nowrap">已到期</td>' in row
+    assert "进行中" not in steps

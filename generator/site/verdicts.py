@@ -1,8 +1,9 @@
 """Deadline verdicts: was full coverage reached by each industry's due date, and when?
 
-Pure functions over the coverage table. One definition everywhere: the data of a due date's
-month stands at that date (months end on their last day), so the due day itself is on time; a
-row with nothing to insure has no target to miss (`Policy.target_met`).
+Pure functions over the coverage table. One definition everywhere (`Policy.due_passed`): the
+data of a due date's month stands at that date (months end on their last day), so the due day
+itself is on time and its data decides; a row with nothing to insure has no target to miss
+(`Policy.target_met`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     now = sums[sums["period"] == latest].set_index(keys)
     table = sums.groupby(keys, sort=True)[[]].first()
     table["due_date"] = [due[c] for c in table.index.get_level_values("industry_code")]
-    table["due_passed"] = [due_month(d) <= latest for d in table["due_date"]]
+    as_of = pd.Period(latest, freq="M").end_time.date()
+    table["due_passed"] = [bool(policy.due_passed(d, as_of)) for d in table["due_date"]]
     table["required_at_due"] = at_due["units_required"].reindex(table.index).fillna(0)
     table["insured_at_due"] = at_due["units_insured"].reindex(table.index).fillna(0)
     table["rate_at_due"] = rate(table["insured_at_due"], table["required_at_due"])
