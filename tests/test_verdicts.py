@@ -45,11 +45,11 @@ def test_home_opens_with_one_verdict_sentence_per_batch(tmp_path):
     latest = max(p for *_, p in sums)
     first = [r for r in industries if r["batch"] == "首批"]
     assert {r["due_date"] for r in first} == {"2024-12-31"}
-    on_time, missed, later, still = 0, [], [], []
+    on_time, missed, later, still = [], [], [], []
     for r in first:
         insured, required = sums[(r["code"], "2024-12")]
         if insured >= required:
-            on_time += 1
+            on_time.append(r["name"])
             continue
         missed.append(f"{r['name']}({_pct(insured, required)})")
         reached = sorted(p for (c, p), (i, q) in sums.items()
@@ -60,7 +60,7 @@ def test_home_opens_with_one_verdict_sentence_per_batch(tmp_path):
             i, q = sums[(r["code"], latest)]
             still.append(f"{r['name']}至今仍有 {q - i} 家企业未投保")
     expected = (f"**首批行业共 {len(first)} 个,应于 2024年12月31日前实现全覆盖。**截至该日,"
-                f"{on_time} 个按期实现,{'、'.join(missed)}未按期实现;其中{'、'.join(later)}"
+                f"{'、'.join(on_time)}按期实现,{'、'.join(missed)}未按期实现;其中{'、'.join(later)}"
                 f"实现全覆盖,{'、'.join(still)}。")
     text = render_page(tmp_path, DATA, "index.md")
     assert "\n" + expected + "\n" in text
@@ -205,3 +205,20 @@ def test_a_target_due_on_the_data_date_is_judged_alike_on_every_page(tmp_path):
         row = steps.split(f'<td data-label="步骤">{step["name"]}</td>')[1].split("</tr>")[0]
         assert '<td data-label="状态" class="azx-nowrap">已到期</td>' in row
     assert "进行中" not in steps
+
+
+def test_each_batch_sentence_names_the_industries_met():
+    coverage = pd.DataFrame([
+        {"period": p, "region_code": "r", "industry_code": c, "units_insured": i,
+         "units_required": 10}
+        for c, by_month in (("x", (10, 10)), ("y", (9, 10)), ("z", (10, 10)), ("w", (8, 9)))
+        for p, i in zip(("2025-06", "2025-07"), by_month, strict=True)])
+    industries = pd.DataFrame({
+        "code": ["x", "y", "z", "w"], "name": ["甲", "乙", "丙", "丁"],
+        "batch": ["首批", "首批", "拓展", "拓展"], "display_order": [1, 2, 3, 4],
+        "due_date": ["2025-06-30", "2025-06-30", "2025-12-31", "2025-12-31"]})
+    table = verdicts.deadline_verdicts(coverage, industries, ["industry_code"], "2025-07",
+                                       load_policy(DATA))
+    first, later = verdicts.batch_sentences(table, industries, dt.date(2025, 7, 31))
+    assert (first["passed"], first["met"], first["met_names"]) == (True, 1, ("甲",))
+    assert (later["passed"], later["met"], later["met_names"]) == (False, 1, ("丙",))

@@ -81,6 +81,7 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
     """Per batch (in due order), what the home page says of it: its due date, how many of its
     industries, whether the date has passed, and the industries met / missed (name, rate at
     the due month, month reached after) or, before the date, still open (name, rate now);
+    `met_names` names the industries met (on time once the date has passed);
     `unknown` names the industries without coverage reported for the due month."""
     table = verdicts.merge(industries[["code", "name", "batch", "display_order"]],
                            left_on="industry_code", right_on="code")
@@ -96,6 +97,8 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
         out.append({
             "batch": batch, "due_date": due, "count": len(counted), "passed": passed,
             "met": int((counted["status"] == ("on_time" if passed else "met")).sum()),
+            "met_names": tuple(counted.loc[counted["status"] == ("on_time" if passed else "met"),
+                                           "name"]),
             "missed": tuple(missed[["name", "rate_at_due"]].to_dict("records")),
             "reached_later": tuple(missed.loc[missed["status"] == "late", ["name", "met_after"]]
                                    .to_dict("records")),
