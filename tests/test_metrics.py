@@ -130,6 +130,9 @@ def test_milestone_status_follows_the_data_date_not_the_clock():
     })
     table = metrics.milestone_status(milestones, dt.date(2025, 6, 30))
     assert list(table["status"]) == ["已到期", "进行中", "未开始"]
+    # the due day itself: its data stands at the due date, which is reached (Policy.due_passed)
+    table = metrics.milestone_status(milestones, dt.date(2025, 12, 31))
+    assert list(table["status"]) == ["已到期", "已到期", "未开始"]
 
 
 def test_industry_tables_equal_one_table_per_region_and_count_zero_without_rows():

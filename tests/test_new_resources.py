@@ -138,3 +138,34 @@ def test_downloads_name_the_insurer_and_industry_beside_each_code(tmp_path, fixt
     assert [c.value for c in sheet[2]][:4] == [
         promised["insurer_code"], insurers[promised["insurer_code"]],
         promised["industry_code"], industries[promised["industry_code"]]]
+
+
+@pytest.mark.parametrize("name", ["enforcement", "insurer_supervision", "commitments", "rates"])
+def test_each_new_resource_round_trips_through_its_excel_template(name, data, tmp_path, capsys):
+    """A staff member copies the resource's rows into its template (`azx template`) as Excel
+    holds them (numbers as numbers, codes and periods as text): the import maps every column
+    back and the CSV is unchanged, byte for byte."""
+    out = tmp_path / f"{name}.xlsx"
+    assert main(["template", name, "--xlsx", str(out), "--data", str(data)]) == 0
+    resource = next(r for r in load_package(data).descriptor["resources"] if r["name"] == name)
+    fields = resource["schema"]["fields"]
+    book = openpyxl.load_workbook(out)
+    ws = book[book.sheetnames[0]]
+    units = [("(元)" if f["name"] in ("penalty_amount", "advance_threshold") else "")
+             for f in fields]
+    assert [c.value for c in ws[1]] == [f["title"] + u for f, u in zip(fields, units, strict=True)]
+    rows = _rows(data, name)
+    assert rows
+    convert = {"integer": int, "number": float}
+    for index, row in enumerate(rows, start=2):
+        for col, f in enumerate(fields, start=1):
+            ws.cell(index, col, convert.get(f["type"], str)(row[f["name"]]))
+    book.save(out)
+    before = (data / f"{name}.csv").read_bytes()
+    capsys.readouterr()
+
+    code = main(["import", str(out), "--resource", name, "--data", str(data)])
+
+    report = capsys.readouterr().out
+    assert code == 0, report
+    assert (data / f"{name}.csv").read_bytes() == before

@@ -162,7 +162,7 @@ def test_home_names_the_industries_still_short_of_full_coverage(tmp_path, fixtur
     text = render_page(tmp_path, root, "index.md")
     assert (f"- [交通运输](industries/transport.md):{short} 家未投保,"
             f"覆盖率 {100 * insured / required:.1f}%,"
-            "全覆盖截止日期 2024年12月31日 **已过**\n") in text
+            "全覆盖截止日期 2024年12月31日 **已到期**\n") in text
     assert "- [危险化学品]" not in text
 
 

@@ -73,9 +73,12 @@ def test_failing_grade_is_the_lowest_band_and_the_pass_mark_the_one_above():
     assert POLICY.failing(grades).fillna(False).tolist() == [False, True, False]
 
 
-def test_the_due_day_itself_is_on_time():
+def test_the_due_days_data_decides_and_the_due_day_itself_is_on_time():
     due = dt.date(2025, 12, 31)
-    assert not POLICY.overdue(due, dt.date(2025, 12, 31), 5, 10)
+    assert [POLICY.due_passed(due, dt.date(2025, 12, d)) for d in (30, 31)] == [False, True]
+    assert not POLICY.overdue(due, dt.date(2025, 12, 30), 5, 10)  # not due yet
+    assert not POLICY.overdue(due, dt.date(2025, 12, 31), 10, 10)  # met on the due day: on time
+    assert POLICY.overdue(due, dt.date(2025, 12, 31), 5, 10)  # not met on it: missed
     assert POLICY.overdue(due, dt.date(2026, 1, 1), 5, 10)
     assert not POLICY.overdue(due, dt.date(2026, 1, 1), 10, 10)  # target met
     assert not POLICY.overdue(due, dt.date(2026, 1, 1), 0, 0)  # nothing to insure

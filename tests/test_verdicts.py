@@ -45,11 +45,11 @@ def test_home_opens_with_one_verdict_sentence_per_batch(tmp_path):
     latest = max(p for *_, p in sums)
     first = [r for r in industries if r["batch"] == "首批"]
     assert {r["due_date"] for r in first} == {"2024-12-31"}
-    on_time, missed, later, still = 0, [], [], []
+    on_time, missed, later, still = [], [], [], []
     for r in first:
         insured, required = sums[(r["code"], "2024-12")]
         if insured >= required:
-            on_time += 1
+            on_time.append(r["name"])
             continue
         missed.append(f"{r['name']}({_pct(insured, required)})")
         reached = sorted(p for (c, p), (i, q) in sums.items()
@@ -60,7 +60,7 @@ def test_home_opens_with_one_verdict_sentence_per_batch(tmp_path):
             i, q = sums[(r["code"], latest)]
             still.append(f"{r['name']}至今仍有 {q - i} 家企业未投保")
     expected = (f"**首批行业共 {len(first)} 个,应于 2024年12月31日前实现全覆盖。**截至该日,"
-                f"{on_time} 个按期实现,{'、'.join(missed)}未按期实现;其中{'、'.join(later)}"
+                f"{'、'.join(on_time)}按期实现,{'、'.join(missed)}未按期实现;其中{'、'.join(later)}"
                 f"实现全覆盖,{'、'.join(still)}。")
     text = render_page(tmp_path, DATA, "index.md")
     assert "\n" + expected + "\n" in text
@@ -177,3 +177,48 @@ def test_region_page_gives_each_industry_its_deadline_verdict(tmp_path):
     assert insured < required and late
     assert (f"| [渔业生产](../industries/fishery.md) | 2024年12月31日 | {_pct(insured, required)} "
             f"| {_month(late)} | 0 | 逾期实现({_month(late)}) |") in text
+
+
+def test_a_target_due_on_the_data_date_is_judged_alike_on_every_page(tmp_path):
+    """工贸行业 is due on the last day of the data and short of it: every page that judges the
+    date says so (one definition of due, `Policy.due_passed`), none calls it in progress."""
+    sums = _sums(("industry_code",))
+    insured, required = sums[("industrial_trade", "2025-12")]
+    assert max(p for *_, p in sums) == "2025-12" and insured < required
+    home = render_page(tmp_path, DATA, "index.md")
+    assert (f"- [工贸行业](industries/industrial_trade.md):{required - insured:,} 家未投保,"
+            f"覆盖率 {_pct(insured, required)},全覆盖截止日期 2025年12月31日 **已到期**\n") in home
+    page = render_page(tmp_path, DATA, "industries/industrial_trade.md")
+    assert (f'!!! danger "未按期实现全覆盖"\n\n    全覆盖截止日期 2025年12月31日 已到期,'
+            f"截至 2025年12月尚有 {required - insured:,} 家企业未投保。") in page
+    assert "| 截止日期完成情况 | 未按期实现 |" in page
+    region = render_page(tmp_path, DATA, "regions/411724.md")
+    insured, required = _sums(("region_code", "industry_code"))[
+        ("411724", "industrial_trade", "2025-12")]
+    assert f"工贸行业(覆盖率 {_pct(insured, required)},截止 2025年12月31日)" in region
+    steps = render_page(tmp_path, DATA, "milestones.md")
+    due_last_day = [r for r in _rows("milestones") if r["due_date"] == "2025-12-31"]
+    assert due_last_day
+    for step in due_last_day:
+        assert (f'<td data-label="步骤">{step["name"]}</td>'
+                f'<td data-label="开始日期" class="azx-nowrap">') in steps
+        row = steps.split(f'<td data-label="步骤">{step["name"]}</td>')[1].split("</tr>")[0]
+        assert '<td data-label="状态" class="azx-nowrap">已到期</td>' in row
+    assert "进行中" not in steps
+
+
+def test_each_batch_sentence_names_the_industries_met():
+    coverage = pd.DataFrame([
+        {"period": p, "region_code": "r", "industry_code": c, "units_insured": i,
+         "units_required": 10}
+        for c, by_month in (("x", (10, 10)), ("y", (9, 10)), ("z", (10, 10)), ("w", (8, 9)))
+        for p, i in zip(("2025-06", "2025-07"), by_month, strict=True)])
+    industries = pd.DataFrame({
+        "code": ["x", "y", "z", "w"], "name": ["甲", "乙", "丙", "丁"],
+        "batch": ["首批", "首批", "拓展", "拓展"], "display_order": [1, 2, 3, 4],
+        "due_date": ["2025-06-30", "2025-06-30", "2025-12-31", "2025-12-31"]})
+    table = verdicts.deadline_verdicts(coverage, industries, ["industry_code"], "2025-07",
+                                       load_policy(DATA))
+    first, later = verdicts.batch_sentences(table, industries, dt.date(2025, 7, 31))
+    assert (first["passed"], first["met"], first["met_names"]) == (True, 1, ("甲",))
+    assert (later["passed"], later["met"], later["met_names"]) == (False, 1, ("丙",))

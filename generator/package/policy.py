@@ -78,10 +78,18 @@ class Policy:
         Series); a row with nothing to insure has no target to meet."""
         return (required > 0) & (insured >= self.coverage_target * required)
 
+    @staticmethod
+    def due_passed(due, as_of):
+        """True where data as of `as_of` (a month's data stands at its last day) judges the due
+        date `due`: on or after it. The one definition of due: what the data of the due day
+        shows is on time, so a target met on the due day is met on time, and one not met on
+        it is missed (scalars, Series or arrays of dates)."""
+        return due <= as_of
+
     def overdue(self, due, as_of, insured, required):
-        """True where the due date is before `as_of` (the due day itself is on time) and the
-        target is not met by a row with units to insure."""
-        return (due < as_of) & (required > 0) & ~self.target_met(insured, required)
+        """True where the due date is judged (`due_passed`) and the target is not met by a row
+        with units to insure."""
+        return self.due_passed(due, as_of) & (required > 0) & ~self.target_met(insured, required)
 
 
 def _at(raw: dict, keys: tuple[str, ...]):

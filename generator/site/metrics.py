@@ -7,13 +7,11 @@ charts. Rates are ratios (0.873), amounts stay in 元; the filters format them f
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from generator.package.policy import Policy
+from generator.package.policy import Policy
 
 COVERAGE_SUMS = ["units_required", "units_insured", "employees_covered", "employees_total",
                  "premium_ytd"]
@@ -263,13 +261,14 @@ def claims_by_industry(claims: pd.DataFrame, industries: pd.DataFrame, year: int
 
 
 def milestone_status(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Each phase with its state on `as_of`: 已到期 (due date passed), 进行中 or 未开始."""
+    """Each phase with its state on `as_of`: 已到期 (due date reached, `Policy.due_passed`),
+    进行中 or 未开始."""
     rows = milestones.sort_values(["start_date", "due_date"]).copy()
     start = pd.to_datetime(rows["start_date"]).dt.date
     due = pd.to_datetime(rows["due_date"]).dt.date
     rows["start_date"], rows["due_date"] = start, due
     rows["status"] = [
-        "已到期" if d < as_of else ("进行中" if s <= as_of else "未开始")
+        "已到期" if Policy.due_passed(d, as_of) else ("进行中" if s <= as_of else "未开始")
         for s, d in zip(start, due, strict=True)
     ]
     rows["days_left"] = [(d - as_of).days for d in due]

@@ -1,8 +1,9 @@
 """Deadline verdicts: was full coverage reached by each industry's due date, and when?
 
-Pure functions over the coverage table. One definition everywhere: the data of a due date's
-month stands at that date (months end on their last day), so the due day itself is on time; a
-row with nothing to insure has no target to miss (`Policy.target_met`).
+Pure functions over the coverage table. One definition everywhere (`Policy.due_passed`): the
+data of a due date's month stands at that date (months end on their last day), so the due day
+itself is on time and its data decides; a row with nothing to insure has no target to miss
+(`Policy.target_met`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     now = sums[sums["period"] == latest].set_index(keys)
     table = sums.groupby(keys, sort=True)[[]].first()
     table["due_date"] = [due[c] for c in table.index.get_level_values("industry_code")]
-    table["due_passed"] = [due_month(d) <= latest for d in table["due_date"]]
+    as_of = pd.Period(latest, freq="M").end_time.date()
+    table["due_passed"] = [bool(policy.due_passed(d, as_of)) for d in table["due_date"]]
     table["required_at_due"] = at_due["units_required"].reindex(table.index).fillna(0)
     table["insured_at_due"] = at_due["units_insured"].reindex(table.index).fillna(0)
     table["rate_at_due"] = rate(table["insured_at_due"], table["required_at_due"])
@@ -79,6 +81,7 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
     """Per batch (in due order), what the home page says of it: its due date, how many of its
     industries, whether the date has passed, and the industries met / missed (name, rate at
     the due month, month reached after) or, before the date, still open (name, rate now);
+    `met_names` names the industries met (on time once the date has passed);
     `unknown` names the industries without coverage reported for the due month."""
     table = verdicts.merge(industries[["code", "name", "batch", "display_order"]],
                            left_on="industry_code", right_on="code")
@@ -94,6 +97,8 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
         out.append({
             "batch": batch, "due_date": due, "count": len(counted), "passed": passed,
             "met": int((counted["status"] == ("on_time" if passed else "met")).sum()),
+            "met_names": tuple(counted.loc[counted["status"] == ("on_time" if passed else "met"),
+                                           "name"]),
             "missed": tuple(missed[["name", "rate_at_due"]].to_dict("records")),
             "reached_later": tuple(missed.loc[missed["status"] == "late", ["name", "met_after"]]
                                    .to_dict("records")),

@@ -117,7 +117,7 @@ def test_the_validation_report_explains_each_warning_with_the_rule_id_after_it(s
     headings = [text(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", body, re.S)]
     assert headings == [titles[kind] for kind in kinds]
     assert shown.count("这意味着什么") == len(kinds)
-    assert ("这意味着什么 :实施方案规定的全覆盖期限已过,这个县区的这个行业仍有企业没有投保,"
+    assert ("这意味着什么 :实施方案规定的全覆盖期限已到,这个县区的这个行业仍有企业没有投保,"
             "一旦发生事故,其职工可能得不到保险赔付。") in shown
     for name in tables:
         assert name not in shown  # tables by their Chinese titles, not their file names

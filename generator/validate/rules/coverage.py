@@ -73,13 +73,13 @@ def period_start(period: pd.Series) -> pd.Series:
 
 
 @business(
-    "coverage-short-after-due", "warning", "截止日期后仍未全覆盖",
+    "coverage-short-after-due", "warning", "截止日期已到仍未全覆盖",
     f"{PLAN} 三、工作目标;五、实施步骤",
-    "各单位各行业最新月份的覆盖率,在行业全覆盖截止日期之后仍低于目标(policy.yaml 的 "
-    "coverage_target)时提示。",
+    "各单位各行业最新月份的覆盖率,在行业全覆盖截止日期当月及以后仍低于目标(policy.yaml 的 "
+    "coverage_target)时提示:截止当日的数据即为截止时的情况。",
     "截至 {period},{region}{industry}已投保 {units_insured} 家、应投保 {units_required} 家,覆盖率 "
-    "{rate}%,低于目标 {target}%;该行业全覆盖截止日期 {due_date} 已过。",
-    "{period}: {region} {industry} is at {rate}% after the due date {due_date}",
+    "{rate}%,低于目标 {target}%;该行业全覆盖截止日期 {due_date} 已到期。",
+    "{period}: {region} {industry} is at {rate}% on or after the due date {due_date}",
 )
 def short_after_due(frames, policy):
     coverage = frame_with(frames, "coverage", "period", "region_code", "industry_code",
