@@ -23,7 +23,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -44,12 +44,12 @@ WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 Opener = tuple[int, Callable[[], IO[bytes]]]  # the size of an entry and a function opening it
 
 
-def _zip(entries: list[tuple[str, bytes | Opener]], target: IO[bytes] | None = None) -> bytes:
+def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes] | None = None) -> bytes:
     """A deflated zip of (name, bytes), every entry dated 1980-01-01 so the bytes are stable.
     An entry given as its size and a function opening it (a file, a member of another zip) is
     copied in chunks, never held whole; with `target` the zip is written there (b"" returned)."""
-    buffer = target or io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(target or buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -60,7 +60,7 @@ def _zip(entries: list[tuple[str, bytes | Opener]], target: IO[bytes] | None = N
             info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
             with data[1]() as source, archive.open(info, "w") as out:
                     shutil.copyfileobj(source, out, 1 << 20)
-    return b"" if target else buffer.getvalue()
+    return buffer.getvalue()
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
