@@ -110,8 +110,16 @@ def lookup_items(roster: pd.DataFrame, package: Package, as_of: str
     place = {"region_code": {c: n for n, c in enumerate(regions["code"])},
              "industry_code": {c: n for n, c in enumerate(industries["code"])},
              "insurer_code": {c: n for n, c in enumerate(insurers["code"])}}
-    texts = list(_texts(roster, place))  # each record serialised once, for every shard it is in
-    width = 1 if len(texts) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
+    texts, ends = bytearray(), array("Q")  # each record serialised once, for every shard it is in
+    for text in _texts(roster, place):  # kept end to end in one buffer, not as 1 object a row
+        texts += text
+        ends.append(len(texts))
+    view = memoryview(texts)
+
+    def shard(rows: array) -> bytes:
+        return _array([view[ends[n - 1] if n else 0:ends[n]] for n in rows])
+
+    width = 1 if len(ends) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
     by_code: dict[str, array] = {}
     by_piece: dict[str, array] = {}
     for n, (code, name) in enumerate(zip(roster["uscc"].tolist(),
@@ -130,10 +138,10 @@ def lookup_items(roster: pd.DataFrame, package: Package, as_of: str
     }
     yield f"{FOLDER}/index.json", _json(index)
     for char, found in by_code.items():
-        yield f"{FOLDER}/code-{char}.json", _array([texts[n] for n in found])
+        yield f"{FOLDER}/code-{char}.json", shard(found)
     for piece, found in by_piece.items():
         if len(found) <= NAME_SHARD_LIMIT:
-            yield f"{FOLDER}/name-{piece_key(piece)}.json", _array([texts[n] for n in found])
+            yield f"{FOLDER}/name-{piece_key(piece)}.json", shard(found)
 
 
 def piece_key(piece: str) -> str:
@@ -145,7 +153,7 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _array(items: list[bytes]) -> bytes:
+def _array(items: list[bytes] | list[memoryview]) -> bytes:
     """A JSON array of already serialised items: the bytes `_json` gives for the list."""
     return b"[" + b",".join(items) + b"]"
 
