@@ -56,8 +56,8 @@ class Policy:
             "(" + "|".join(re.escape(s) for s in self.mask_name_suffixes) + ")$",
             expand=False).fillna("") if self.mask_name_suffixes else names.str[:0]
         person = (suffix != "") | codes.astype(str).str.startswith(self.mask_uscc_prefixes)
-        masked = names.str[: self.mask_keep] + self.mask_text + suffix
-        return names.where(~person, masked)
+        masked = names[person].str[: self.mask_keep] + self.mask_text + suffix[person]
+        return names.where(~person, masked)  # new texts only for the few masked names
 
     @property
     def failing_grade(self) -> str:

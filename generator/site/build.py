@@ -124,7 +124,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     docs_dir, cache_dir = work_dir / "docs", work_dir / "cache"
     done = Progress(9)
     try:
-        # 1. load: typed DataFrames of every resource (validation runs meanwhile, see site/helper.py)
+        # 1. load: typed DataFrames of every resource (validation runs meanwhile: site/helper.py)
         package = load_package(data_root)
         done(f"读取数据:{sum(len(f) for f in package.frames.values())} 行")
         helper.check()

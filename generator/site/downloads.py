@@ -22,11 +22,13 @@ import os
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
-from generator.cache import file_digest, fingerprint, use, write_bytes
+from generator.cache import file_digest, fingerprint, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import identifier, sheet_title
 
@@ -38,15 +40,25 @@ BOM = b"\xef\xbb\xbf"
 WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 
 
-def _zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A deflated zip of (name, bytes), every entry dated 1980-01-01 so the bytes are stable."""
+Opener = tuple[int, Callable[[], IO[bytes]]]  # the size of an entry and a function opening it
+
+
+def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes] | None = None) -> bytes:
+    """A deflated zip of (name, bytes), every entry dated 1980-01-01 so the bytes are stable.
+    An entry given as its size and a function opening it (a file, a member of another zip) is
+    copied in chunks, never held whole; with `target` the zip is written there (b"" returned)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target or buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            if isinstance(data, bytes):
+                archive.writestr(info, data)
+                continue
+            info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
+            with data[1]() as source, archive.open(info, "w") as out:
+                    shutil.copyfileobj(source, out, 1 << 20)
     return buffer.getvalue()
 
 
@@ -206,9 +218,13 @@ def package_zip(package: Package, cache_dir: Path,
                       + [f"{name}\0{file_digest(path).hex()}" for name, path in sources.items()],
                       code=(__name__,))
     cached = use(cache_dir / f"package-{key}.zip")
-    if not cached.is_file():
-        write_bytes(cached, _zip([(name, contents[name] if name in contents
-                                   else sources[name].read_bytes()) for name in names]))
+    if not cached.is_file():  # written in place, a file at a time, then renamed
+        temporary = cached.with_name(f".{cached.name}.tmp")
+        with temporary.open("wb") as out:
+            _zip([(name, contents[name] if name in contents else
+                   (sources[name].stat().st_size, partial(sources[name].open, "rb")))
+                  for name in names], out)
+        os.replace(temporary, cached)
     return cached
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from generator import cache
-from generator.cache import file_digest, fingerprint, write_bytes
+from generator.cache import file_digest, fingerprint
 from generator.package.load import Package
 
 RESOURCE = "enterprises"
@@ -25,6 +27,7 @@ PAGE = "lookup/index.md"
 FOLDER = "lookup/data"
 NAME_SHARD_LIMIT = 4000  # a piece of a name found in more units than this gets no shard
 CODE_SHARD_ROWS = 200_000  # up to this many units, codes are sharded by their last character
+CHUNK_ROWS = 50_000  # rows of the roster turned into Python objects at a time
 
 
 _made: list[tuple[Package, pd.DataFrame | None]] = []  # the last package's published roster
@@ -70,35 +73,60 @@ def _pieces(name: str) -> set[str]:
 
 def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str, bytes]:
     """Path under the site → bytes of every lookup file (pure: no I/O)."""
+    return dict(lookup_items(roster, package, as_of))
+
+
+def _texts(roster: pd.DataFrame, place: dict[str, dict]) -> Iterator[bytes]:
+    """Every unit's record serialised, a slice of rows at a time (never the whole roster as
+    Python objects): code, name, then the index of its region, industry and insurer in
+    `place`, insured (1, 0 or null) and its dates."""
+    names = ("uscc", "name", "region_code", "industry_code", "insured", "insurer_code",
+             "policy_start", "policy_end", "required_since")
+    for first in range(0, len(roster), CHUNK_ROWS):
+        part = roster.iloc[first:first + CHUNK_ROWS]
+        column = {c: part[c].tolist() if c in part.columns else [None] * len(part)
+                  for c in names}
+        for n in range(len(part)):
+            insured = _text(column["insured"][n])
+            yield _json([
+                column["uscc"][n], _text(column["name"][n]),
+                place["region_code"].get(column["region_code"][n]),
+                place["industry_code"].get(column["industry_code"][n]),
+                None if insured is None else int(insured == "是"),
+                place["insurer_code"].get(column["insurer_code"][n]),
+                _text(column["policy_start"][n]), _text(column["policy_end"][n]),
+                _text(column["required_since"][n]),
+            ])
+
+
+def lookup_items(roster: pd.DataFrame, package: Package, as_of: str
+                 ) -> Iterator[tuple[str, bytes]]:
+    """(path under the site, bytes) of every lookup file, made one at a time: the shards hold
+    row numbers until their file is made."""
     frames = package.frames
     regions = frames["regions"].sort_values("display_order")
     industries = frames["industries"].sort_values("display_order")
     insurers = frames["insurers"].sort_values("display_order")
-    region_at = {c: n for n, c in enumerate(regions["code"])}
-    industry_at = {c: n for n, c in enumerate(industries["code"])}
-    insurer_at = {c: n for n, c in enumerate(insurers["code"])}
-    column = {c: roster[c].tolist() if c in roster.columns else [None] * len(roster)
-              for c in ("uscc", "name", "region_code", "industry_code", "insured",
-                        "insurer_code", "policy_start", "policy_end", "required_since")}
-    records: list[list] = []
-    for n in range(len(roster)):
-        insured = _text(column["insured"][n])
-        records.append([
-            column["uscc"][n], _text(column["name"][n]),
-            region_at.get(column["region_code"][n]), industry_at.get(column["industry_code"][n]),
-            None if insured is None else int(insured == "是"),
-            insurer_at.get(column["insurer_code"][n]),
-            _text(column["policy_start"][n]), _text(column["policy_end"][n]),
-            _text(column["required_since"][n]),
-        ])
-    by_code: dict[str, list] = {}
-    by_piece: dict[str, list] = {}
-    width = 1 if len(records) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
-    for record in records:  # each record serialised once, for every shard it is in
-        text = _json(record)
-        by_code.setdefault(record[0][-width:], []).append(text)
-        for piece in _pieces(record[1] or ""):
-            by_piece.setdefault(piece, []).append(text)
+    place = {"region_code": {c: n for n, c in enumerate(regions["code"])},
+             "industry_code": {c: n for n, c in enumerate(industries["code"])},
+             "insurer_code": {c: n for n, c in enumerate(insurers["code"])}}
+    texts, ends = bytearray(), array("Q")  # each record serialised once, for every shard it is in
+    for text in _texts(roster, place):  # kept end to end in one buffer, not as 1 object a row
+        texts += text
+        ends.append(len(texts))
+    view = memoryview(texts)
+
+    def shard(rows: array) -> bytes:
+        return _array([view[ends[n - 1] if n else 0:ends[n]] for n in rows])
+
+    width = 1 if len(ends) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
+    by_code: dict[str, array] = {}
+    by_piece: dict[str, array] = {}
+    for n, (code, name) in enumerate(zip(roster["uscc"].tolist(),
+                                         roster["name"].tolist(), strict=True)):
+        by_code.setdefault(code[-width:], array("I")).append(n)
+        for piece in _pieces(_text(name) or ""):
+            by_piece.setdefault(piece, array("I")).append(n)
     index = {
         "as_of": as_of,
         "limit": NAME_SHARD_LIMIT,
@@ -108,11 +136,12 @@ def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str
         "insurers": insurers["short_name"].tolist(),
         "pieces": {p: len(found) for p, found in sorted(by_piece.items())},
     }
-    files = {f"{FOLDER}/index.json": _json(index)}
-    files |= {f"{FOLDER}/code-{char}.json": _array(found) for char, found in by_code.items()}
-    files |= {f"{FOLDER}/name-{piece_key(piece)}.json": _array(found)
-              for piece, found in by_piece.items() if len(found) <= NAME_SHARD_LIMIT}
-    return files
+    yield f"{FOLDER}/index.json", _json(index)
+    for char, found in by_code.items():
+        yield f"{FOLDER}/code-{char}.json", shard(found)
+    for piece, found in by_piece.items():
+        if len(found) <= NAME_SHARD_LIMIT:
+            yield f"{FOLDER}/name-{piece_key(piece)}.json", shard(found)
 
 
 def piece_key(piece: str) -> str:
@@ -124,7 +153,7 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _array(items: list[bytes]) -> bytes:
+def _array(items: list[bytes] | list[memoryview]) -> bytes:
     """A JSON array of already serialised items: the bytes `_json` gives for the list."""
     return b"[" + b",".join(items) + b"]"
 
@@ -149,13 +178,13 @@ def uninsured(roster: pd.DataFrame | None, industry_names: dict) -> dict[str, li
 def prepare_lookup(package: Package, as_of: str, cache_dir: Path) -> Path | None:
     """The cache folder holding the lookup files of this roster (made once for the same inputs,
     `inputs_key`, and listed in its files.json); None when the package has no roster. The files
-    are static JSON that MkDocs need not see: `place_lookup` links them into the built site."""
+    are static JSON that MkDocs need not see: `place_lookup` copies them into the built site."""
     if package.frames.get(RESOURCE) is None:
         return None
     folder = cache.use(cache_dir / f"lookup-{inputs_key(package, as_of)}")
     assert folder is not None
     if not (folder / "files.json").is_file():
-        _store(folder, lookup_files(published(package), package, as_of))
+        _store(folder, lookup_items(published(package), package, as_of))  # never all held
     return folder
 
 
@@ -173,15 +202,17 @@ def place_lookup(folder: Path | None, site_dir: Path) -> int:
     return len(names)
 
 
-def _store(folder: Path, files: dict[str, bytes]) -> None:
+def _store(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
     """Keep `files` in the cache folder `folder`, whole or not at all (a rename at the end)."""
     temporary = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(temporary, ignore_errors=True)
-    for path, data in files.items():
+    paths = []
+    for path, data in files:
         target = temporary / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    (temporary / "files.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
+        paths.append(path)
+    (temporary / "files.json").write_text(json.dumps(sorted(paths)), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
 
@@ -205,5 +236,8 @@ def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] |
     if not path.is_file():
         text = shown.assign(**{c: shown[c].dt.strftime("%Y-%m-%d") for c in shown.columns
                                if pd.api.types.is_datetime64_any_dtype(shown[c])})
-        write_bytes(path, text.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")  # written in place, then renamed
+        text.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
+        os.replace(temporary, path)
     return resource, path

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,7 +158,8 @@ def _read_csv(text: str, names: list[str], numeric: list[str]) -> pd.DataFrame:
     with warnings.catch_warnings():
         # rows with extra cells are cut to the header's width; Frictionless reports them
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        return pd.read_csv(io.StringIO(text), header=0, names=names, index_col=False,
+        # from UTF-8 bytes: a StringIO would copy the text at four bytes a character
+        return pd.read_csv(io.BytesIO(text.encode("utf-8")), header=0, names=names, index_col=False,
                            dtype={n: ("float64" if n in numeric else str) for n in names},
                            keep_default_na=False, na_values={n: [""] for n in numeric},
                            skip_blank_lines=False)
@@ -222,6 +224,16 @@ def forbidden_cells(text: str, fields: list[dict], file: str) -> list[Problem]:
     return problems
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` as io.StringIO(text) gives them (each up to and with its "\\n"), one
+    at a time: a StringIO would first copy the whole text at four bytes a character."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
+
+
 def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Problem]]:
     """Read every (safe) resource's file and check its header; refuse unreadable files with one
     problem each. The rows are parsed later, by `parse_rows`."""
@@ -246,7 +258,7 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
         if forbidden:
             problems.extend(forbidden)
             continue
-        labels = next(csv.reader(io.StringIO(text)), [])
+        labels = next(csv.reader(_lines(text)), [])
         header = check_header(labels, fields, file)
         if header:
             problems.extend(header)
