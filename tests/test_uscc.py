@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.package.uscc import check_char, is_valid
+from generator.package.uscc import check_char, is_valid, valid_codes
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L",
@@ -24,3 +24,12 @@ def test_known_bad_codes(code):
 
 def test_check_char_of_a_published_code():
     assert check_char("91350100M000100Y4") == "3"
+
+
+def test_all_codes_at_once_agree_with_one_at_a_time():
+    codes = ["91350100M000100Y43", "91350100M000100Y44", "91350100M000100Y4",
+             "91350100M000100I43", "91350100m000100y43", "", "91350100M000100Y43X",
+             "9135０100M000100Y43", "91411700MA40000A1C", "91110000600037341L"]
+    assert valid_codes(codes).tolist() == [is_valid(c) for c in codes] == [
+        True, False, False, False, False, False, False, False, True, True]
+    assert valid_codes([]).tolist() == []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -17,3 +21,19 @@ def is_valid(code: str) -> bool:
     if len(code) != 18 or any(c not in CHARSET for c in code):
         return False
     return check_char(code[:17]) == code[17]
+
+
+def valid_codes(codes: Sequence[str]) -> np.ndarray:
+    """`is_valid` of every code at once: a boolean array (a roster checks in milliseconds)."""
+    valid = np.zeros(len(codes), dtype=bool)
+    sized = [n for n, code in enumerate(codes) if len(code) == 18]
+    if not sized:
+        return valid
+    text = "".join(codes[n] for n in sized).encode("utf-32-le")
+    points = np.frombuffer(text, dtype=np.uint32).reshape(-1, 18)
+    charset = np.array([ord(c) for c in CHARSET], dtype=np.uint32)  # in ascending order
+    values = np.minimum(np.searchsorted(charset, points), len(CHARSET) - 1)
+    in_set = (charset[values] == points).all(axis=1)
+    total = (values[:, :17] * np.array(WEIGHTS)).sum(axis=1)
+    valid[sized] = in_set & (values[:, 17] == (31 - total % 31) % 31)
+    return valid
