@@ -241,7 +241,7 @@ def tree_key(docs_dir: Path, config: Path, publisher: publishers.Publisher,
         digest.update(path.relative_to(site.THEME).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(cache.file_digest(path))  # a download can be hundreds of MB
     return digest.hexdigest()
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, cache
 from generator.package.load import DESCRIPTOR, POLICY, read_descriptor
 from generator.package.safe import UnsafeFile, read_package_file, unsafe_path_reason
 
@@ -18,7 +18,7 @@ MANIFEST = "build-manifest.json"
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return cache.file_digest(path).hex()  # read a megabyte at a time: downloads can be large
 
 
 def data_files(root: Path) -> list[Path]:
