@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -288,11 +289,9 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         _pyplot()  # imported once here: forked workers inherit it instead of each importing it
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-            results = list(pool.map(_render_job, jobs, chunksize=4))
+            _keep(cache_dir, missing, pool.map(_render_job, jobs, chunksize=4))
     else:
-        results = [_render_job(job) for job in jobs]
-    for name, svg in zip(missing, results, strict=True):
-        cache.write_bytes(cache_dir / f"{name}.svg", svg)
+        _keep(cache_dir, missing, map(_render_job, jobs))
     (out_dir / "charts").mkdir(parents=True, exist_ok=True)
     drawn = []
     for chart, name in zip(charts, keys, strict=True):
@@ -304,6 +303,13 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[
         width, height = svg_size(svg)
         drawn.append(dataclasses.replace(chart, src=src, width=width, height=height))
     return drawn, len(missing)
+
+
+def _keep(cache_dir: Path, names: list[str], svgs: Iterable[bytes]) -> None:
+    """Write each drawing to the cache as it arrives (thousands at national scale: never all
+    held at once)."""
+    for name, svg in zip(names, svgs, strict=True):
+        cache.write_bytes(cache_dir / f"{name}.svg", svg)
 
 
 def svg_size(svg: bytes) -> tuple[int, int]:
