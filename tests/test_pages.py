@@ -253,7 +253,7 @@ def test_region_names_its_overdue_industries_inside_the_warning(tmp_path, fixtur
     row = next(r for r in rows(root, "coverage") if r["period"] == latest
                and r["region_code"] == "411724" and r["industry_code"] == "transport")
     rate = 100 * int(row["units_insured"]) / int(row["units_required"])
-    assert ('!!! danger "截止日期已过、仍未实现全覆盖的行业"\n\n'
+    assert ('!!! danger "截止日期已到、仍未实现全覆盖的行业"\n\n'
             f"    交通运输(覆盖率 {rate:.1f}%,截止 2024年12月31日)\n\n## 各行业\n") in text
 
 
@@ -265,6 +265,6 @@ def test_industry_past_its_deadline_says_so_in_its_warning(tmp_path, fixture_pac
              if r["period"] == latest and r["industry_code"] == "transport"]
     uninsured = sum(int(r["units_required"]) - int(r["units_insured"]) for r in month)
     assert uninsured > 0
-    assert ('!!! danger "截止日期已过、仍未实现全覆盖"\n\n'
-            f"    全覆盖截止日期 2024年12月31日 已过,截至 {latest[:4]}年{int(latest[5:])}月"
+    assert ('!!! danger "截止日期已到、仍未实现全覆盖"\n\n'
+            f"    全覆盖截止日期 2024年12月31日 已到期,截至 {latest[:4]}年{int(latest[5:])}月"
             f"尚有 {uninsured:,} 家企业未投保。\n") in text
