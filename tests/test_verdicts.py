@@ -189,7 +189,8 @@ def test_a_target_due_on_the_data_date_is_judged_alike_on_every_page(tmp_path):
     assert (f"- [工贸行业](industries/industrial_trade.md):{required - insured:,} 家未投保,"
             f"覆盖率 {_pct(insured, required)},全覆盖截止日期 2025年12月31日 **已到期**\n") in home
     page = render_page(tmp_path, DATA, "industries/industrial_trade.md")
-    assert (f'!!! danger "截止日期已到、仍未实现全覆盖"\n\n    全覆盖截止日期 2025年12月31日 已到期,'
+    assert ('!!! danger "截止日期已到、仍未实现全覆盖"\n\n'
+            "    全覆盖截止日期 2025年12月31日 已到期,"
             f"截至 2025年12月尚有 {required - insured:,} 家企业未投保。") in page
     assert "| 截止日期完成情况 | 未按期实现 |" in page
     region = render_page(tmp_path, DATA, "regions/411724.md")
