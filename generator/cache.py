@@ -18,7 +18,8 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TypeVar
@@ -126,20 +127,28 @@ def prune(root: Path) -> int:
     return removed
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a unique temporary file beside `path`, then rename it into place; on any
-    failure (a full disk) the temporary file is removed and `path` is as it was."""
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A unique temporary file beside `path` for the block to write; renamed onto `path` when the
+    block ends. On any failure (a full disk) it is removed and `path` is as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    temporary = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        yield temporary
         os.replace(temporary, path)
     except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.filename is None:  # a failed write names no file
             exc.filename = str(path)
         raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (see `replacing`)."""
+    with replacing(path) as temporary:
+        temporary.write_bytes(data)
 
 
 def load(path: Path | None):

@@ -103,24 +103,7 @@ def strings(value: object, where: str = ""):
             stack.extend(reversed(children))
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
-
-
-def cell_value(sheet, value):
-    """`value` for an openpyxl row (`sheet.append`): text neutralised (openpyxl refuses control
-    characters), and text that starts like a formula as a text cell, never a formula."""
-    if not isinstance(value, str):
-        return value
-    text = neutralise(value, line=False)
-    if not text.startswith(FORMULA_START):
-        return text
-    from openpyxl.cell.cell import Cell
-
-    cell = Cell(sheet, row=1, column=1, value=text)  # placed by `append`
-    cell.data_type = "s"
-    return cell
 
 
 def text_cells(book) -> None:

@@ -28,7 +28,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO
 
-from generator.cache import file_digest, fingerprint, use
+from generator.cache import file_digest, fingerprint, replacing, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import identifier, sheet_title
 
@@ -58,7 +58,7 @@ def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes] | None
                 continue
             info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
             with data[1]() as source, archive.open(info, "w") as out:
-                    shutil.copyfileobj(source, out, 1 << 20)
+                shutil.copyfileobj(source, out, 1 << 20)
     return buffer.getvalue()
 
 
@@ -218,13 +218,11 @@ def package_zip(package: Package, cache_dir: Path,
                       + [f"{name}\0{file_digest(path).hex()}" for name, path in sources.items()],
                       code=(__name__,))
     cached = use(cache_dir / f"package-{key}.zip")
-    if not cached.is_file():  # written in place, a file at a time, then renamed
-        temporary = cached.with_name(f".{cached.name}.tmp")
-        with temporary.open("wb") as out:
+    if not cached.is_file():  # written to the file a source at a time, never held whole
+        with replacing(cached) as temporary, temporary.open("wb") as out:
             _zip([(name, contents[name] if name in contents else
                    (sources[name].stat().st_size, partial(sources[name].open, "rb")))
                   for name in names], out)
-        os.replace(temporary, cached)
     return cached
 
 

@@ -236,8 +236,6 @@ def published_resource(package: Package, cache_dir: Path) -> tuple[dict, Path] |
     if not path.is_file():
         text = shown.assign(**{c: shown[c].dt.strftime("%Y-%m-%d") for c in shown.columns
                                if pd.api.types.is_datetime64_any_dtype(shown[c])})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")  # written in place, then renamed
-        text.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
-        os.replace(temporary, path)
+        with cache.replacing(path) as temporary:  # written straight to the file, not a string
+            text.to_csv(temporary, index=False, lineterminator="\n", encoding="utf-8")
     return resource, path
