@@ -85,18 +85,31 @@ def _texts(roster: pd.DataFrame, place: dict[str, dict]) -> Iterator[bytes]:
     for first in range(0, len(roster), CHUNK_ROWS):
         part = roster.iloc[first:first + CHUNK_ROWS]
         column = {c: part[c].tolist() if c in part.columns else [None] * len(part)
-                  for c in names}
+                  for c in names[:1] + names[2:4] + names[5:6]}
+        column |= {c: _texts_of(part, c) for c in names[1:2] + names[4:5] + names[6:]}
         for n in range(len(part)):
-            insured = _text(column["insured"][n])
+            insured = column["insured"][n]
             yield _json([
-                column["uscc"][n], _text(column["name"][n]),
+                column["uscc"][n], column["name"][n],
                 place["region_code"].get(column["region_code"][n]),
                 place["industry_code"].get(column["industry_code"][n]),
                 None if insured is None else int(insured == "是"),
                 place["insurer_code"].get(column["insurer_code"][n]),
-                _text(column["policy_start"][n]), _text(column["policy_end"][n]),
-                _text(column["required_since"][n]),
+                column["policy_start"][n], column["policy_end"][n], column["required_since"][n],
             ])
+
+
+def _texts_of(part: pd.DataFrame, name: str) -> list[str | None]:
+    """`_text` of every value of a column, a whole column at a time for dates and strings."""
+    if name not in part.columns:
+        return [None] * len(part)
+    column = part[name]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        column = column.dt.strftime("%Y-%m-%d")
+    elif not pd.api.types.is_string_dtype(column) or column.dtype == object:
+        return [_text(value) for value in column.tolist()]
+    missing = column.isna().tolist()
+    return [None if gone else value for value, gone in zip(column.tolist(), missing, strict=True)]
 
 
 def lookup_items(roster: pd.DataFrame, package: Package, as_of: str

@@ -42,7 +42,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     rows = coverage[coverage["period"] <= latest]
     sums = (rows.groupby(keys + ["period"], sort=True)[["units_insured", "units_required"]]
             .sum().astype("float64").reset_index())
-    sums["due_month"] = sums["industry_code"].map(lambda c: due_month(due[c]))
+    months = {code: due_month(date) for code, date in due.items()}  # once an industry
+    sums["due_month"] = sums["industry_code"].map(months.__getitem__)
     sums["met"] = policy.target_met(sums["units_insured"], sums["units_required"])
     at_due = sums[sums["period"] == sums["due_month"]].set_index(keys)
     now = sums[sums["period"] == latest].set_index(keys)
@@ -57,9 +58,9 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     table["units_insured"] = now["units_insured"].reindex(table.index).fillna(0)
     table["coverage_rate"] = rate(table["units_insured"], table["units_required"])
     table["units_uninsured"] = table["units_required"] - table["units_insured"]
-    table["first_full"] = sums[sums["met"]].groupby(keys)["period"].min().reindex(table.index)
-    table["met_after"] = (sums[sums["met"] & (sums["period"] > sums["due_month"])]
-                          .groupby(keys)["period"].min().reindex(table.index))
+    table["first_full"] = _first_period(sums[sums["met"]], keys).reindex(table.index)
+    table["met_after"] = _first_period(sums[sums["met"] & (sums["period"] > sums["due_month"])],
+                                       keys).reindex(table.index)
     missed = (table["required_at_due"] > 0) & ~policy.target_met(
         table["insured_at_due"], table["required_at_due"])
     table["met_on_time"] = table["due_passed"] & ~missed & table.index.isin(at_due.index)
@@ -75,6 +76,12 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
             strict=True)
     ]
     return table.reset_index()
+
+
+def _first_period(sums: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The earliest period of each combination of `keys` in `sums` (sorted by keys and period):
+    its first row, found without a string minimum a group."""
+    return sums.drop_duplicates(keys).set_index(keys)["period"]
 
 
 def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> list[dict]:
