@@ -176,9 +176,9 @@ def region_pages(site: SiteData) -> Iterable[Page]:
     industry_names = dict(zip(fig.industries["code"], fig.industries["name"], strict=True))
     uninsured = roster.uninsured(shown, industry_names)
     order = fig.industries[["code", "name", "display_order"]]
-    verdicts_of = {code: part.merge(order, left_on="industry_code", right_on="code")
-                   .sort_values("display_order")
-                   for code, part in fig.county_verdicts.groupby("region_code", sort=False)}
+    named = fig.county_verdicts.merge(order, left_on="industry_code", right_on="code")  # once
+    verdicts_of = {code: part.sort_values("display_order")
+                   for code, part in named.groupby("region_code", sort=False)}
     for region in summary.by_region:
         code = region["code"]
         if code not in monthly:
