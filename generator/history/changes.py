@@ -12,7 +12,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -121,24 +120,6 @@ def key_fields(resource: dict) -> list[str]:
     return [key] if isinstance(key, str) else list(key)
 
 
-class _Table:
-    """A CSV text's rows as lists, read as `csv.DictReader` reads them (blank lines skipped; a
-    cell of a short row is None, a column not in the header "") without a dict a row."""
-
-    def __init__(self, text: str | None) -> None:
-        reader = csv.reader(io.StringIO(text or ""))
-        self.header = next(reader, []) if text else []
-        self.rows = [row for row in reader if row]
-        self.index = {name: i for i, name in enumerate(self.header)}  # a repeated name: last
-
-    def cell(self, row: list[str], name: str) -> Any:  # str, or None past a short row's end
-        i = self.index.get(name)
-        return "" if i is None else row[i] if i < len(row) else None
-
-    def keyed(self, key: list[str]) -> dict[tuple, list[str]]:
-        return {tuple(self.cell(row, k) for k in key): row for row in self.rows}
-
-
 def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> ResourceDiff:
     """Rows added, removed and changed (cell by cell, in schema order) between two CSV texts."""
     diff = ResourceDiff(resource["name"], resource.get("title", resource["name"]))
@@ -146,19 +127,17 @@ def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> Re
         return diff
     key = key_fields(resource)
     names = [f["name"] for f in resource["schema"]["fields"]]
-    old_table, new_table = _Table(old_text), _Table(new_text)
-    old, new = old_table.keyed(key), new_table.keyed(key)
+    old = {tuple(r.get(k, "") for k in key): r for r in parse_rows(old_text)}
+    new = {tuple(r.get(k, "") for k in key): r for r in parse_rows(new_text)}
     diff.added = [k for k in new if k not in old]
     diff.removed = [k for k in old if k not in new]
-    same_header = old_table.header == new_table.header
     for k, row in new.items():
         before = old.get(k)
-        if before is None or (same_header and before == row):  # unchanged: nothing to compare
+        if before is None:
             continue
         for name in names:
-            was, now = old_table.cell(before, name), new_table.cell(row, name)
-            if was != now:
-                diff.changed.append((k, name, was, now))
+            if before.get(name, "") != row.get(name, ""):
+                diff.changed.append((k, name, before.get(name, ""), row.get(name, "")))
     return diff
 
 
