@@ -84,7 +84,8 @@ class Helper:
         assert self.config is not None, "a helper that builds is given the project's mkdocs.yml"
         if self.conn is None:
             with source_date_epoch(day):
-                site.mkdocs_build_strict(docs_dir, staging, self.config, publisher)
+                site.mkdocs_build_strict(docs_dir, staging, self.config, publisher,
+                                         docs_dir.parent / KEPT)
             return
         self.conn.send((docs_dir, staging, day, publisher))
         _answer(self.conn)
@@ -95,6 +96,9 @@ class Helper:
             background.stop(self.process, self.conn)
             self.process = None
 
+
+# MkDocs's page conversions kept across builds, in the work folder beside docs/.
+KEPT = "mkdocs-cache.pickle"
 
 # The code that decides a validation report.
 VALIDATING_CODE = ("generator.validate", "generator.package", "generator.background")
@@ -149,7 +153,7 @@ def _serve(conn, data_root: Path, validate: bool, config: Path | None,
         return
     try:
         with source_date_epoch(day):
-            site.mkdocs_build_strict(docs_dir, staging, config, publisher)
+            site.mkdocs_build_strict(docs_dir, staging, config, publisher, docs_dir.parent / KEPT)
         conn.send(("ok", None))
     except Exception as exc:
         _send_error(conn, exc)

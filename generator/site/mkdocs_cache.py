@@ -1,0 +1,197 @@
+"""Across builds, keep what MkDocs does for a page whose Markdown did not change: its conversion to
+HTML, and the Chinese word segmentation (jieba) of the search index's text.
+
+A build that follows a one-month change of the data rewrites every page (each carries the date its
+data was updated) but changes little else in most of them. So a page's conversion is kept under
+the hash of: its Markdown with the date line (`<p class="azx-updated">…</p>`, a raw HTML block
+that Markdown passes through as it is) replaced by a mark; the page's own paths; the paths of the
+files whose names occur in its Markdown (the only files its links can resolve to); mkdocs.yml;
+the settings applied to it by the build; the versions of the libraries (`cache.LIBRARIES`) and
+the source of this module. The kept HTML gets the page's date back in place of the mark. Search
+segmentation is kept per run of Han characters, which is how Material's search plugin hands text
+to `jieba.cut`, under the same fingerprint plus the user dictionary's bytes.
+
+MkDocs and Material internals relied on (checked for mkdocs 1.6.x; any other version builds as
+usual, without the cache):
+- `mkdocs.structure.pages.Page.render(config, files)` is replaced for the build. It sets
+  `content`, `toc` (a `TableOfContents`, kept pickled), `_title_from_render`,
+  `present_anchor_ids` and `links_to_anchors` ({File: {anchor: link}}, set only when the
+  `mkdocs.structure.pages` logger is above DEBUG); a cache hit sets the same attributes.
+- Material's search plugin segments each Han run with `jieba.cut` (looked up on the `jieba`
+  module at call time); the module's `cut` is replaced for the build by a memo of the original.
+Fails safe: another MkDocs version, an unreadable or foreign cache file, a page whose conversion
+logged a warning (never kept, so strict builds still fail on it) or a date mark that does not come
+out exactly once all mean the normal conversion. The file is written only after MkDocs succeeded,
+and holds only the entries that build used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import re
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import unquote
+
+from generator import cache
+
+SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
+FORMAT = 1
+DATE_LINE = re.compile(r'^(<p class="azx-updated">)([^<\n]*)(</p>)$', re.M)  # _base.md.j2
+MARK = "AZXUPDATEDDATEMARK"
+NAME = re.compile(r"[\w.~%+-]+")  # a link's last path component is one of these tokens
+
+
+class _Warned(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+class _Store:
+    def __init__(self, path: Path, context: str) -> None:
+        self.path, self.context = path, context
+        kept = cache.load(path)
+        valid = isinstance(kept, tuple) and len(kept) == 4 and kept[:2] == (FORMAT, context)
+        self.pages: dict = kept[2] if valid else {}
+        self.words: dict = kept[3] if valid else {}
+        self.used_pages: dict = {}
+        self.used_words: dict = {}
+        self.names: tuple[int, dict] | None = None
+        self.hits = 0
+
+    def save(self) -> None:
+        cache.store(self.path, (FORMAT, self.context, self.used_pages, self.used_words))
+
+    def _by_name(self, files) -> dict:
+        if self.names is None or self.names[0] != id(files):
+            by_name: dict[str, list[str]] = {}
+            for f in files:
+                by_name.setdefault(f.src_uri.rsplit("/", 1)[-1], []).append(
+                    f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion}")
+            self.names = (id(files), by_name)
+        return self.names[1]
+
+    def key(self, page, text: str, files, config, detailed: bool) -> str:
+        tokens = set(NAME.findall(text))
+        tokens |= {unquote(t) for t in tokens if "%" in t}
+        by_name = self._by_name(files)
+        linked = sorted(line for name in tokens & by_name.keys() for line in by_name[name])
+        own = page.file
+        digest = hashlib.sha256(self.context.encode())
+        for part in (own.src_uri, own.dest_uri, own.url, str(own.inclusion), str(detailed),
+                     text, *linked):
+            digest.update(part.encode() + b"\0\1")
+        return digest.hexdigest()
+
+    def render(self, original, page, config, files) -> None:
+        """`Page.render` (`original`) of `page`, or what it set last time."""
+        from mkdocs.structure import pages as mkdocs_pages
+
+        dates = DATE_LINE.findall(page.markdown or "")
+        if len(dates) > 1 or MARK in (page.markdown or ""):
+            original(page, config, files)
+            return
+        date = dates[0][1] if dates else None
+        text = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", page.markdown)
+        detailed = mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG
+        key = self.key(page, text, files, config, detailed)
+        kept = self.pages.get(key)
+        if kept is not None:
+            content, toc, title, anchors, links = kept
+            targets = {uri: files.get_file_from_path(uri) for uri in links or {}}
+            if None not in targets.values():
+                page.content = content if date is None else content.replace(MARK, date)
+                page.toc = pickle.loads(toc)
+                page._title_from_render = title
+                page.present_anchor_ids = set(anchors)
+                if detailed:
+                    page.links_to_anchors = {targets[u]: dict(a) for u, a in links.items()}
+                self.used_pages[key] = kept
+                self.hits += 1
+                return
+        self._convert(original, page, config, files, date, key, detailed)
+
+    def _convert(self, original, page, config, files, date, key, detailed) -> None:
+        """The normal conversion, of the page's Markdown with the mark in place of the date
+        (the date goes back in afterwards); kept when it logged no warning."""
+        warned = _Warned()
+        loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+        markdown_text = page.markdown
+        page.markdown = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", markdown_text)
+        for logger in loggers:
+            logger.addHandler(warned)
+        try:
+            original(page, config, files)
+        finally:
+            for logger in loggers:
+                logger.removeHandler(warned)
+            page.markdown = markdown_text
+        content, title = page.content, page._title_from_render
+        toc = pickle.dumps(page.toc, protocol=pickle.HIGHEST_PROTOCOL)
+        if (content.count(MARK) != (date is not None) or MARK.encode() in toc
+                or MARK in str(title)):
+            original(page, config, files)  # the mark reached more than the date line
+            return
+        if date is not None:
+            page.content = content.replace(MARK, date)
+        if warned.seen:
+            return
+        links = page.links_to_anchors if detailed else None
+        self.used_pages[key] = (
+            content, toc, title, sorted(page.present_anchor_ids or ()),
+            {f.src_uri: dict(a) for f, a in (links or {}).items()})
+
+    def cut(self, original, sentence, cut_all=False, HMM=True, use_paddle=False):
+        key = (sentence, cut_all, HMM, use_paddle)
+        words = self.words.get(key)
+        if words is None:
+            words = tuple(original(sentence, cut_all, HMM, use_paddle))
+        self.used_words[key] = words
+        return iter(words)
+
+
+def _context(config_file: Path, config) -> str:
+    """What every kept entry depends on besides the page: mkdocs.yml, the settings the build
+    applies to it, the search's dictionaries, the library versions and this module."""
+    parts: list[bytes | str] = [Path(config_file).read_bytes()]
+    parts += [repr(config.get(name)) for name in ("site_url", "use_directory_urls",
+                                                  "markdown_extensions", "validation")]
+    search = config.plugins.get("material/search")
+    for name in ("jieba_dict", "jieba_dict_user"):
+        value = search.config.get(name) if search is not None else None
+        parts.append(Path(value).read_bytes() if value and Path(value).is_file() else b"-")
+    return cache.fingerprint(parts, code=("generator.site.mkdocs_cache",))
+
+
+@contextmanager
+def kept(path: Path | None, config_file: Path, config):
+    """Run the block (an MkDocs build of `config`) with page conversions and search segmentation
+    kept in the file `path` across builds; the block runs as usual without `path` or with a
+    MkDocs this module does not know."""
+    from mkdocs.structure.pages import Page
+
+    if path is None or not version("mkdocs").startswith(SUPPORTED) or not hasattr(Page, "render"):
+        yield None
+        return
+    import jieba
+
+    store = _Store(path, _context(config_file, config))
+    render, cut = Page.render, jieba.cut
+    def cached(page, config, files) -> None:
+        store.render(render, page, config, files)
+
+    Page.render = cached  # type: ignore[method-assign,assignment]
+    jieba.cut = lambda *args, **kwargs: store.cut(cut, *args, **kwargs)
+    try:
+        yield store
+    finally:
+        Page.render = render  # type: ignore[method-assign]
+        jieba.cut = cut
+    store.save()
