@@ -8,8 +8,9 @@ that Markdown passes through as it is) replaced by a mark; the page's own paths;
 files whose names occur in its Markdown (the only files its links can resolve to); mkdocs.yml;
 the settings applied to it by the build; the versions of the libraries (`cache.LIBRARIES`) and
 the source of this module. The kept HTML gets the page's date back in place of the mark. Search
-segmentation is kept per run of Han characters, which is how Material's search plugin hands text
-to `jieba.cut`, under the same fingerprint plus the user dictionary's bytes.
+index keeps each page's sections (Material's HTML parsing) and the segmentation of each run of Han
+characters, which is how Material's search plugin hands text to `jieba.cut`, under the same
+fingerprint plus the user dictionary's bytes.
 
 MkDocs and Material internals relied on (checked for mkdocs 1.6.x; any other version builds as
 usual, without the cache):
@@ -17,12 +18,19 @@ usual, without the cache):
   `content`, `toc` (a `TableOfContents`, kept pickled), `_title_from_render`,
   `present_anchor_ids` and `links_to_anchors` ({File: {anchor: link}}, set only when the
   `mkdocs.structure.pages` logger is above DEBUG); a cache hit sets the same attributes.
-- Material's search plugin segments each Han run with `jieba.cut` (looked up on the `jieba`
-  module at call time); the module's `cut` is replaced for the build by a memo of the original.
-Fails safe: another MkDocs version, an unreadable or foreign cache file, a page whose conversion
-logged a warning (never kept, so strict builds still fail on it) or a date mark that does not come
-out exactly once all mean the normal conversion. The file is written only after MkDocs succeeded,
-and holds only the entries that build used.
+- Material's search plugin segments each Han run with `jieba.cut` and loads the user dictionary
+  with `jieba.load_userdict` in `on_config` (both looked up on the `jieba` module at call time).
+  For the build, `cut` is a memo of the original, and the user dictionary is loaded (with jieba's
+  own, ~0.8 s) just before the first text that is not kept: a build whose texts are all kept
+  never loads them.
+- Material's `SearchIndex.add_entry_from_context(page)` (9.x) is replaced for the build by the
+  same steps (skip `search.exclude` pages; `Parser().feed(page.content)`; each section of
+  `parser.data` not `is_excluded()` goes to `create_entry_for_section(section, page.toc,
+  page.url, page)`), with the parsed sections kept under the page's HTML, date marked likewise.
+Fails safe: another MkDocs or Material version (that part only), an unreadable or foreign cache
+file, a page whose conversion logged a warning (never kept, so strict builds still fail on it), or
+a date mark that does not come out exactly once all mean the normal conversion or parsing. The
+file is written only after MkDocs succeeded, and holds only the entries that build used.
 """
 
 from __future__ import annotations
@@ -31,16 +39,21 @@ import hashlib
 import logging
 import pickle
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote
 
+from material.plugins.search import plugin as search_plugin  # type: ignore[import-untyped]
+
 from generator import cache
 
 SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
+MATERIAL = ("9.",)  # Material versions whose search index this module knows
 FORMAT = 1
 DATE_LINE = re.compile(r'^(<p class="azx-updated">)([^<\n]*)(</p>)$', re.M)  # _base.md.j2
+HTML_DATE = re.compile(r'(<p class="azx-updated">)([^<&>\n]*)(</p>)')
 MARK = "AZXUPDATEDDATEMARK"
 NAME = re.compile(r"[\w.~%+-]+")  # a link's last path component is one of these tokens
 
@@ -58,16 +71,21 @@ class _Store:
     def __init__(self, path: Path, context: str) -> None:
         self.path, self.context = path, context
         kept = cache.load(path)
-        valid = isinstance(kept, tuple) and len(kept) == 4 and kept[:2] == (FORMAT, context)
+        valid = isinstance(kept, tuple) and len(kept) == 5 and kept[:2] == (FORMAT, context)
         self.pages: dict = kept[2] if valid else {}
         self.words: dict = kept[3] if valid else {}
+        self.sections: dict = kept[4] if valid else {}
         self.used_pages: dict = {}
         self.used_words: dict = {}
+        self.used_sections: dict = {}
         self.names: tuple[int, dict] | None = None
         self.hits = 0
+        self.dictionaries: list = []  # user dictionaries, loaded before the first new text
+        self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
 
     def save(self) -> None:
-        cache.store(self.path, (FORMAT, self.context, self.used_pages, self.used_words))
+        cache.store(self.path, (FORMAT, self.context, self.used_pages, self.used_words,
+                                self.used_sections))
 
     def _by_name(self, files) -> dict:
         if self.names is None or self.names[0] != id(files):
@@ -148,13 +166,46 @@ class _Store:
             content, toc, title, sorted(page.present_anchor_ids or ()),
             {f.src_uri: dict(a) for f, a in (links or {}).items()})
 
+    def parse(self, parser, content: str) -> list:
+        """Material's search `Parser`'s sections of a page's HTML `content`; kept under the HTML
+        with the date line's text replaced by the mark (text without `<`, `&`, `>` or a line
+        break, which the parser hands on as it is, as it does the mark)."""
+        dates = HTML_DATE.findall(content)
+        if len(dates) != 1 or MARK in content:
+            return _sections(parser, content)
+        date = dates[0][1]
+        marked = HTML_DATE.sub(rf"\g<1>{MARK}\g<3>", content)
+        key = hashlib.sha256(f"{self.context}\0{marked}".encode()).hexdigest()
+        kept = self.sections.get(key)
+        if kept is None:
+            sections = _sections(parser, marked)
+            texts = [t for section in sections for t in (*section.title, *section.text)]
+            if sum(t.count(MARK) for t in texts) != 1 or MARK in repr([s.id for s in sections]):
+                return _sections(parser, content)
+            kept = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
+        self.used_sections[key] = kept
+        sections = pickle.loads(kept)
+        for section in sections:
+            section.title = [t.replace(MARK, date) for t in section.title]
+            section.text = [t.replace(MARK, date) for t in section.text]
+        return sections
+
     def cut(self, original, sentence, cut_all=False, HMM=True, use_paddle=False):
         key = (sentence, cut_all, HMM, use_paddle)
         words = self.words.get(key)
         if words is None:
+            while self.dictionaries:  # jieba's dictionaries load only for a text not kept
+                self.load_userdict(self.dictionaries.pop(0))
             words = tuple(original(sentence, cut_all, HMM, use_paddle))
         self.used_words[key] = words
         return iter(words)
+
+
+def _sections(parser, content: str) -> list:
+    found = parser()
+    found.feed(content)
+    found.close()
+    return found.data
 
 
 def _context(config_file: Path, config) -> str:
@@ -170,6 +221,14 @@ def _context(config_file: Path, config) -> str:
     return cache.fingerprint(parts, code=("generator.site.mkdocs_cache",))
 
 
+def _knows_material() -> bool:
+    """Whether Material's search plugin is the one whose `add_entry_from_context` this module
+    repeats (9.x: a `Parser` whose `data` is the sections, `create_entry_for_section`)."""
+    return (version("mkdocs-material").startswith(MATERIAL)
+            and all(hasattr(search_plugin, name) for name in ("SearchIndex", "Parser"))
+            and hasattr(search_plugin.SearchIndex, "create_entry_for_section"))
+
+
 @contextmanager
 def kept(path: Path | None, config_file: Path, config):
     """Run the block (an MkDocs build of `config`) with page conversions and search segmentation
@@ -183,15 +242,31 @@ def kept(path: Path | None, config_file: Path, config):
     import jieba
 
     store = _Store(path, _context(config_file, config))
-    render, cut = Page.render, jieba.cut
+    render, cut, store.load_userdict = Page.render, jieba.cut, jieba.load_userdict
+    index = search_plugin.SearchIndex if _knows_material() else None
+    add_entry = index.add_entry_from_context if index else None
+
     def cached(page, config, files) -> None:
         store.render(render, page, config, files)
 
+    def add_entry_from_context(self, page) -> None:  # Material 9's, with the sections kept
+        search = page.meta.get("search") or {}
+        if search.get("exclude"):
+            return
+        for section in store.parse(search_plugin.Parser, page.content):
+            if not section.is_excluded():
+                self.create_entry_for_section(section, page.toc, page.url, page)
+
     Page.render = cached  # type: ignore[method-assign,assignment]
+    if index is not None:
+        index.add_entry_from_context = add_entry_from_context
     jieba.cut = lambda *args, **kwargs: store.cut(cut, *args, **kwargs)
+    jieba.load_userdict = store.dictionaries.append
     try:
         yield store
     finally:
         Page.render = render  # type: ignore[method-assign]
-        jieba.cut = cut
+        if index is not None:
+            index.add_entry_from_context = add_entry
+        jieba.cut, jieba.load_userdict = cut, store.load_userdict
     store.save()
