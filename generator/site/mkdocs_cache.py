@@ -12,6 +12,10 @@ index keeps each page's sections (Material's HTML parsing) and the segmentation 
 characters, which is how Material's search plugin hands text to `jieba.cut`, under the same
 fingerprint plus the user dictionary's bytes.
 
+The theme's templates are compiled once: their Jinja bytecode is kept in the same file, given to
+the build's Jinja environment from MkDocs's `on_env` event by a plugin added to the loaded config
+(never to mkdocs.yml); Jinja checks each against its template's source.
+
 MkDocs and Material internals relied on (checked for mkdocs 1.6.x; any other version builds as
 usual, without the cache):
 - `mkdocs.structure.pages.Page.render(config, files)` is replaced for the build. It sets
@@ -45,13 +49,17 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote
 
+import jinja2
+import jinja2.bccache
 from material.plugins.search import plugin as search_plugin  # type: ignore[import-untyped]
+from mkdocs.plugins import BasePlugin
 
 from generator import cache
 
 SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
 MATERIAL = ("9.",)  # Material versions whose search index this module knows
-FORMAT = 1
+FORMAT = 2
+KINDS = ("pages", "words", "sections", "templates")
 DATE_LINE = re.compile(r'^(<p class="azx-updated">)([^<\n]*)(</p>)$', re.M)  # _base.md.j2
 HTML_DATE = re.compile(r'(<p class="azx-updated">)([^<&>\n]*)(</p>)')
 MARK = "AZXUPDATEDDATEMARK"
@@ -71,21 +79,21 @@ class _Store:
     def __init__(self, path: Path, context: str) -> None:
         self.path, self.context = path, context
         kept = cache.load(path)
-        valid = isinstance(kept, tuple) and len(kept) == 5 and kept[:2] == (FORMAT, context)
-        self.pages: dict = kept[2] if valid else {}
-        self.words: dict = kept[3] if valid else {}
-        self.sections: dict = kept[4] if valid else {}
-        self.used_pages: dict = {}
-        self.used_words: dict = {}
-        self.used_sections: dict = {}
+        valid = isinstance(kept, tuple) and len(kept) == 3 and kept[:2] == (FORMAT, context)
+        parts = kept[2] if valid else {}
+        # each a dict: page conversions, jieba segmentations, search sections, template bytecode
+        self.pages, self.words, self.sections, self.templates = (
+            parts.get(name, {}) for name in KINDS)
+        self.used: dict[str, dict] = {name: {} for name in KINDS}
+        self.used_pages, self.used_words, self.used_sections, self.used_templates = (
+            self.used[name] for name in KINDS)
         self.names: tuple[int, dict] | None = None
         self.hits = 0
         self.dictionaries: list = []  # user dictionaries, loaded before the first new text
         self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
 
     def save(self) -> None:
-        cache.store(self.path, (FORMAT, self.context, self.used_pages, self.used_words,
-                                self.used_sections))
+        cache.store(self.path, (FORMAT, self.context, self.used))
 
     def _by_name(self, files) -> dict:
         if self.names is None or self.names[0] != id(files):
@@ -221,6 +229,34 @@ def _context(config_file: Path, config) -> str:
     return cache.fingerprint(parts, code=("generator.site.mkdocs_cache",))
 
 
+class _Bytecode(jinja2.BytecodeCache):
+    """Jinja's compiled theme templates, kept (Jinja checks each against its source)."""
+
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.templates.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+            self.store.used_templates[bucket.key] = data
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store.used_templates[bucket.key] = bucket.bytecode_to_string()
+
+
+class _KeptTemplates(BasePlugin):
+    """Gives the build's Jinja environment the kept bytecode (MkDocs's `on_env` event)."""
+
+    def __init__(self, store: _Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_env(self, env, /, *, config, files):
+        env.bytecode_cache = _Bytecode(self.store)
+        return env
+
+
 def _knows_material() -> bool:
     """Whether Material's search plugin is the one whose `add_entry_from_context` this module
     repeats (9.x: a `Parser` whose `data` is the sections, `create_entry_for_section`)."""
@@ -258,6 +294,7 @@ def kept(path: Path | None, config_file: Path, config):
                 self.create_entry_for_section(section, page.toc, page.url, page)
 
     Page.render = cached  # type: ignore[method-assign,assignment]
+    config.plugins["azx/kept-templates"] = _KeptTemplates(store)
     if index is not None:
         index.add_entry_from_context = add_entry_from_context
     jieba.cut = lambda *args, **kwargs: store.cut(cut, *args, **kwargs)
