@@ -96,8 +96,9 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
                   inputs: str | None, fresh_work_dir: bool,
                   publisher: publishers.Publisher) -> int:
     cache.begin()
+    kept = cache.use(work_dir / "cache" / "mkdocs" / "kept")  # MkDocs's work (mkdocs_cache)
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config,
-                    work_dir / "cache" / "schema", work_dir / "mkdocs-kept.pickle")
+                    work_dir / "cache" / "schema", kept)
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
     except BadData as bad:
