@@ -99,8 +99,11 @@ class _Store:
         if self.names is None or self.names[0] != id(files):
             by_name: dict[str, list[str]] = {}
             for f in files:
-                by_name.setdefault(f.src_uri.rsplit("/", 1)[-1], []).append(
-                    f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion}")
+                name = f.src_uri.rsplit("/", 1)[-1]
+                line = f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion}"
+                by_name.setdefault(name, []).append(line)
+                if not NAME.fullmatch(name):  # not one token: in every page's key ("" is none)
+                    by_name.setdefault("", []).append(line)
             self.names = (id(files), by_name)
         return self.names[1]
 
@@ -108,7 +111,8 @@ class _Store:
         tokens = set(NAME.findall(text))
         tokens |= {unquote(t) for t in tokens if "%" in t}
         by_name = self._by_name(files)
-        linked = sorted(line for name in tokens & by_name.keys() for line in by_name[name])
+        linked = sorted(line for name in tokens & by_name.keys() | {""} & by_name.keys()
+                        for line in by_name[name])
         own = page.file
         digest = hashlib.sha256(self.context.encode())
         for part in (own.src_uri, own.dest_uri, own.url, str(own.inclusion), str(detailed),
