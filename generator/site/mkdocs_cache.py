@@ -60,8 +60,11 @@ SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
 MATERIAL = ("9.",)  # Material versions whose search index this module knows
 FORMAT = 2
 KINDS = ("pages", "words", "sections", "templates")
-DATE_LINE = re.compile(r'^(<p class="azx-updated">)([^<\n]*)(</p>)$', re.M)  # _base.md.j2
-HTML_DATE = re.compile(r'(<p class="azx-updated">)([^<&>\n]*)(</p>)')
+# The date line of _base.md.j2; its text only letters, digits and spaces, which neither Markdown
+# nor the search's HTML parser treat in any way, as they do not treat the mark.
+DATE = r'(<p class="azx-updated">)((?:[^\W_]| )*)(</p>)'
+DATE_LINE = re.compile(rf"^{DATE}$", re.M)
+HTML_DATE = re.compile(DATE)
 MARK = "AZXUPDATEDDATEMARK"
 NAME = re.compile(r"[\w.~%+-]+")  # a link's last path component is one of these tokens
 
@@ -180,8 +183,7 @@ class _Store:
 
     def parse(self, parser, content: str) -> list:
         """Material's search `Parser`'s sections of a page's HTML `content`; kept under the HTML
-        with the date line's text replaced by the mark (text without `<`, `&`, `>` or a line
-        break, which the parser hands on as it is, as it does the mark)."""
+        with the date line's text replaced by the mark."""
         dates = HTML_DATE.findall(content)
         if len(dates) != 1 or MARK in content:
             return _sections(parser, content)
