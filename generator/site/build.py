@@ -96,8 +96,9 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
                   inputs: str | None, fresh_work_dir: bool,
                   publisher: publishers.Publisher) -> int:
     cache.begin()
+    kept = cache.use(work_dir / "cache" / "mkdocs" / "kept")  # MkDocs's work (mkdocs_cache)
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config,
-                    work_dir / "cache" / "schema")
+                    work_dir / "cache" / "schema", kept)
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
     except BadData as bad:
@@ -187,12 +188,12 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     staging = site.staging_dir(site_dir)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        helper.build_site(docs_dir, staging, updated([]), publisher.as_dict())
+        reused = helper.build_site(docs_dir, staging, updated([]), publisher.as_dict())
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     looked_up = roster.place_lookup(lookup, staging)  # copied from the cache
-    done(f"MkDocs 构建(--strict);企业查询文件 {looked_up} 个")
+    done(f"MkDocs 构建(--strict):沿用上次转换的页面 {reused} 个;企业查询文件 {looked_up} 个")
 
     # 8. manifest: proof for `azx publish` that this site came from valid data
     built = manifest.write_manifest(staging, data_root, len(report.errors), len(report.warnings))

@@ -34,8 +34,9 @@ class Helper:
     """
 
     def __init__(self, data_root: Path, cache_dir: Path, config: Path | None = None,
-                 schema_dir: Path | None = None) -> None:
+                 schema_dir: Path | None = None, kept: Path | None = None) -> None:
         self.data_root, self.config, self.validation_seconds = data_root, config, 0.0
+        self.kept = kept  # the file of MkDocs's page conversions kept across builds
         self.schema_dir, self.schema_entries = schema_dir, frozenset[str]()
         self.process = self.conn = None
         self.key = validation_key(data_root)
@@ -49,7 +50,7 @@ class Helper:
         if not self.from_cache:  # imported before the fork: both processes share the import
             import generator.validate.pipeline  # noqa: F401
         self.process, self.conn = (background.start(_serve, data_root, not self.from_cache, config,
-                                                    schema_dir)
+                                                    schema_dir, self.kept)
                                    or (None, None))
 
     def check(self, wait: bool = False):
@@ -78,16 +79,16 @@ class Helper:
             for name in self.schema_entries:
                 cache.use(self.schema_dir / name)
 
-    def build_site(self, docs_dir: Path, staging: Path, day: dt.date, publisher: dict) -> None:
+    def build_site(self, docs_dir: Path, staging: Path, day: dt.date, publisher: dict) -> int:
         """`mkdocs build --strict` of `docs_dir` with the helper's mkdocs.yml into `staging`,
-        dated `day` (SiteBuildError)."""
+        dated `day` (SiteBuildError); the number of pages whose conversion was kept."""
         assert self.config is not None, "a helper that builds is given the project's mkdocs.yml"
         if self.conn is None:
             with source_date_epoch(day):
-                site.mkdocs_build_strict(docs_dir, staging, self.config, publisher)
-            return
+                return site.mkdocs_build_strict(docs_dir, staging, self.config, publisher,
+                                                self.kept)
         self.conn.send((docs_dir, staging, day, publisher))
-        _answer(self.conn)
+        return _answer(self.conn)
 
     def close(self) -> None:
         """Stop the second process: it only reads, and any site it built has been answered."""
@@ -122,10 +123,10 @@ def _answer(conn):
 
 
 def _serve(conn, data_root: Path, validate: bool, config: Path | None,
-           schema_dir: Path | None) -> None:
+           schema_dir: Path | None, kept: Path | None = None) -> None:
     """The second process: validate (unless the report is kept; tables' outcomes kept in
     `schema_dir`), warm MkDocs up with `config` (mkdocs.yml; None when this helper builds no
-    site), then build the site when told to."""
+    site), then build the site when told to (page conversions kept in the file `kept`)."""
     try:
         if validate:
             from generator.validate.pipeline import validate_package
@@ -140,7 +141,7 @@ def _serve(conn, data_root: Path, validate: bool, config: Path | None,
     if config is None:
         return
     try:
-        _warm_up_mkdocs(config)
+        _warm_up_mkdocs(config, jieba_too=not (kept and kept.is_file()))
     except MkDocsException:  # a broken mkdocs.yml: the build below reports it
         pass
     try:
@@ -149,21 +150,23 @@ def _serve(conn, data_root: Path, validate: bool, config: Path | None,
         return
     try:
         with source_date_epoch(day):
-            site.mkdocs_build_strict(docs_dir, staging, config, publisher)
-        conn.send(("ok", None))
+            hits = site.mkdocs_build_strict(docs_dir, staging, config, publisher, kept)
+        conn.send(("ok", hits))
     except Exception as exc:
         _send_error(conn, exc)
 
 
-def _warm_up_mkdocs(config: Path) -> None:
+def _warm_up_mkdocs(config: Path, jieba_too: bool = True) -> None:
     """Load what every MkDocs build loads first: its plugins and Markdown extensions (by reading
-    mkdocs.yml once, against an empty folder) and jieba's dictionary for the Chinese search."""
+    mkdocs.yml once, against an empty folder) and, with `jieba_too`, jieba's dictionary for the
+    Chinese search (with kept segmentations, the build loads it only if a text is new)."""
     import jieba
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the build reports problems
     jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not news
-    jieba.initialize()
+    if jieba_too:
+        jieba.initialize()
     with tempfile.TemporaryDirectory() as empty:
         (Path(empty) / "docs").mkdir()
         load_config(str(config), docs_dir=str(Path(empty) / "docs"),

@@ -21,6 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from generator.errors import SiteBuildError
+from generator.site import mkdocs_cache
 from generator.site import publisher as publishers
 
 THEME = Path(__file__).parent / "theme"  # theme overrides: footer, feed link, Chinese 404
@@ -43,10 +44,12 @@ def staging_dir(site_dir: Path) -> Path:
 
 
 def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path,
-                        publisher: dict | None = None) -> None:
+                        publisher: dict | None = None, kept: Path | None = None) -> int:
     """Build `docs_dir` with `config_file` (mkdocs.yml) into `out_dir`, strict: any warning
     fails the build. Relative paths are taken from the current directory. `publisher` (see
-    `publisher.Publisher`) gives the site's URL and what the footer shows."""
+    `publisher.Publisher`) gives the site's URL and what the footer shows. With `kept` (a file of
+    the work folder), pages' conversions are kept there across builds (`mkdocs_cache`); the
+    number of pages whose conversion came from there."""
     urls = {"site_url": publisher["site_url"]} if publisher else {}
     logging.getLogger("jieba").setLevel(logging.WARNING)  # its start-up chatter is not news
     logger = logging.getLogger("mkdocs")
@@ -63,8 +66,9 @@ def mkdocs_build_strict(docs_dir: Path, out_dir: Path, config_file: Path,
         # The package's theme overrides (footer, feed link, Chinese 404) come first, as a
         # custom_dir would: they are code of this package, not files of the project folder.
         config.theme.dirs.insert(0, str(THEME))
-        with redirect_stdout(io.StringIO()):
+        with redirect_stdout(io.StringIO()), mkdocs_cache.kept(kept, config_file, config) as store:
             mkdocs_build(config)
+        return store.hits if store is not None else 0
     except (Abort, MkDocsException) as exc:
         details = "\n".join(f"  {m}" for m in handler.messages)
         raise SiteBuildError(f"{exc}\n{details}".rstrip()) from exc

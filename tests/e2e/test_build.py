@@ -148,8 +148,9 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 
 
 def test_warm_build_is_byte_identical_to_the_cold_one(built, tmp_path):
-    """A build that takes every chart, download, compiled template and the validation report
-    from the first build's caches publishes the same bytes as that cold build."""
+    """A build that takes every chart, download, compiled template, the validation report and
+    MkDocs's page conversions from the first build's caches publishes the same bytes as that
+    cold build."""
     result = azx_build(DATA, tmp_path / "site", built.parent / "work")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "其中新绘制 0 张" in result.stdout
@@ -157,6 +158,8 @@ def test_warm_build_is_byte_identical_to_the_cold_one(built, tmp_path):
     shown = int(re.search(r"绘制图表:(\d+) 张", result.stdout)[1])
     stats = json.loads((built.parent / "work" / "build-stats.json").read_text(encoding="utf-8"))
     assert stats == {"charts": shown, "charts_drawn": 0, "charts_cached": shown}
+    pages = len(list((built.parent / "work" / "docs").rglob("*.md")))
+    assert f"沿用上次转换的页面 {pages} 个" in result.stdout  # MkDocs's conversions, all kept
     cold, warm = tree(built), tree(tmp_path / "site")
     assert sorted(cold) == sorted(warm)
     assert [name for name in cold if cold[name] != warm[name]] == []
@@ -164,8 +167,9 @@ def test_warm_build_is_byte_identical_to_the_cold_one(built, tmp_path):
 
 def test_one_month_changed_on_a_warm_cache_is_byte_identical_to_its_cold_build(built, tmp_path):
     """The latest month edited, as `bench/run`'s one-month build does, and built on the first
-    build's caches (the other tables' Frictionless outcomes, the earlier bulletins, charts and
-    downloads come from there): the site is the bytes a cold build of the edited data gives."""
+    build's caches (the other tables' Frictionless outcomes, the earlier bulletins, charts,
+    downloads and the conversions of pages whose date alone changed come from there): the site
+    is the bytes a cold build of the edited data gives."""
     edited = tmp_path / "data"
     shutil.copytree(DATA, edited)
     coverage = rows("coverage")
@@ -181,6 +185,7 @@ def test_one_month_changed_on_a_warm_cache_is_byte_identical_to_its_cold_build(b
     warm = azx_build(edited, tmp_path / "warm-site", tmp_path / "warm")
     assert warm.returncode == 0, warm.stdout + warm.stderr
     assert "沿用其结果" not in warm.stdout  # the data changed: validated again
+    assert int(re.search(r"沿用上次转换的页面 (\d+) 个", warm.stdout)[1]) > 0
     cold = azx_build(edited, tmp_path / "cold-site", tmp_path / "cold")
     assert cold.returncode == 0, cold.stdout + cold.stderr
     first, second = tree(tmp_path / "cold-site"), tree(tmp_path / "warm-site")

@@ -1,0 +1,315 @@
+"""Across builds, keep what MkDocs does for a page whose Markdown did not change: its conversion to
+HTML, and the Chinese word segmentation (jieba) of the search index's text.
+
+A build that follows a one-month change of the data rewrites every page (each carries the date its
+data was updated) but changes little else in most of them. So a page's conversion is kept under
+the hash of: its Markdown with the date line (`<p class="azx-updated">…</p>`, a raw HTML block
+that Markdown passes through as it is) replaced by a mark; the page's own paths; the paths of the
+files whose names occur in its Markdown (the only files its links can resolve to); mkdocs.yml;
+the settings applied to it by the build; the versions of the libraries (`cache.LIBRARIES`) and
+the source of this module. The kept HTML gets the page's date back in place of the mark. Search
+index keeps each page's sections (Material's HTML parsing) and the segmentation of each run of Han
+characters, which is how Material's search plugin hands text to `jieba.cut`, under the same
+fingerprint plus the user dictionary's bytes.
+
+The theme's templates are compiled once: their Jinja bytecode is kept in the same file, given to
+the build's Jinja environment from MkDocs's `on_env` event by a plugin added to the loaded config
+(never to mkdocs.yml); Jinja checks each against its template's source.
+
+MkDocs and Material internals relied on (checked for mkdocs 1.6.x; any other version builds as
+usual, without the cache):
+- `mkdocs.structure.pages.Page.render(config, files)` is replaced for the build. It sets
+  `content`, `toc` (a `TableOfContents`, kept pickled), `_title_from_render`,
+  `present_anchor_ids` and `links_to_anchors` ({File: {anchor: link}}, set only when the
+  `mkdocs.structure.pages` logger is above DEBUG); a cache hit sets the same attributes.
+- Material's search plugin segments each Han run with `jieba.cut` and loads the user dictionary
+  with `jieba.load_userdict` in `on_config` (both looked up on the `jieba` module at call time).
+  For the build, `cut` is a memo of the original, and the user dictionary is loaded (with jieba's
+  own, ~0.8 s) just before the first text that is not kept: a build whose texts are all kept
+  never loads them.
+- Material's `SearchIndex.add_entry_from_context(page)` (9.x) is replaced for the build by the
+  same steps (skip `search.exclude` pages; `Parser().feed(page.content)`; each section of
+  `parser.data` not `is_excluded()` goes to `create_entry_for_section(section, page.toc,
+  page.url, page)`), with the parsed sections kept under the page's HTML, date marked likewise.
+Fails safe: another MkDocs or Material version (that part only), an unreadable or foreign cache
+file, a page whose conversion logged a warning (never kept, so strict builds still fail on it), or
+a date mark that does not come out exactly once all mean the normal conversion or parsing. The
+file is written only after MkDocs succeeded, and holds only the entries that build used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import re
+from collections.abc import Callable
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import unquote
+
+import jinja2
+import jinja2.bccache
+from material.plugins.search import plugin as search_plugin  # type: ignore[import-untyped]
+from mkdocs.plugins import BasePlugin
+
+from generator import cache
+
+SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
+MATERIAL = ("9.",)  # Material versions whose search index this module knows
+FORMAT = 2
+KINDS = ("pages", "words", "sections", "templates")
+# The date line of _base.md.j2; its text only letters, digits and spaces, which neither Markdown
+# nor the search's HTML parser treat in any way, as they do not treat the mark.
+DATE = r'(<p class="azx-updated">)((?:[^\W_]| )*)(</p>)'
+DATE_LINE = re.compile(rf"^{DATE}$", re.M)
+HTML_DATE = re.compile(DATE)
+MARK = "AZXUPDATEDDATEMARK"
+NAME = re.compile(r"[\w.~%+-]+")  # a link's last path component is one of these tokens
+
+
+class _Warned(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+class _Store:
+    def __init__(self, path: Path, context: str) -> None:
+        self.path, self.context = path, context
+        kept = cache.load(path)
+        valid = isinstance(kept, tuple) and len(kept) == 3 and kept[:2] == (FORMAT, context)
+        parts = kept[2] if valid else {}
+        # each a dict: page conversions, jieba segmentations, search sections, template bytecode
+        self.pages, self.words, self.sections, self.templates = (
+            parts.get(name, {}) for name in KINDS)
+        self.used: dict[str, dict] = {name: {} for name in KINDS}
+        self.used_pages, self.used_words, self.used_sections, self.used_templates = (
+            self.used[name] for name in KINDS)
+        self.names: tuple[int, dict] | None = None
+        self.hits = 0
+        self.dictionaries: list = []  # user dictionaries, loaded before the first new text
+        self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
+
+    def save(self) -> None:
+        cache.store(self.path, (FORMAT, self.context, self.used))
+
+    def _by_name(self, files) -> dict:
+        if self.names is None or self.names[0] != id(files):
+            by_name: dict[str, list[str]] = {}
+            for f in files:
+                name = f.src_uri.rsplit("/", 1)[-1]
+                line = f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion}"
+                by_name.setdefault(name, []).append(line)
+                if not NAME.fullmatch(name):  # not one token: in every page's key ("" is none)
+                    by_name.setdefault("", []).append(line)
+            self.names = (id(files), by_name)
+        return self.names[1]
+
+    def key(self, page, text: str, files, config, detailed: bool) -> str:
+        tokens = set(NAME.findall(text))
+        tokens |= {unquote(t) for t in tokens if "%" in t}
+        by_name = self._by_name(files)
+        linked = sorted(line for name in tokens & by_name.keys() | {""} & by_name.keys()
+                        for line in by_name[name])
+        own = page.file
+        digest = hashlib.sha256(self.context.encode())
+        for part in (own.src_uri, own.dest_uri, own.url, str(own.inclusion), str(detailed),
+                     text, *linked):
+            digest.update(part.encode() + b"\0\1")
+        return digest.hexdigest()
+
+    def render(self, original, page, config, files) -> None:
+        """`Page.render` (`original`) of `page`, or what it set last time."""
+        from mkdocs.structure import pages as mkdocs_pages
+
+        dates = DATE_LINE.findall(page.markdown or "")
+        if len(dates) > 1 or MARK in (page.markdown or ""):
+            original(page, config, files)
+            return
+        date = dates[0][1] if dates else None
+        text = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", page.markdown)
+        detailed = mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG
+        key = self.key(page, text, files, config, detailed)
+        kept = self.pages.get(key)
+        if kept is not None:
+            content, toc, title, anchors, links = kept
+            targets = {uri: files.get_file_from_path(uri) for uri in links or {}}
+            if None not in targets.values():
+                page.content = content if date is None else content.replace(MARK, date)
+                page.toc = pickle.loads(toc)
+                page._title_from_render = title
+                page.present_anchor_ids = set(anchors)
+                if detailed:
+                    page.links_to_anchors = {targets[u]: dict(a) for u, a in links.items()}
+                self.used_pages[key] = kept
+                self.hits += 1
+                return
+        self._convert(original, page, config, files, date, key, detailed)
+
+    def _convert(self, original, page, config, files, date, key, detailed) -> None:
+        """The normal conversion, of the page's Markdown with the mark in place of the date
+        (the date goes back in afterwards); kept when it logged no warning."""
+        warned = _Warned()
+        loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+        markdown_text = page.markdown
+        page.markdown = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", markdown_text)
+        for logger in loggers:
+            logger.addHandler(warned)
+        try:
+            original(page, config, files)
+        finally:
+            for logger in loggers:
+                logger.removeHandler(warned)
+            page.markdown = markdown_text
+        content, title = page.content, page._title_from_render
+        toc = pickle.dumps(page.toc, protocol=pickle.HIGHEST_PROTOCOL)
+        if (content.count(MARK) != (date is not None) or MARK.encode() in toc
+                or MARK in str(title)):
+            original(page, config, files)  # the mark reached more than the date line
+            return
+        if date is not None:
+            page.content = content.replace(MARK, date)
+        if warned.seen:
+            return
+        links = page.links_to_anchors if detailed else None
+        self.used_pages[key] = (
+            content, toc, title, sorted(page.present_anchor_ids or ()),
+            {f.src_uri: dict(a) for f, a in (links or {}).items()})
+
+    def parse(self, parser, content: str) -> list:
+        """Material's search `Parser`'s sections of a page's HTML `content`; kept under the HTML
+        with the date line's text replaced by the mark."""
+        dates = HTML_DATE.findall(content)
+        if len(dates) != 1 or MARK in content:
+            return _sections(parser, content)
+        date = dates[0][1]
+        marked = HTML_DATE.sub(rf"\g<1>{MARK}\g<3>", content)
+        key = hashlib.sha256(f"{self.context}\0{marked}".encode()).hexdigest()
+        kept = self.sections.get(key)
+        if kept is None:
+            sections = _sections(parser, marked)
+            texts = [t for section in sections for t in (*section.title, *section.text)]
+            if sum(t.count(MARK) for t in texts) != 1 or MARK in repr([s.id for s in sections]):
+                return _sections(parser, content)
+            kept = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
+        self.used_sections[key] = kept
+        sections = pickle.loads(kept)
+        for section in sections:
+            section.title = [t.replace(MARK, date) for t in section.title]
+            section.text = [t.replace(MARK, date) for t in section.text]
+        return sections
+
+    def cut(self, original, sentence, cut_all=False, HMM=True, use_paddle=False):
+        key = (sentence, cut_all, HMM, use_paddle)
+        words = self.words.get(key)
+        if words is None:
+            while self.dictionaries:  # jieba's dictionaries load only for a text not kept
+                self.load_userdict(self.dictionaries.pop(0))
+            words = tuple(original(sentence, cut_all, HMM, use_paddle))
+        self.used_words[key] = words
+        return iter(words)
+
+
+def _sections(parser, content: str) -> list:
+    found = parser()
+    found.feed(content)
+    found.close()
+    return found.data
+
+
+def _context(config_file: Path, config) -> str:
+    """What every kept entry depends on besides the page: mkdocs.yml, the settings the build
+    applies to it, the search's dictionaries, the library versions and this module."""
+    parts: list[bytes | str] = [Path(config_file).read_bytes()]
+    parts += [repr(config.get(name)) for name in ("site_url", "use_directory_urls",
+                                                  "markdown_extensions", "validation")]
+    search = config.plugins.get("material/search")
+    for name in ("jieba_dict", "jieba_dict_user"):
+        value = search.config.get(name) if search is not None else None
+        parts.append(Path(value).read_bytes() if value and Path(value).is_file() else b"-")
+    return cache.fingerprint(parts, code=("generator.site.mkdocs_cache",))
+
+
+class _Bytecode(jinja2.BytecodeCache):
+    """Jinja's compiled theme templates, kept (Jinja checks each against its source)."""
+
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.store.templates.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+            self.store.used_templates[bucket.key] = data
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store.used_templates[bucket.key] = bucket.bytecode_to_string()
+
+
+class _KeptTemplates(BasePlugin):
+    """Gives the build's Jinja environment the kept bytecode (MkDocs's `on_env` event)."""
+
+    def __init__(self, store: _Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_env(self, env, /, *, config, files):
+        env.bytecode_cache = _Bytecode(self.store)
+        return env
+
+
+def _knows_material() -> bool:
+    """Whether Material's search plugin is the one whose `add_entry_from_context` this module
+    repeats (9.x: a `Parser` whose `data` is the sections, `create_entry_for_section`)."""
+    return (version("mkdocs-material").startswith(MATERIAL)
+            and all(hasattr(search_plugin, name) for name in ("SearchIndex", "Parser"))
+            and hasattr(search_plugin.SearchIndex, "create_entry_for_section"))
+
+
+@contextmanager
+def kept(path: Path | None, config_file: Path, config):
+    """Run the block (an MkDocs build of `config`) with page conversions and search segmentation
+    kept in the file `path` across builds; the block runs as usual without `path` or with a
+    MkDocs this module does not know."""
+    from mkdocs.structure.pages import Page
+
+    if path is None or not version("mkdocs").startswith(SUPPORTED) or not hasattr(Page, "render"):
+        yield None
+        return
+    import jieba
+
+    store = _Store(path, _context(config_file, config))
+    render, cut, store.load_userdict = Page.render, jieba.cut, jieba.load_userdict
+    index = search_plugin.SearchIndex if _knows_material() else None
+    add_entry = index.add_entry_from_context if index else None
+
+    def cached(page, config, files) -> None:
+        store.render(render, page, config, files)
+
+    def add_entry_from_context(self, page) -> None:  # Material 9's, with the sections kept
+        search = page.meta.get("search") or {}
+        if search.get("exclude"):
+            return
+        for section in store.parse(search_plugin.Parser, page.content):
+            if not section.is_excluded():
+                self.create_entry_for_section(section, page.toc, page.url, page)
+
+    Page.render = cached  # type: ignore[method-assign,assignment]
+    config.plugins["azx/kept-templates"] = _KeptTemplates(store)
+    if index is not None:
+        index.add_entry_from_context = add_entry_from_context
+    jieba.cut = lambda *args, **kwargs: store.cut(cut, *args, **kwargs)
+    jieba.load_userdict = store.dictionaries.append
+    try:
+        yield store
+    finally:
+        Page.render = render  # type: ignore[method-assign]
+        if index is not None:
+            index.add_entry_from_context = add_entry
+        jieba.cut, jieba.load_userdict = cut, store.load_userdict
+    store.save()

@@ -1,0 +1,90 @@
+"""MkDocs's page conversions and search parsing kept across builds (generator.site.mkdocs_cache):
+a build that takes them from the last build gives the bytes of one that does not, a page whose
+data date alone changed is taken from there, and a link whose target went away still fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SiteBuildError
+from generator.site.mkdocs_build import mkdocs_build_strict
+
+CONFIG = """site_name: 测试
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search:
+      lang: zh
+markdown_extensions:
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+"""
+
+
+def page(title: str, date: str, body: str) -> str:
+    return (f"# {title}\n\n<p class=\"azx-updated\">数据更新于 {date}</p>\n| 项目 | 内容 |\n"
+            f"|---|---|\n| 覆盖率 | 94.2% |\n\n## 分行业\n\n{body}\n")
+
+
+def write_docs(root: Path, date: str, changed: str = "危险化学品企业投保进展", linked: bool = True):
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text(page("首页", date, "见[行业](industry.md#分行业)。"),
+                                   encoding="utf-8")
+    (docs / "industry.md").write_text(page("行业", date, changed), encoding="utf-8")
+    (docs / "other.md").write_text(page("其他", date, "见[附件](files/a.csv)。"), encoding="utf-8")
+    if linked:
+        (docs / "files").mkdir(exist_ok=True)
+        (docs / "files" / "a.csv").write_text("a\n1\n", encoding="utf-8")
+    elif (docs / "files" / "a.csv").exists():
+        (docs / "files" / "a.csv").unlink()
+    return docs
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def config(tmp_path) -> Path:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(CONFIG, encoding="utf-8")
+    return path
+
+
+def test_kept_conversions_give_the_bytes_of_a_build_without_them(tmp_path, config):
+    kept = tmp_path / "work" / "kept.pickle"
+    docs = write_docs(tmp_path / "work", "2025年11月30日")
+    assert mkdocs_build_strict(docs, tmp_path / "first", config, kept=kept) == 0
+    assert kept.is_file()
+    docs = write_docs(tmp_path / "work", "2025年12月31日", changed="工贸企业投保进展")
+    reused = mkdocs_build_strict(docs, tmp_path / "warm", config, kept=kept)
+    assert reused == 2  # index.md and other.md: only their date changed
+    plain = write_docs(tmp_path / "plain", "2025年12月31日", changed="工贸企业投保进展")
+    assert mkdocs_build_strict(plain, tmp_path / "cold", config) == 0
+    warm, cold = tree(tmp_path / "warm"), tree(tmp_path / "cold")
+    assert sorted(warm) == sorted(cold)
+    assert [name for name in warm if warm[name] != cold[name]] == []
+    assert "2025年12月31日" in (tmp_path / "warm" / "other" / "index.html").read_text("utf-8")
+    search = json.loads((tmp_path / "warm" / "search" / "search_index.json").read_text("utf-8"))
+    assert any("2025\u200b年\u200b12\u200b月\u200b31\u200b日" in doc["text"]
+               for doc in search["docs"])
+
+
+def test_a_kept_page_whose_link_target_went_away_still_fails_the_strict_build(tmp_path, config):
+    kept = tmp_path / "work" / "kept.pickle"
+    docs = write_docs(tmp_path / "work", "2025年11月30日")
+    mkdocs_build_strict(docs, tmp_path / "first", config, kept=kept)
+    docs = write_docs(tmp_path / "work", "2025年11月30日", linked=False)
+    with pytest.raises(SiteBuildError, match="files/a.csv"):
+        mkdocs_build_strict(docs, tmp_path / "second", config, kept=kept)
+    docs = write_docs(tmp_path / "work", "2025年11月30日")  # the kept file was left as it was
+    assert mkdocs_build_strict(docs, tmp_path / "third", config, kept=kept) == 3
