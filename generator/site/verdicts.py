@@ -42,7 +42,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     rows = coverage[coverage["period"] <= latest]
     sums = (rows.groupby(keys + ["period"], sort=True)[["units_insured", "units_required"]]
             .sum().astype("float64").reset_index())
-    sums["due_month"] = sums["industry_code"].map(lambda c: due_month(due[c]))
+    months = {code: due_month(day) for code, day in due.items()}  # once a code, not a row
+    sums["due_month"] = sums["industry_code"].map(months).astype("string")
     sums["met"] = policy.target_met(sums["units_insured"], sums["units_required"])
     at_due = sums[sums["period"] == sums["due_month"]].set_index(keys)
     now = sums[sums["period"] == latest].set_index(keys)
