@@ -58,9 +58,9 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     table["units_insured"] = now["units_insured"].reindex(table.index).fillna(0)
     table["coverage_rate"] = rate(table["units_insured"], table["units_required"])
     table["units_uninsured"] = table["units_required"] - table["units_insured"]
-    table["first_full"] = sums[sums["met"]].groupby(keys)["period"].min().reindex(table.index)
-    table["met_after"] = (sums[sums["met"] & (sums["period"] > sums["due_month"])]
-                          .groupby(keys)["period"].min().reindex(table.index))
+    table["first_full"] = _first_period(sums[sums["met"]], keys).reindex(table.index)
+    table["met_after"] = _first_period(sums[sums["met"] & (sums["period"] > sums["due_month"])],
+                                       keys).reindex(table.index)
     missed = (table["required_at_due"] > 0) & ~policy.target_met(
         table["insured_at_due"], table["required_at_due"])
     table["met_on_time"] = table["due_passed"] & ~missed & table.index.isin(at_due.index)
@@ -76,6 +76,12 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
             strict=True)
     ]
     return table.reset_index()
+
+
+def _first_period(sums: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The earliest period of each combination of `keys` in `sums` (sorted by keys, then
+    period): its first row, without a text minimum computed row by row in Python."""
+    return sums.drop_duplicates(keys).set_index(keys)["period"]
 
 
 def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> list[dict]:
