@@ -19,6 +19,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import cache
 from generator.errors import BadData
@@ -29,6 +30,9 @@ from generator.site import manifest, uptodate
 from generator.site import mkdocs_build as site
 from generator.site import publisher as publishers
 from generator.site.helper import Helper
+
+if TYPE_CHECKING:
+    from generator.site.charts.workers import Workers
 
 ASSETS = Path(__file__).parent / "assets"
 # a disk or folder that refuses writes: one line, not a traceback
@@ -99,8 +103,11 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
     kept = cache.use(work_dir / "cache" / "mkdocs" / "kept")  # MkDocs's work (mkdocs_cache)
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config,
                     work_dir / "cache" / "schema", kept)
+    from generator.site.charts.workers import Workers
+
+    workers = Workers()  # forked before the package is read: they start small (charts/workers.py)
     try:
-        return _build(project, data_root, site_dir, work_dir, inputs, helper, publisher)
+        return _build(project, data_root, site_dir, work_dir, inputs, helper, workers, publisher)
     except BadData as bad:
         from generator.validate.report import format_human
 
@@ -110,15 +117,18 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
         print(f"数据有 {len(bad.report.errors)} 个错误,未生成网站;{site_dir}/ 保持不变。")
         return 1
     finally:
+        workers.close()
         helper.close()
 
 
 def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
-           inputs: str | None, helper: Helper, publisher: publishers.Publisher) -> int:
+           inputs: str | None, helper: Helper, workers: Workers,
+           publisher: publishers.Publisher) -> int:
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.history import releases
     from generator.package.load import load_package
     from generator.site import charts, downloads, pages, render, roster
+    from generator.site.charts import draw
     from generator.site.figures import compute
     from generator.validate.rules.catalog import cited
 
@@ -150,6 +160,9 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         helper.check()
 
         planned = pages.plan(site_data)
+        specs = [c for page in planned for c in page.charts]
+        if draw.undrawn(specs, cache_dir / "charts") >= draw.PARALLEL_FROM:
+            workers.warm_up(draw.import_pyplot)  # while validation finishes
     except BadData:
         raise
     except Exception:
@@ -162,8 +175,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     done(f"校验数据:0 个错误,{len(report.warnings)} 个警告{kept}", helper.validation_seconds)
 
     # 5. draw: charts whose inputs changed (the rest come from the cache)
-    specs = [c for page in planned for c in page.charts]
-    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts")
+    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts", workers)
+    workers.close()
     done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
     stats = {"charts": len(drawn), "charts_drawn": fresh, "charts_cached": len(drawn) - fresh}
     cache.write_bytes(work_dir / "build-stats.json", json.dumps(stats).encode())  # CI's summary

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from generator import cache
@@ -57,10 +58,19 @@ def read_rows(package: Package, month: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def frame_digest(frame: pd.DataFrame) -> bytes:
-    """sha256 of a frame's column names, types, index and values."""
+def frame_digest(frame: pd.DataFrame, whole: pd.DataFrame | None = None,
+                 hashes: dict[int, np.ndarray] | None = None) -> bytes:
+    """sha256 of a frame's column names, types, index and values. For rows of `whole` (a
+    table with a RangeIndex), the rows' hashes are taken from those of `whole`, computed once
+    in `hashes`: the same digest, without hashing the same rows again for every bulletin."""
     digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    if whole is None or hashes is None or not isinstance(whole.index, pd.RangeIndex) \
+            or whole.index.start != 0 or whole.index.step != 1:
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        return digest.digest()
+    if id(whole) not in hashes:
+        hashes[id(whole)] = pd.util.hash_pandas_object(whole, index=True).to_numpy()
+    digest.update(hashes[id(whole)][frame.index.to_numpy()].tobytes())
     return digest.digest()
 
 
@@ -131,6 +141,7 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
     the rows it reads, the policy, its code and the library versions."""
     months = bulletin_months(package.frames["coverage"])
     issued = []
+    hashes: dict[int, np.ndarray] = {}  # row hashes of each whole table, by id
     for i, month in enumerate(months):
         previous = months[i - 1] if i else None
         rows = read_rows(package, month)
@@ -138,7 +149,7 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
         if cache_dir is not None:
             inputs: list[bytes | str] = [month, previous or "", repr(package.policy)]
             inputs += [part for name, frame in rows.items()
-                       for part in (name, frame_digest(frame))]
+                       for part in (name, frame_digest(frame, package.frames[name], hashes))]
             entry = cache.use(cache_dir / f"{cache.fingerprint(inputs, CODE)}.pickle")
         found = cache.load(entry)
         if not isinstance(found, dict):

@@ -176,9 +176,7 @@ def region_pages(site: SiteData) -> Iterable[Page]:
     industry_names = dict(zip(fig.industries["code"], fig.industries["name"], strict=True))
     uninsured = roster.uninsured(shown, industry_names)
     order = fig.industries[["code", "name", "display_order"]]
-    named = fig.county_verdicts.merge(order, left_on="industry_code", right_on="code")  # once
-    verdicts_of = {code: part.sort_values("display_order")
-                   for code, part in named.groupby("region_code", sort=False)}
+    verdicts_of = _verdicts_by_region(fig.county_verdicts, order)
     for region in summary.by_region:
         code = region["code"]
         if code not in monthly:
@@ -199,9 +197,20 @@ def region_pages(site: SiteData) -> Iterable[Page]:
                    "overdue": records(by_industry[by_industry["overdue"]]),
                    "roster": shown is not None,
                    "uninsured": uninsured.get(code, []),
-                   "verdicts": records(verdicts_of.get(code, order.iloc[:0]))}
+                   "verdicts": verdicts_of.get(code, ())}
         yield Page(f"regions/{code.lower()}.md", "region.md.j2", context,
                    ("coverage", "industries", "regions", roster.RESOURCE), (industries, trend))
+
+
+def _verdicts_by_region(county: pd.DataFrame, order: pd.DataFrame) -> dict[str, tuple]:
+    """Region code → the records of its industries' verdicts in display order: one join and
+    one conversion for every county, not one a county."""
+    joined = county.merge(order, left_on="industry_code", right_on="code")
+    joined = joined.sort_values("display_order", kind="stable")
+    found: dict[str, list] = {}
+    for row in records(joined):
+        found.setdefault(row["region_code"], []).append(row)
+    return {code: tuple(rows) for code, rows in found.items()}
 
 
 def lookup_page(site: SiteData) -> Iterable[Page]:

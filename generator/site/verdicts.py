@@ -42,8 +42,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     rows = coverage[coverage["period"] <= latest]
     sums = (rows.groupby(keys + ["period"], sort=True)[["units_insured", "units_required"]]
             .sum().astype("float64").reset_index())
-    months = {code: due_month(date) for code, date in due.items()}  # once an industry
-    sums["due_month"] = sums["industry_code"].map(months.__getitem__)
+    months = {code: due_month(day) for code, day in due.items()}  # once a code, not a row
+    sums["due_month"] = sums["industry_code"].map(months).astype("string")
     sums["met"] = policy.target_met(sums["units_insured"], sums["units_required"])
     at_due = sums[sums["period"] == sums["due_month"]].set_index(keys)
     now = sums[sums["period"] == latest].set_index(keys)
@@ -79,8 +79,8 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
 
 
 def _first_period(sums: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """The earliest period of each combination of `keys` in `sums` (sorted by keys and period):
-    its first row, found without a string minimum a group."""
+    """The earliest period of each combination of `keys` in `sums` (sorted by keys, then
+    period): its first row, without a text minimum computed row by row in Python."""
     return sums.drop_duplicates(keys).set_index(keys)["period"]
 
 

@@ -9,6 +9,7 @@ copied, not drawn again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -16,12 +17,12 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from generator import cache
 from generator.package.text import neutralise_all
 from generator.site.charts.specs import Chart
+from generator.site.charts.workers import Workers
 
 NEUTRAL = "#6b6b6b"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -64,6 +65,11 @@ def _pyplot():
         "text.parse_math": False,  # a name with $…$ from data is text, not maths
     })
     return plt
+
+
+def import_pyplot() -> None:
+    """`_pyplot` for a worker to run ahead of its first chart (it returns nothing to send back)."""
+    _pyplot()
 
 
 def _percent_axis(axis, full: bool = True) -> None:
@@ -278,17 +284,26 @@ def key(chart: Chart) -> str:
     return cache.fingerprint([payload], code=(__name__,))
 
 
-def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path) -> tuple[list[Chart], int]:
+def undrawn(charts: list[Chart], cache_dir: Path) -> int:
+    """How many different drawings of `charts` are not in the cache yet."""
+    keys = {key(c) for c in charts}
+    return sum(1 for k in keys if not (cache_dir / f"{k}.svg").is_file())
+
+
+def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
+             workers: Workers | None = None) -> tuple[list[Chart], int]:
     """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
-    were drawn (the rest came from the cache)."""
+    were drawn (the rest came from the cache). Many are drawn by `workers` (the build's, forked
+    before it read the package; else forked here), a few in this process."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = [key(c) for c in charts]
     unique = dict(zip(keys, charts, strict=True))
     missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(unique[k].kind, unique[k].data) for k in missing]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        _pyplot()  # imported once here: forked workers inherit it instead of each importing it
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
+        if workers is None:
+            _pyplot()  # imported once here: the workers forked now inherit it
+        with contextlib.nullcontext(workers) if workers else Workers() as pool:
             _keep(cache_dir, missing, pool.map(_render_job, jobs, chunksize=4))
     else:
         _keep(cache_dir, missing, map(_render_job, jobs))

@@ -1,0 +1,89 @@
+"""The processes that draw a build's charts.
+
+A forked process starts with its parent's memory and grows from there. Forked after the package
+is loaded, a worker would start with every table in it (about 1.5 GB at national scale) and the
+build's peak memory would be that several times over; so a build forks its workers first, while
+the process is still small, and lets them import matplotlib (`warm_up`) while it goes on loading
+the package and planning the pages. They draw only when `draw_all` hands them charts, which the
+build does after validation has passed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from generator.background import PR_SET_PDEATHSIG
+
+MAX_WORKERS = 4
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: end with the build (Linux sends SIGTERM when it dies), so that a killed
+    build leaves no worker waiting for charts."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build died before the signal was asked for
+        os._exit(1)
+
+
+def _idle() -> None:
+    """A task that does nothing: the first task makes the pool fork all its workers."""
+
+
+class Workers:
+    """Up to MAX_WORKERS (one a core) drawing processes, forked now; `size` is 0 where processes
+    cannot be forked or only one core is there (the charts are then drawn in this process)."""
+
+    def __init__(self) -> None:
+        cores = os.cpu_count() or 1
+        self.size = min(cores, MAX_WORKERS) if cores > 1 and _can_fork() else 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.warm = False
+        if self.size:
+            sys.stdout.flush()  # a fork copies unwritten output
+            sys.stderr.flush()
+            self.pool = ProcessPoolExecutor(self.size,
+                                            mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_end_with_parent,
+                                            initargs=(os.getpid(),))
+            self.pool.submit(_idle)  # with fork, every worker starts at the first task
+
+    def warm_up(self, task: Callable[[], Any]) -> None:
+        """Have the workers run `task` (an import) now, so that it is done before they draw:
+        one call a worker, since each is busy with its call while the next one takes another."""
+        if self.pool is not None and not self.warm:
+            self.warm = True
+            for _ in range(self.size):
+                self.pool.submit(task)
+
+    def map(self, task: Callable, jobs: Iterable, chunksize: int = 1) -> Iterator:
+        """`task` over `jobs` in the workers, results in order (in this process without them)."""
+        if self.pool is None:
+            return map(task, jobs)
+        return self.pool.map(task, jobs, chunksize=chunksize)
+
+    def close(self) -> None:
+        """End the workers; tasks not started yet are dropped."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _can_fork() -> bool:
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
