@@ -38,19 +38,18 @@ PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more 
 
 
 @functools.cache
-def _pyplot():
-    """pyplot with the CJK font registered and the reproducible SVG settings (once a process)."""
+def _pyplot() -> None:
+    """matplotlib with the CJK font registered and the reproducible SVG settings (once a process;
+    `draw_all` calls it before forking its workers). Charts are drawn on bare `Figure`s: pyplot's
+    figure managers cost time and nothing else here."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import mplfonts
     from matplotlib import font_manager
 
     font_path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
     font_manager.fontManager.addfont(str(font_path))
     name = font_manager.FontProperties(fname=str(font_path)).get_name()
-    plt.rcParams.update({
+    matplotlib.rcParams.update({
         "svg.fonttype": "none",
         "svg.hashsalt": "azx",
         "font.family": [name, "sans-serif"],
@@ -64,7 +63,14 @@ def _pyplot():
         "axes.unicode_minus": False,
         "text.parse_math": False,  # a name with $…$ from data is text, not maths
     })
-    return plt
+
+
+def _figure(width: float, height: float):
+    """A figure of `width` × `height` inches at 72 dpi (SVG points) and its one axes."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=72)
+    return fig, fig.subplots()
 
 
 def import_pyplot() -> None:
@@ -89,6 +95,19 @@ def _count_axis(axis) -> None:
     axis.set_major_locator(MaxNLocator(nbins=4, integer=True))
 
 
+def _names(ax, ys, labels) -> None:
+    """The names of the rows beside the y axis, where its tick labels would be, as plain texts:
+    a matplotlib tick (three lines with copied markers and two texts) per row cost a third of
+    drawing a chart of many rows."""
+    import matplotlib as mpl
+
+    ax.set_yticks([])
+    pad = mpl.rcParams["ytick.major.pad"]  # with ticks of length 0, as the charts had them
+    transform, va, ha = ax.get_yaxis_text1_transform(pad)
+    for y, label in zip(ys, labels, strict=True):
+        ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT)
+
+
 def _ref_line(ax, ref: float, label: str) -> None:
     """A dashed reference line with its label above the plot (never clipped, never on a bar)."""
     ax.axvline(ref, color=NEUTRAL, linestyle="--", linewidth=1)
@@ -97,14 +116,13 @@ def _ref_line(ax, ref: float, label: str) -> None:
                 fontsize=SMALL)
 
 
-def _draw_hbar(plt, d: dict):
+def _draw_hbar(d: dict):
     n = len(d["labels"])
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.9 + 0.34 * n))
+    fig, ax = _figure(WIDTH, 0.9 + 0.34 * n)
     ys = list(range(n))[::-1]
     values = [v if v is not None else 0 for v in d["values"]]
     bars = ax.barh(ys, values, color=d["colors"], height=0.65)
-    ax.set_yticks(ys, d["labels"])
-    ax.tick_params(axis="y", length=0)
+    _names(ax, ys, d["labels"])
     full = bool(d.get("percent") and d.get("full_scale", True))  # rates of coverage: always to 100%
     top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
     ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
@@ -124,6 +142,26 @@ def _draw_hbar(plt, d: dict):
     return fig
 
 
+def _months(ax, xs: list, due: list) -> None:
+    """The x range as matplotlib's margins give it, with a tick on the first day of January
+    and July (or of each quarter, for a short span) inside it: fixed ticks, rather than a
+    `MonthLocator` that recomputes a calendar rule over three times the span at every use."""
+    import datetime as dt
+
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
+
+    first, last = min(xs + due), max(xs + due)
+    lo, hi = mdates.date2num(first), mdates.date2num(last)
+    margin = (hi - lo) * 0.05 or 15
+    ax.set_xlim(lo - margin, hi + margin)
+    months = (1, 7) if (xs[-1] - xs[0]).days > 460 else (1, 4, 7, 10)
+    ticks = [mdates.date2num(dt.date(year, month, 1))
+             for year in range(first.year - 1, last.year + 2) for month in months]
+    ax.xaxis.set_major_locator(FixedLocator([t for t in ticks if lo - margin <= t <= hi + margin]))
+    ax.xaxis.set_major_formatter(_month_formatter())
+
+
 def _month_formatter():
     import matplotlib.dates as mdates
     from matplotlib.ticker import FuncFormatter
@@ -135,36 +173,32 @@ def _month_formatter():
     return FuncFormatter(month)
 
 
-def _draw_trend(plt, d: dict):
+def _draw_trend(d: dict):
     import datetime as dt
 
-    import matplotlib.dates as mdates
-
     many = len(d["series"]) > 3
-    fig, ax = plt.subplots(figsize=(WIDE if many else WIDTH, 3.4))
+    fig, ax = _figure(WIDE if many else WIDTH, 3.4)
     xs = [dt.date.fromisoformat(x) for x in d["x"]]
     for series in d["series"]:
         values = [float("nan") if v is None else v for v in series["values"]]
         ax.plot(xs, values, color=series["color"], linewidth=1.8, marker="o", markersize=3,
                 label=series["label"])
-    for due in d.get("due", []):
-        day = dt.date.fromisoformat(due["date"])
+    dues = [dt.date.fromisoformat(due["date"]) for due in d.get("due", [])]
+    for due, day in zip(d.get("due", []), dues, strict=True):
         ax.axvline(day, color=NEUTRAL, linestyle="--", linewidth=1)
         ax.annotate(due["label"], (day, 0.03), xytext=(-2, 0), textcoords="offset points",
                     fontsize=SMALL, color=NEUTRAL, rotation=90, ha="right", va="bottom")
     ax.axhline(1.0, color=NEUTRAL, linewidth=0.6)
     _percent_axis(ax.yaxis)
     ax.set_ylim(0, 1.05)
-    long_span = (xs[-1] - xs[0]).days > 460
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if long_span else (1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(_month_formatter())
+    _months(ax, xs, dues)
     if len(d["series"]) > 1:  # below the plot, so it never covers a line
         ax.legend(ncol=4 if many else len(d["series"]), frameon=False, loc="upper center",
                   bbox_to_anchor=(0.5, -0.12))
     return fig
 
 
-def _draw_heatmap(plt, d: dict):
+def _draw_heatmap(d: dict):
     import numpy as np
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -173,18 +207,19 @@ def _draw_heatmap(plt, d: dict):
     colours, names = d["class_colours"], d["class_labels"]
     classes = np.array([[np.nan if k is None else k for k in r] for r in d["classes"]],
                        dtype=float)
-    fig, ax = plt.subplots(figsize=(2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows)))
+    fig, ax = _figure(2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows))
     ax.imshow(classes, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5,
-              aspect="auto")
+              aspect="auto", interpolation="none")  # one pixel a cell, scaled by the browser
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), rows)
-    ax.tick_params(length=0)
+    ax.tick_params(axis="x", length=0, bottom=False)  # labels only: no tick marks to draw
+    _names(ax, range(len(rows)), rows)
     for i in range(len(rows)):
         for j in range(len(cols)):
             k = d["classes"][i][j]
             if k is not None:  # the label is the table's own text ("94.7%", never "100.0%" short)
                 ax.text(j, i, d["labels"][i][j], ha="center", va="center", fontsize=SMALL - 1,
-                        color="white" if k < len(colours) // 2 else "black")
+                        color="white" if k < len(colours) // 2 else "black",
+                        in_layout=False)  # inside its cell: `_fit` need not measure it
     handles = [Patch(facecolor=c, edgecolor=NEUTRAL, linewidth=0.5, label=n)
                for c, n in zip(colours, names, strict=True)][::-1]
     ax.legend(handles=handles, title="覆盖率", frameon=False, loc="upper left",
@@ -192,11 +227,11 @@ def _draw_heatmap(plt, d: dict):
     return fig
 
 
-def _draw_grouped(plt, d: dict):
+def _draw_grouped(d: dict):
     import numpy as np
 
     n = len(d["labels"])
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.1 + 0.62 * n))
+    fig, ax = _figure(WIDTH, 1.1 + 0.62 * n)
     height = 0.8 / len(d["series"])
     base = np.arange(n)[::-1]
     top = 0
@@ -207,8 +242,7 @@ def _draw_grouped(plt, d: dict):
         if series.get("value_labels"):
             ax.bar_label(bars, series["value_labels"], padding=3, fontsize=SMALL)
         top = max([top, *values])
-    ax.set_yticks(base, d["labels"])
-    ax.tick_params(axis="y", length=0)
+    _names(ax, base, d["labels"])
     ax.set_xlim(0, (top or 1) * 1.25)
     _count_axis(ax.xaxis)
     ax.set_xlabel(d.get("xlabel", ""))
@@ -230,12 +264,47 @@ MIN_PLOT = (1.5, 0.3)  # inches: the least width and height the plot keeps besid
 
 
 @functools.cache
-def _measurer():
-    """One renderer that only measures, shared by every chart of a process, so that matplotlib's
-    cache of text sizes (kept per renderer) serves the tick labels and names charts repeat."""
-    from matplotlib.backends.backend_agg import RendererAgg
+def _renderer():
+    """The SVG renderer's class, with the sizes of texts and the heights of fonts kept for the
+    whole process instead of per renderer (a new one draws each chart): the measurements of
+    `_fit` then serve the drawing, and the tick labels and names charts repeat."""
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import fontManager, get_font
+    from matplotlib.textpath import TextToPath
 
-    return RendererAgg(1, 1, 72)
+    text_to_path = TextToPath()  # what RendererSVG measures with
+
+    @functools.lru_cache(maxsize=1 << 15)
+    def text_size(text, prop, ismath):
+        return text_to_path.get_text_width_height_descent(text, prop, ismath)
+
+    @functools.lru_cache(maxsize=256)
+    def font_heights(prop):
+        # what `Text._get_layout` reads from the font's tables (at 72 dpi) for every text
+        font = get_font(fontManager._find_fonts_by_props(prop))
+        os2, head = font.get_sfnt_table("OS/2"), font.get_sfnt_table("head")
+        if os2 is None or head is None:
+            return None, None, None  # matplotlib looks further itself
+        scale = 1 / head["unitsPerEm"] * prop.get_size_in_points()
+        return (os2["sTypoAscender"] * scale, -os2["sTypoDescender"] * scale,
+                os2["sTypoLineGap"] * scale)
+
+    class Renderer(RendererSVG):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            return text_size(s, prop.copy(), ismath)
+
+        def _get_font_height_metrics(self, prop):  # matplotlib's hook for its PDF and PS backends
+            return font_heights(prop.copy())
+
+    return Renderer
+
+
+@functools.cache
+def _measurer():
+    """One renderer that only measures, shared by every chart of a process."""
+    import io
+
+    return _renderer()(1, 1, io.StringIO())
 
 
 def _fit(fig) -> None:
@@ -243,8 +312,11 @@ def _fit(fig) -> None:
     to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
     chart keeps the width and height it had with them."""
     renderer = _measurer()
-    fig.set_dpi(72)
     ax = fig.axes[0]
+    for axis in (ax.xaxis, ax.yaxis):
+        if not axis.label.get_text():  # no name: matplotlib need not place it by the tick labels
+            axis.label.set_visible(False)
+            axis.set_label_coords(0, 0)
     width, height = fig.get_size_inches() - 2 * TRIM
     fig.set_size_inches(width, height)
     whole = fig.get_tightbbox(renderer)  # inches
@@ -264,13 +336,15 @@ def render_svg(kind: str, data: dict) -> bytes:
     """Draw one chart to SVG bytes; the same input always gives the same bytes."""
     import io
 
-    plt = _pyplot()
-    fig = DRAW[kind](plt, data)
+    _pyplot()
+    fig = DRAW[kind](data)
     _fit(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    width, height = fig.get_size_inches() * 72
+    buffer = io.StringIO()
+    renderer = _renderer()(width, height, buffer, metadata={"Date": None, "Creator": None})
+    fig.draw(renderer)
+    renderer.finalize()
+    return buffer.getvalue().encode()
 
 
 def _render_job(job: tuple[str, dict]) -> bytes:
