@@ -153,11 +153,24 @@ def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> b
     widths = [_width(t) for t in titles]
     for row in islice(_rows(source), 1, WIDTH_ROWS + 1):
         widths = [max(w, _width(str(v))) for w, v in zip(widths, cells(row), strict=True)]
-    rows = _rows(source)
-    next(rows)
+
+    def blocks() -> Iterator[list[list]]:  # the rows a block at a time, as columns
+        rows = _rows(source)
+        next(rows)
+        while block := list(islice(rows, xlsx.BLOCK_ROWS)):
+            if len(block[0]) != len(header):
+                raise ValueError(f"{source.name}: a row of {len(block[0])} cells")
+            columns: list[list] = []
+            for name, values in zip(header, zip(*block, strict=True), strict=True):
+                kind = kinds[name]
+                columns.append([v if v != "" else None for v in values] if kind is str else
+                               [kind(v) if v != "" else None for v in values])
+                if name in names:
+                    columns.append(list(map(names[name].get, values)))
+            yield columns
+
     return xlsx.workbook(sheet_title(resource.get("title") or resource["name"]), titles,
-                         (cells(row) for row in rows),
-                         [min(max(w + 2, 8), 60) for w in widths])
+                         blocks(), [min(max(w + 2, 8), 60) for w in widths])
 
 
 def _sha(data: bytes) -> str:
@@ -171,7 +184,8 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
     same bytes (`source_sha`) and code names before; the folder and its record: rows, and the
     sha256 of each file."""
     key = fingerprint([json.dumps(resource, sort_keys=True), source_sha,
-                       json.dumps(names, sort_keys=True, ensure_ascii=False)], code=(__name__,))
+                       json.dumps(names, sort_keys=True, ensure_ascii=False)],
+                      code=(__name__, "generator.site.xlsx"))
     folder = use(cache_dir / key)
     if (folder / "meta.json").is_file():
         return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
