@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from itertools import chain
 from typing import IO
 
 from generator.package.text import CELL_FORBIDDEN, neutralise
@@ -120,7 +121,8 @@ def _text_tails(values: list[str]) -> list[str]:
     joined = SEPARATOR.join(values)
     plain = joined.replace(SEPARATOR, "")  # every forbidden character is unprintable
     edged = f"{SEPARATOR}{joined}{SEPARATOR}"
-    if "_x" in joined or not plain.isprintable() and SLOW_TEXT.search(plain) or \
+    if joined.count(SEPARATOR) != len(values) - 1 or "_x" in joined or \
+            not plain.isprintable() and SLOW_TEXT.search(plain) or \
             max(map(len, values)) > CELL_CHARACTERS // 2 or \
             SPACE_AFTER_SEPARATOR.search(edged) or SPACE_AFTER_SEPARATOR.search(edged[::-1]):
         return [_text_tail(v) for v in values]
@@ -188,6 +190,12 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
         rows = range(first + 1, first + 1 + (len(block[0]) if block else 0))
         first = rows.stop - 1
         columns = [_column(a, rows, values) for a, values in zip(letters, block, strict=True)]
+        if rows and None not in block[0]:  # every row has a cell: joined without a loop
+            columns[0] = [f'<row r="{n}">{c}' for n, c in zip(rows, columns[0], strict=True)]
+            columns.append(["</row>"] * len(rows))
+            out.write("".join(chain.from_iterable(zip(*columns, strict=True))).encode("utf-8"))
+            last = rows.stop - 1
+            continue
         lines = []
         for n, *cells in zip(rows, *columns, strict=True):
             line = "".join(cells)
