@@ -15,6 +15,7 @@ this module's code and the library versions (`generator.cache.fingerprint`).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -151,8 +152,11 @@ def _name_title(field: dict) -> str:
     return title.replace("代码", "名称") if "代码" in title else f"{title}名称"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names and codes repeat
 def _width(text: str) -> int:
     """Columns a text takes in Excel: two for a Chinese character, one for the rest."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -160,7 +164,7 @@ def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> b
     """One sheet titled in Chinese: bold, frozen Chinese headers (amounts with their unit), the
     name from `names` beside each code, numbers as numbers, text never a formula, columns
     fitted; stable bytes (generator.site.xlsx)."""
-    from generator.intake.template import header_text
+    from generator.intake.normalise import header_text  # not via the template: no openpyxl
     from generator.site import xlsx
 
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
