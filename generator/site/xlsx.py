@@ -138,18 +138,27 @@ def _cell(reference: str, value) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t{_text_tail(str(value))}</t></is></c>'
 
 
-def _column(letter: str, rows: range, values: list) -> list[str]:
-    """The XML of a column's cells in `rows` ("" for an empty cell)."""
+def _column(letter: str, rows: list[str], values: list) -> list[list[str]]:
+    """The XML of a column's cells in `rows` as lists to be zipped, each with one piece of
+    every cell: a column without an empty cell is made without a Python step per cell."""
+    size = len(values)
     kinds = set(map(type, values))
-    if kinds <= {int, float, type(None)} and all(
-            math.isfinite(v) for v in values if v.__class__ is float):
-        return [f'<c r="{letter}{n}"><v>{v:.16G}</v></c>' if v is not None else ""
-                for n, v in zip(rows, values, strict=True)]
+    numbers = kinds <= {int, float, type(None)} and all(
+        math.isfinite(v) for v in values if v.__class__ is float)
+    if numbers and type(None) not in kinds:
+        return [[f'<c r="{letter}'] * size, rows, ['"><v>'] * size,
+                list(map("{:.16G}".format, values)), ["</v></c>"] * size]
+    if numbers:
+        return [[f'<c r="{letter}{n}"><v>{v:.16G}</v></c>' if v is not None else ""
+                 for n, v in zip(rows, values, strict=True)]]
+    if kinds == {str}:
+        return [[f'<c r="{letter}'] * size, rows, ['" t="inlineStr"><is><t'] * size,
+                _text_tails(values), ["</t></is></c>"] * size]
     if kinds <= {str, type(None)}:
         tails = _text_tails([v or "" for v in values])
-        return [f'<c r="{letter}{n}" t="inlineStr"><is><t{t}</t></is></c>' if v is not None
-                else "" for n, v, t in zip(rows, values, tails, strict=True)]
-    return [_cell(f"{letter}{n}", v) for n, v in zip(rows, values, strict=True)]
+        return [[f'<c r="{letter}{n}" t="inlineStr"><is><t{t}</t></is></c>' if v is not None
+                 else "" for n, v, t in zip(rows, values, tails, strict=True)]]
+    return [[_cell(f"{letter}{n}", v) for n, v in zip(rows, values, strict=True)]]
 
 
 def column_letter(number: int) -> str:
@@ -182,26 +191,26 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
     (each a list of columns, a column a list of values, None for an empty cell); the number
     of the last row with a cell."""
     letters = [column_letter(n) for n in range(len(header))]
-    bold = [_column(a, range(1, 2), [v])[0].replace('" t="', '" s="1" t="', 1)
-            for a, v in zip(letters, header, strict=True)]
+    bold = ["".join(chain.from_iterable(zip(*_column(a, ["1"], [v]), strict=True))).replace(
+        '" t="', '" s="1" t="', 1) for a, v in zip(letters, header, strict=True)]
     out.write(f'<row r="1">{"".join(bold)}</row>'.encode())
     first = last = 1
     for block in blocks:
-        rows = range(first + 1, first + 1 + (len(block[0]) if block else 0))
-        first = rows.stop - 1
-        columns = [_column(a, rows, values) for a, values in zip(letters, block, strict=True)]
+        rows = list(map(str, range(first + 1, first + 1 + (len(block[0]) if block else 0))))
+        first += len(rows)
+        pieces = [p for a, values in zip(letters, block, strict=True)
+                  for p in _column(a, rows, values)]
         if rows and None not in block[0]:  # every row has a cell: joined without a loop
-            columns[0] = [f'<row r="{n}">{c}' for n, c in zip(rows, columns[0], strict=True)]
-            columns.append(["</row>"] * len(rows))
-            out.write("".join(chain.from_iterable(zip(*columns, strict=True))).encode("utf-8"))
-            last = rows.stop - 1
+            size = len(rows)
+            pieces = [['<row r="'] * size, rows, ['">'] * size, *pieces, ["</row>"] * size]
+            out.write("".join(chain.from_iterable(zip(*pieces, strict=True))).encode("utf-8"))
+            last = first
             continue
         lines = []
-        for n, *cells in zip(rows, *columns, strict=True):
-            line = "".join(cells)
-            if line:
-                lines.append(f'<row r="{n}">{line}</row>')
-                last = n
+        for n, cells in zip(rows, map("".join, zip(*pieces, strict=True)), strict=True):
+            if cells:
+                lines.append(f'<row r="{n}">{cells}</row>')
+                last = int(n)
         out.write("".join(lines).encode("utf-8"))
     return last
 
