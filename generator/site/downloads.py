@@ -41,6 +41,9 @@ EXCEL_SHEET_ROWS = 1_048_576  # rows of one Excel worksheet, the header row incl
 BOM = b"\xef\xbb\xbf"
 WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 BLOCK_ROWS = 20_000  # rows converted at a time
+# zlib's level for the package zip: the province package's 29 MB of CSV take 0.94 s CPU and
+# 5.7 MB at level 6 (zipfile's default), 0.45 s and 6.6 MB at 3, 0.28 s and 7.4 MB at 1
+ZIP_LEVEL = 3
 
 
 Opener = tuple[int, Callable[[], IO[bytes]]]  # the size of an entry and a function opening it
@@ -56,6 +59,7 @@ def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes] | None
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
+            info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # ZipInfo has no setter
             if isinstance(data, bytes):
                 archive.writestr(info, data)
                 continue
