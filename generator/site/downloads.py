@@ -197,8 +197,11 @@ def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> b
             columns: list[list] = []
             for name, values in zip(header, block, strict=True):
                 kind = kinds[name]
-                columns.append([v if v != "" else None for v in values] if kind is str else
-                               [kind(v) if v != "" else None for v in values])
+                if "" not in values:  # no empty cell: converted without a Python step a cell
+                    columns.append(list(values) if kind is str else list(map(kind, values)))
+                else:
+                    columns.append([v if v != "" else None for v in values] if kind is str else
+                                   [kind(v) if v != "" else None for v in values])
                 if name in names:
                     columns.append(list(map(names[name].get, values)))
             yield columns

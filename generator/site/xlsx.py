@@ -143,8 +143,9 @@ def _column(letter: str, rows: list[str], values: list) -> list[list[str]]:
     every cell: a column without an empty cell is made without a Python step per cell."""
     size = len(values)
     kinds = set(map(type, values))
-    numbers = kinds <= {int, float, type(None)} and all(
-        math.isfinite(v) for v in values if v.__class__ is float)
+    numbers = kinds <= {int, float, type(None)} and (
+        all(map(math.isfinite, values)) if type(None) not in kinds else
+        all(math.isfinite(v) for v in values if v.__class__ is float))
     if numbers and type(None) not in kinds:
         return [[f'<c r="{letter}'] * size, rows, ['"><v>'] * size,
                 list(map("{:.16G}".format, values)), ["</v></c>"] * size]
