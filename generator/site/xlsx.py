@@ -20,8 +20,10 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from itertools import chain
+from itertools import chain, compress
 from typing import IO
+
+import numpy
 
 from generator.package.text import CELL_FORBIDDEN, neutralise
 
@@ -149,16 +151,15 @@ def _column(letter: str, rows: list[str], values: list) -> list[list[str]]:
     if numbers and type(None) not in kinds:
         return [[f'<c r="{letter}'] * size, rows, ['"><v>'] * size,
                 list(map("{:.16G}".format, values)), ["</v></c>"] * size]
-    if numbers:
-        return [[f'<c r="{letter}{n}"><v>{v:.16G}</v></c>' if v is not None else ""
-                 for n, v in zip(rows, values, strict=True)]]
     if kinds == {str}:
         return [[f'<c r="{letter}'] * size, rows, ['" t="inlineStr"><is><t'] * size,
                 _text_tails(values), ["</t></is></c>"] * size]
-    if kinds <= {str, type(None)}:
-        tails = _text_tails([v or "" for v in values])
-        return [[f'<c r="{letter}{n}" t="inlineStr"><is><t{t}</t></is></c>' if v is not None
-                 else "" for n, v, t in zip(rows, values, tails, strict=True)]]
+    if numbers or kinds <= {str, type(None)}:  # the cells that are there, put in place
+        present = numpy.array([v is not None for v in values], dtype=bool)
+        kept = _column(letter, list(compress(rows, present)), list(compress(values, present)))
+        cells = numpy.full(size, "", dtype=object)
+        cells[present] = list(map("".join, zip(*kept, strict=True)))
+        return [cells.tolist()]
     return [[_cell(f"{letter}{n}", v) for n, v in zip(rows, values, strict=True)]]
 
 
