@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import json
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 
 from generator.package.load import load_package
 from generator.site import downloads, pages, render
+from generator.site import xlsx as writer
 
 
 def by_name(entries: list[dict]) -> dict[str, dict]:
@@ -170,3 +172,126 @@ def test_a_renamed_region_renames_it_in_the_coverage_xlsx(tmp_path, fixture_pack
     downloads.write_downloads(load_package(data), tmp_path / "two", tmp_path / "cache")
     assert xlsx(tmp_path / "one" / "downloads" / "coverage.xlsx")["C2"].value == "正阳县"
     assert xlsx(tmp_path / "two" / "downloads" / "coverage.xlsx")["C2"].value == "正阳新县"
+
+
+HOSTILE_FIELDS = [{"name": "name", "type": "string", "title": "名称"},
+                  {"name": "note", "type": "string", "title": "=说明"},
+                  {"name": "amount", "type": "number", "title": "金额"},
+                  {"name": "count", "type": "integer", "title": "件数"}]
+LONG = "长" * 40000  # over Excel's 32,767 characters a cell
+EMOJI_LONG = "😀" * 20000  # 40,000 UTF-16 units
+HOSTILE_ROWS = [
+    ["a\x01b\x1b[31m", '<&>"\'', "1.5", "7"],
+    ["=1+1", "@SUM(A1)", "-2.25", "-3"],
+    ["+cmd|' /C calc'!A0", "-2+3", "", ""],
+    [LONG, EMOJI_LONG, "nan", "0"],
+    ["企业😀名称", " 前后有空格 ", "inf", "12345678901234567"],
+    ["_x0041_ and _x00e9_", "line\r\nbreak\rand\nmore", "0.1", "1_000"],
+    ["\u3000全角空格", "", "1e-7", ""],
+    ["", "", "", ""],
+    ["名\u202e\u200b\ufeff字", "tab\there", "123456789.125", "42"],
+]
+
+
+def hostile_csv(tmp_path: Path) -> Path:
+    source = tmp_path / "hostile.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f["name"] for f in HOSTILE_FIELDS])
+        writer.writerows(HOSTILE_ROWS)
+    return source
+
+
+def hostile_expected() -> list[list]:
+    """The cells a reader gives back: text neutralised and cut at 32,767 UTF-16 units, numbers
+    as numbers, a non-finite number as its text, an empty cell empty."""
+    return [
+        ["名称", "=说明", "金额", "件数"],
+        ["a\ufffdb\ufffd[31m", '<&>"\'', 1.5, 7],
+        ["=1+1", "@SUM(A1)", -2.25, -3],
+        ["+cmd|' /C calc'!A0", "-2+3", None, None],
+        ["长" * 32767, "😀" * 16383, "nan", 0],
+        ["企业😀名称", " 前后有空格 ", "inf", 12345678901234567],
+        ["_x0041_ and _x00e9_", "line\r\nbreak\rand\nmore", 0.1, 1000],
+        ["\u3000全角空格", None, 1e-7, None],
+        [None, None, None, None],
+        ["名\ufffd\ufffd\ufffd字", "tab\ufffdhere", 123456789.125, 42],
+    ]
+
+
+def read_back(path: Path) -> dict[str, list[list]]:
+    """The sheet's values as openpyxl and as calamine read them, trailing empties dropped,
+    whole floats as ints (calamine reads every number as a float)."""
+    from python_calamine import CalamineWorkbook
+
+    def tidy(rows):
+        out = []
+        for row in rows:
+            row = [None if v == "" else int(v) if isinstance(v, float) and v.is_integer() and
+                   abs(v) < 2 ** 53 else v for v in row]
+            out.append(row + [None] * (4 - len(row)))
+        return out
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sheet = load_workbook(path).active
+        by_openpyxl = [list(r) for r in sheet.iter_rows(values_only=True)]
+        by_calamine = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(
+            skip_empty_area=False)
+    return {"openpyxl": tidy(by_openpyxl), "calamine": tidy(by_calamine)}
+
+
+def test_hostile_cells_read_back_the_same_in_openpyxl_and_calamine(tmp_path):
+    data = downloads.to_xlsx({"name": "t", "title": "表/t", "schema": {"fields": HOSTILE_FIELDS}},
+                             hostile_csv(tmp_path), {})
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(data)
+    expected = hostile_expected()
+    expected[5][3] = 1.234567890123457e16  # 16 significant digits, as Excel holds a number
+    found = read_back(path)
+    assert found["calamine"] == expected  # as Excel reads it
+    # openpyxl leaves Excel's _xHHHH_ escapes of an inline string as they are (so it did with
+    # XlsxWriter's sheets): the escaped "_x" and the carriage returns show
+    expected[6][:2] = ["_x005F_x0041_ and _x005F_x00e9_", "line_x000D_\nbreak_x000D_and\nmore"]
+    assert found["openpyxl"] == expected
+    sheet = load_workbook(path).active
+    assert sheet.title == "表_t"
+    assert [c.font.b for c in sheet[1]] == [True] * 4 and sheet.freeze_panes == "A2"
+    assert {c.data_type for row in sheet.iter_rows() for c in row} <= {"s", "n"}
+    with zipfile.ZipFile(path) as archive:  # never a formula, a link or a shared formula
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml and "hyperlink" not in xml
+    again = downloads.to_xlsx({"name": "t", "title": "表/t", "schema": {"fields": HOSTILE_FIELDS}},
+                              hostile_csv(tmp_path), {})
+    assert again == data  # the same bytes twice
+
+
+def test_a_column_written_at_once_is_written_as_cell_by_cell():
+    plain = ["普通文本", "a&b<c>d", "x" * 100, "名称\n第二行", '"引号"']
+    assert writer._text_tails(plain) == [writer._text_tail(v) for v in plain]
+    for odd in (" 前空格", "后空格 ", "_x0041_", "a\rb", "a\x00b", "长" * 20000, "\u3000"):
+        assert writer._text_tails([*plain, odd]) == [writer._text_tail(v) for v in [*plain, odd]]
+
+
+def test_every_character_neutralise_replaces_is_unprintable():
+    """The fast check of a column (str.isprintable) finds whatever neutralise would replace."""
+    from generator.package.text import CELL_FORBIDDEN
+
+    forbidden = [chr(c) for c in range(0x110000) if CELL_FORBIDDEN.match(chr(c)) or chr(c) == "\r"]
+    assert len(forbidden) > 2000
+    assert not [c for c in forbidden if c.isprintable()]
+
+
+def test_json_is_json_dumps_of_each_row(tmp_path):
+    source = hostile_csv(tmp_path)
+    count = downloads.write_json(HOSTILE_FIELDS, source, tmp_path / "t.json")
+    kinds = {"name": str, "note": str, "amount": float, "count": int}
+    with source.open(encoding="utf-8", newline="") as handle:
+        records = [{k: kinds[k](v) if v != "" else None for k, v in row.items()}
+                   for row in csv.DictReader(handle)]
+    expected = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n"
+    assert count == len(HOSTILE_ROWS)
+    assert (tmp_path / "t.json").read_text(encoding="utf-8") == expected
+    (tmp_path / "empty.csv").write_text("name,note,amount,count\n", encoding="utf-8")
+    assert downloads.write_json(HOSTILE_FIELDS, tmp_path / "empty.csv", tmp_path / "e.json") == 0
+    assert (tmp_path / "e.json").read_text(encoding="utf-8") == "[]\n"

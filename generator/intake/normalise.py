@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from generator.package.load import resource_by_name
+from generator.package.text import neutralise
 
 COUNT_UNITS = "家人次件个天项户年"
 YEAR_PATTERN = "^20[0-9]{2}$"  # a year kept as text (rates.period)
@@ -261,6 +262,13 @@ class Normaliser:
 
 def is_yuan_field(f: dict) -> bool:
     return "单位:元" in f.get("description", "")
+
+
+def header_text(f: dict) -> str:
+    """The column header (template, XLSX download): the field's Chinese title, with its unit
+    for amounts."""
+    title = neutralise(f.get("title", f["name"]))
+    return f"{title}(元)" if is_yuan_field(f) else title
 
 
 def is_permille_field(f: dict) -> bool:

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from generator.intake.normalise import is_yuan_field
+from generator.intake.normalise import header_text, is_yuan_field
 from generator.intake.sheet import INSTRUCTIONS_SHEET, LISTS_SHEET
 from generator.package.load import read_descriptor, resource_by_name
 from generator.package.names import TYPE_NAMES
@@ -19,12 +19,6 @@ from generator.package.text import neutralise, sheet_title, text_cells
 
 DATA_ROWS = 1000
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def header_text(f: dict) -> str:
-    """The column header: the field's Chinese title, with its unit for amounts."""
-    title = neutralise(f.get("title", f["name"]))
-    return f"{title}(元)" if is_yuan_field(f) else title
 
 
 def number_format(f: dict) -> str:
