@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 # The libraries whose versions can change the bytes of a cached artefact.
-LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "xlsxwriter", "pandas", "numpy", "frictionless",
+LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "pandas", "numpy", "frictionless",
              "pyyaml", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions", "jieba")
 
 
