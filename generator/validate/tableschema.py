@@ -17,10 +17,13 @@ import frictionless
 
 from generator import cache
 from generator.package.load import DESCRIPTOR
+from generator.validate import cells
 from generator.validate.read import Table
 from generator.validate.report import Problem
 from generator.validate.rules.base import problem
 from generator.validate.rules.schema import SchemaOutcome, map_task
+
+cells.register()  # each distinct cell of a column read once
 
 ERROR_LIMIT = 1000
 CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
