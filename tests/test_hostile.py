@@ -78,7 +78,8 @@ import pytest
 
 from generator import cli
 from generator.package.safe import UnsafeFile, read_package_file
-from generator.package.text import forbidden, neutralise
+from generator.package.text import CELL_FORBIDDEN, forbidden, neutralise
+from generator.validate.read import printable
 from generator.validate.rules.texts import normalise, personal_data
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -311,6 +312,13 @@ def test_public_hotlines_from_policy_pass_and_others_do_not():
 def test_neutralise_makes_text_inert_for_every_writer(text, inert):
     assert neutralise(text) == inert
     assert forbidden(inert) is None
+
+
+def test_printable_text_holds_no_character_a_cell_may_not():
+    """`forbidden_cells` skips its search of a printable file: no refused character is printable."""
+    refused = [chr(c) for c in range(0x110000) if CELL_FORBIDDEN.match(chr(c))]
+    assert len(refused) > 2000 and not any(printable(c) for c in refused)
+    assert printable("名称,代码\r\n“甲”,1\n") and not printable("甲\u3000乙")
 
 
 def test_published_xlsx_writes_formula_like_text_as_text(tmp_path):

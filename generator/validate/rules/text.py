@@ -108,7 +108,9 @@ def code_identifier(frames, policy):
         for spec in fields:
             name = spec["name"]
             if name in frame.columns and (name == "code" or name.endswith("_code")):
-                values = frame[name].dropna().astype(object)
-                bad = values[~values.map(is_identifier).astype(bool)]
-                if len(bad):
+                values = frame[name].dropna()
+                # codes repeat (categoricals): each distinct one is checked once
+                wrong = [v for v in values.unique() if not is_identifier(v)]
+                if wrong:
+                    bad = values[values.isin(wrong)].astype(object)
                     yield Hits(resource, name, pd.DataFrame({"value": bad.map(visible)}))
