@@ -43,13 +43,19 @@ def _orphan_safe(target: Callable, parent: int, theirs, conn, *args: Any) -> Non
     and the parent's end of the pipe is closed here, so a read waiting for the parent ends in
     EOFError once the parent is gone, wherever prctl is missing."""
     theirs.close()
+    end_with_parent(parent)
+    target(conn, *args)
+
+
+def end_with_parent(parent: int) -> None:
+    """In a child of `parent`: have the kernel send SIGTERM when the parent dies (Linux), and
+    end now if it is already gone."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(1)
-    target(conn, *args)
 
 
 def stop(process, conn) -> None:

@@ -10,29 +10,16 @@ build does after validation has passed.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from generator.background import PR_SET_PDEATHSIG
+from generator.background import end_with_parent
 
 MAX_WORKERS = 4
-
-
-def _end_with_parent(parent: int) -> None:
-    """In a worker: end with the build (Linux sends SIGTERM when it dies), so that a killed
-    build leaves no worker waiting for charts."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the build died before the signal was asked for
-        os._exit(1)
 
 
 def _idle() -> None:
@@ -53,7 +40,7 @@ class Workers:
             sys.stderr.flush()
             self.pool = ProcessPoolExecutor(self.size,
                                             mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_end_with_parent,
+                                            initializer=end_with_parent,
                                             initargs=(os.getpid(),))
             self.pool.submit(_idle)  # with fork, every worker starts at the first task
 
