@@ -162,7 +162,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
         planned = pages.plan(site_data)
         specs = [c for page in planned for c in page.charts]
         if draw.undrawn(specs, cache_dir / "charts") >= draw.PARALLEL_FROM:
-            workers.warm_up(draw.import_pyplot)  # while validation finishes
+            workers.warm_up(draw.set_up_matplotlib)  # while validation finishes
     except BadData:
         raise
     except Exception:

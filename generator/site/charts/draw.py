@@ -38,10 +38,10 @@ PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more 
 
 
 @functools.cache
-def _pyplot() -> None:
+def set_up_matplotlib() -> None:
     """matplotlib with the CJK font registered and the reproducible SVG settings (once a process;
-    `draw_all` calls it before forking its workers). Charts are drawn on bare `Figure`s: pyplot's
-    figure managers cost time and nothing else here."""
+    `draw_all` calls it before forking workers, the build's workers while validation runs).
+    Charts are drawn on bare `Figure`s: pyplot's figure managers cost time and nothing else here."""
     import matplotlib
     import mplfonts
     from matplotlib import font_manager
@@ -71,11 +71,6 @@ def _figure(width: float, height: float):
 
     fig = Figure(figsize=(width, height), dpi=72)
     return fig, fig.subplots()
-
-
-def import_pyplot() -> None:
-    """`_pyplot` for a worker to run ahead of its first chart (it returns nothing to send back)."""
-    _pyplot()
 
 
 def _percent_axis(axis, full: bool = True) -> None:
@@ -336,7 +331,7 @@ def render_svg(kind: str, data: dict) -> bytes:
     """Draw one chart to SVG bytes; the same input always gives the same bytes."""
     import io
 
-    _pyplot()
+    set_up_matplotlib()
     fig = DRAW[kind](data)
     _fit(fig)
     width, height = fig.get_size_inches() * 72
@@ -376,7 +371,7 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
     jobs = [(unique[k].kind, unique[k].data) for k in missing]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         if workers is None:
-            _pyplot()  # imported once here: the workers forked now inherit it
+            set_up_matplotlib()  # imported once here: the workers forked now inherit it
         with contextlib.nullcontext(workers) if workers else Workers() as pool:
             _keep(cache_dir, missing, pool.map(_render_job, jobs, chunksize=4))
     else:
