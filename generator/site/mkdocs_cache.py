@@ -110,7 +110,7 @@ class _Store:
             self.names = (id(files), by_name)
         return self.names[1]
 
-    def key(self, page, text: str, files, config, detailed: bool) -> str:
+    def key(self, page, text: str, files, detailed: bool) -> str:
         tokens = set(NAME.findall(text))
         tokens |= {unquote(t) for t in tokens if "%" in t}
         by_name = self._by_name(files)
@@ -134,7 +134,7 @@ class _Store:
         date = dates[0][1] if dates else None
         text = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", page.markdown)
         detailed = mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG
-        key = self.key(page, text, files, config, detailed)
+        key = self.key(page, text, files, detailed)
         kept = self.pages.get(key)
         if kept is not None:
             content, toc, title, anchors, links = kept
