@@ -5,11 +5,13 @@ data date alone changed is taken from there, and a link whose target went away s
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from generator.errors import SiteBuildError
+from generator.site import mkdocs_cache
 from generator.site.mkdocs_build import mkdocs_build_strict
 
 CONFIG = """site_name: 测试
@@ -60,14 +62,18 @@ def config(tmp_path) -> Path:
     return path
 
 
-def test_kept_conversions_give_the_bytes_of_a_build_without_them(tmp_path, config):
+def test_kept_conversions_give_the_bytes_of_a_build_without_them(tmp_path, config, monkeypatch):
     kept = tmp_path / "work" / "kept.pickle"
     docs = write_docs(tmp_path / "work", "2025年11月30日")
     assert mkdocs_build_strict(docs, tmp_path / "first", config, kept=kept) == 0
-    assert kept.is_file()
+    assert kept.is_file() and mkdocs_cache.lexicon_of(kept).is_file()
     docs = write_docs(tmp_path / "work", "2025年12月31日", changed="工贸企业投保进展")
+    cut, new = mkdocs_cache._Lexicon.cut, []
+    monkeypatch.setattr(mkdocs_cache._Lexicon, "cut",
+                        lambda self, text: new.append(text.decode()) or cut(self, text))
     reused = mkdocs_build_strict(docs, tmp_path / "warm", config, kept=kept)
     assert reused == 2  # index.md and other.md: only their date changed
+    assert new == ["工贸企业投保进展"]  # the one new text, cut from the kept lexicon
     plain = write_docs(tmp_path / "plain", "2025年12月31日", changed="工贸企业投保进展")
     assert mkdocs_build_strict(plain, tmp_path / "cold", config) == 0
     warm, cold = tree(tmp_path / "warm"), tree(tmp_path / "cold")
@@ -88,3 +94,20 @@ def test_a_kept_page_whose_link_target_went_away_still_fails_the_strict_build(tm
         mkdocs_build_strict(docs, tmp_path / "second", config, kept=kept)
     docs = write_docs(tmp_path / "work", "2025年11月30日")  # the kept file was left as it was
     assert mkdocs_build_strict(docs, tmp_path / "third", config, kept=kept) == 3
+
+
+def test_the_kept_lexicon_cuts_every_text_as_jieba_does(tmp_path):
+    import jieba
+
+    jieba.initialize()
+    path = tmp_path / "kept.lexicon"
+    mkdocs_cache._Lexicon.write(path, "context")
+    assert mkdocs_cache._Lexicon.open(path, "another context") is None
+    lexicon = mkdocs_cache._Lexicon.open(path, "context")
+    assert lexicon is not None
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    texts = sorted(set(re.findall(r"[\u4e00-\u9fff]+", readme)))
+    texts += ["驻马店市驿城区安全生产责任保险", "泌阳县渔业生产覆盖从业人员数"]
+    assert len(texts) > 500
+    for text in texts:
+        assert lexicon.cut(text.encode()) == tuple(jieba.cut(text.encode())), text

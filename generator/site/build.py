@@ -30,6 +30,7 @@ from generator.site import manifest, uptodate
 from generator.site import mkdocs_build as site
 from generator.site import publisher as publishers
 from generator.site.helper import Helper
+from generator.site.mkdocs_cache import lexicon_of
 
 if TYPE_CHECKING:
     from generator.site.charts.workers import Workers
@@ -101,6 +102,7 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
                   publisher: publishers.Publisher) -> int:
     cache.begin()
     kept = cache.use(work_dir / "cache" / "mkdocs" / "kept")  # MkDocs's work (mkdocs_cache)
+    cache.use(lexicon_of(kept))  # rewritten by the build that finds it stale
     helper = Helper(data_root, work_dir / "cache" / "validation", project.config,
                     work_dir / "cache" / "schema", kept)
     from generator.site.charts.workers import Workers

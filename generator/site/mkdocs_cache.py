@@ -26,7 +26,12 @@ usual, without the cache):
   with `jieba.load_userdict` in `on_config` (both looked up on the `jieba` module at call time).
   For the build, `cut` is a memo of the original, and the user dictionary is loaded (with jieba's
   own, ~0.8 s) just before the first text that is not kept: a build whose texts are all kept
-  never loads them.
+  never loads them. A build that loaded them writes the whole dictionary, user words added, to
+  the file beside the kept one (`lexicon_of`), by first character; later builds cut a new text
+  with the entries of its characters alone (`_Lexicon`), read in milliseconds. jieba 0.42's
+  accurate mode with HMM (`cut(text)`, Material's call) looks up `FREQ` only for substrings of the
+  text (`get_DAG`, `calc`, `__cut_DAG`) and otherwise uses `total` and its HMM model, whose only
+  dictionary input is the words forced apart (a user word of frequency 0: then no file is written).
 - Material's `SearchIndex.add_entry_from_context(page)` (9.x) is replaced for the build by the
   same steps (skip `search.exclude` pages; `Parser().feed(page.content)`; each section of
   `parser.data` not `is_excluded()` goes to `create_entry_for_section(section, page.toc,
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import marshal
 import pickle
 import re
 from collections.abc import Callable
@@ -94,9 +100,13 @@ class _Store:
         self.hits = 0
         self.dictionaries: list = []  # user dictionaries, loaded before the first new text
         self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
+        self.lexicon = _Lexicon.open(lexicon_of(path), context)
+        self.loaded = False  # whether jieba's dictionaries were loaded for a new text
 
     def save(self) -> None:
         cache.store(self.path, (FORMAT, self.context, self.used))
+        if self.loaded and self.lexicon is None:
+            _Lexicon.write(lexicon_of(self.path), self.context)
 
     def _by_name(self, files) -> dict:
         if self.names is None or self.names[0] != id(files):
@@ -207,12 +217,86 @@ class _Store:
     def cut(self, original, sentence, cut_all=False, HMM=True, use_paddle=False):
         key = (sentence, cut_all, HMM, use_paddle)
         words = self.words.get(key)
+        if words is None and self.lexicon is not None and key[1:] == (False, True, False):
+            words = self.lexicon.cut(sentence)
+            if words is None:  # unreadable: written again after this build
+                self.lexicon = None
         if words is None:
             while self.dictionaries:  # jieba's dictionaries load only for a text not kept
                 self.load_userdict(self.dictionaries.pop(0))
+            self.loaded = True
             words = tuple(original(sentence, cut_all, HMM, use_paddle))
         self.used_words[key] = words
         return iter(words)
+
+
+def lexicon_of(kept: Path) -> Path:
+    """The file of jieba's dictionary by first character, beside the kept file `kept`."""
+    return kept.with_name(f"{kept.name}.lexicon")
+
+
+class _Lexicon:
+    """jieba's dictionary (user words added) in a file by first character: a header (format,
+    context, jieba's `total`, each character's place) and the entries of each character,
+    marshalled. A new text is cut by a jieba `Tokenizer` given only the entries of its
+    characters, which hold every substring of the text that jieba looks up."""
+
+    def __init__(self, path: Path, start: int, total: int, places: dict) -> None:
+        self.path, self.start, self.total, self.places = path, start, total, places
+        self.freq: dict[str, int] = {}
+        self.read: set[str] = set()
+
+    @classmethod
+    def open(cls, path: Path, context: str) -> _Lexicon | None:
+        """The lexicon at `path` written for `context`; None when there is none or it is not."""
+        try:
+            with path.open("rb") as handle:
+                size = int.from_bytes(handle.read(8), "big")
+                kept = marshal.loads(handle.read(size))
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        if isinstance(kept, tuple) and len(kept) == 4 and kept[:2] == (FORMAT, context):
+            return cls(path, 8 + size, kept[2], kept[3])
+        return None
+
+    @staticmethod
+    def write(path: Path, context: str) -> None:
+        """Keep jieba's loaded dictionary at `path`, unless a user word is forced apart."""
+        import jieba
+        import jieba.finalseg
+
+        if jieba.finalseg.Force_Split_Words or not jieba.dt.initialized:
+            return
+        by_first: dict[str, dict[str, int]] = {}
+        for word, freq in jieba.dt.FREQ.items():
+            by_first.setdefault(word[:1], {})[word] = freq
+        blobs, places, offset = [], {}, 0
+        for first, entries in by_first.items():
+            blob = marshal.dumps(entries)
+            places[first] = (offset, len(blob))
+            blobs.append(blob)
+            offset += len(blob)
+        header = marshal.dumps((FORMAT, context, jieba.dt.total, places))
+        cache.write_bytes(path, len(header).to_bytes(8, "big") + header + b"".join(blobs))
+
+    def cut(self, sentence) -> tuple | None:
+        """jieba's `cut(sentence)` (accurate mode, HMM); None when the file cannot be read."""
+        import jieba
+        from jieba._compat import strdecode
+
+        try:
+            with self.path.open("rb") as handle:
+                for first in set(strdecode(sentence)) - self.read:
+                    if first in self.places:
+                        offset, size = self.places[first]
+                        handle.seek(self.start + offset)
+                        self.freq.update(marshal.loads(handle.read(size)))
+                    self.read.add(first)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = self.freq, self.total, True
+        return tuple(tokenizer.cut(sentence, False, True, False))
 
 
 def _sections(parser, content: str) -> list:
