@@ -64,6 +64,7 @@ from generator import cache
 
 SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
 MATERIAL = ("9.",)  # Material versions whose search index this module knows
+JIEBA = ("0.42.",)  # jieba versions whose dictionary lookups `_Lexicon` knows
 FORMAT = 2
 KINDS = ("pages", "words", "sections", "templates")
 # The date line of _base.md.j2; its text only letters, digits and spaces, which neither Markdown
@@ -249,6 +250,8 @@ class _Lexicon:
     @classmethod
     def open(cls, path: Path, context: str) -> _Lexicon | None:
         """The lexicon at `path` written for `context`; None when there is none or it is not."""
+        if not version("jieba").startswith(JIEBA):
+            return None
         try:
             with path.open("rb") as handle:
                 size = int.from_bytes(handle.read(8), "big")
@@ -265,7 +268,8 @@ class _Lexicon:
         import jieba
         import jieba.finalseg
 
-        if jieba.finalseg.Force_Split_Words or not jieba.dt.initialized:
+        if (jieba.finalseg.Force_Split_Words or not jieba.dt.initialized
+                or not version("jieba").startswith(JIEBA)):
             return
         by_first: dict[str, dict[str, int]] = {}
         for word, freq in jieba.dt.FREQ.items():
