@@ -65,12 +65,35 @@ def set_up_matplotlib() -> None:
     })
 
 
-def _figure(width: float, height: float):
-    """A figure of `width` × `height` inches at 72 dpi (SVG points) and its one axes."""
+@functools.cache
+def _blank(kind: str):
+    """The figure and axes a process draws its charts of `kind` on, one after another."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=72)
-    return fig, fig.subplots()
+    fig = Figure(dpi=72)
+    ax = fig.subplots()
+    return fig, ax, ax.get_position().frozen()
+
+
+def _figure(kind: str, width: float, height: float):
+    """A figure of `width` × `height` inches at 72 dpi (SVG points) and its one axes: the
+    process's blank ones for `kind`, emptied of the last chart's artists and settings. Making
+    an Axes (two axes with their first ticks) cost a fifth of drawing a chart."""
+    from matplotlib.ticker import AutoLocator, ScalarFormatter
+
+    fig, ax, home = _blank(kind)
+    for artist in [*ax.artists, *ax.collections, *ax.images, *ax.lines, *ax.patches, *ax.texts,
+                   *([ax.legend_] if ax.legend_ else [])]:
+        artist.remove()
+    ax.containers.clear()
+    ax.relim()
+    ax.set_autoscale_on(True)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(AutoLocator())
+        axis.set_major_formatter(ScalarFormatter())
+    fig.set_size_inches(width, height)
+    ax.set_position(home)  # where `_fit` starts from
+    return fig, ax
 
 
 def _percent_axis(axis, full: bool = True) -> None:
@@ -91,16 +114,59 @@ def _count_axis(axis) -> None:
 
 
 def _names(ax, ys, labels) -> None:
-    """The names of the rows beside the y axis, where its tick labels would be, as plain texts:
-    a matplotlib tick (three lines with copied markers and two texts) per row cost a third of
-    drawing a chart of many rows."""
+    """The names of the rows beside the y axis, where its tick labels would be, as plain texts
+    (ticks of length 0, as the charts had them)."""
     import matplotlib as mpl
 
-    ax.set_yticks([])
-    pad = mpl.rcParams["ytick.major.pad"]  # with ticks of length 0, as the charts had them
-    transform, va, ha = ax.get_yaxis_text1_transform(pad)
+    ax.yaxis.set_visible(False)
+    transform, va, ha = ax.get_yaxis_text1_transform(mpl.rcParams["ytick.major.pad"])
     for y, label in zip(ys, labels, strict=True):
         ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT)
+
+
+def _ticks(ax, which: str, length: float | None = None, **label) -> list:
+    """The major ticks of the x or y axis (`which`) drawn as matplotlib draws them, from its
+    locator and formatter, but as one line of tick marks and a text a label: matplotlib's Tick
+    objects (five artists each, with copied properties) cost a third of drawing a chart. The axis
+    itself is hidden; returns the labels' texts."""
+    import matplotlib as mpl
+    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis.set_visible(False)
+    rc = f"{which}tick.major."
+    length = mpl.rcParams[rc + "size"] if length is None else length
+    locs = axis.get_majorticklocs()
+    texts = axis.get_major_formatter().format_ticks(locs)
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-10  # matplotlib's tolerance for a tick at an end
+    shown = [(loc, text) for loc, text in zip(locs, texts, strict=True)
+             if low - slack <= loc <= high + slack]
+    if which == "x":
+        marks = ax.get_xaxis_transform(), TICKDOWN, [(loc, 0) for loc, _ in shown]
+        transform, va, ha = ax.get_xaxis_text1_transform(mpl.rcParams[rc + "pad"] + length)
+    else:
+        marks = ax.get_yaxis_transform(), TICKLEFT, [(0, loc) for loc, _ in shown]
+        transform, va, ha = ax.get_yaxis_text1_transform(mpl.rcParams[rc + "pad"] + length)
+    if length and shown:
+        on, mark, points = marks
+        xs, ys = zip(*points, strict=True)
+        ax.add_artist(Line2D(xs, ys, transform=on, marker=mark, linestyle="none",
+                             markersize=length, markeredgewidth=mpl.rcParams[rc + "width"],
+                             color=mpl.rcParams[f"{which}tick.color"], clip_on=False))
+    label = {"va": va, "ha": ha, "fontsize": mpl.rcParams[f"{which}tick.labelsize"], **label}
+    return [ax.text(loc, 0, text, transform=transform, **label) if which == "x"
+            else ax.text(0, loc, text, transform=transform, **label) for loc, text in shown]
+
+
+def _xlabel(ax, text: str, below) -> None:
+    """The x axis's name under its tick labels (`below`, a text), where matplotlib puts it."""
+    import matplotlib as mpl
+
+    if text:
+        ax.annotate(text, xy=(0.5, 0), xycoords=("axes fraction", below),
+                    xytext=(0, -mpl.rcParams["axes.labelpad"]), textcoords="offset points",
+                    ha="center", va="top", fontsize=mpl.rcParams["axes.labelsize"])
 
 
 def _ref_line(ax, ref: float, label: str) -> None:
@@ -113,7 +179,7 @@ def _ref_line(ax, ref: float, label: str) -> None:
 
 def _draw_hbar(d: dict):
     n = len(d["labels"])
-    fig, ax = _figure(WIDTH, 0.9 + 0.34 * n)
+    fig, ax = _figure("hbar", WIDTH, 0.9 + 0.34 * n)
     ys = list(range(n))[::-1]
     values = [v if v is not None else 0 for v in d["values"]]
     bars = ax.barh(ys, values, color=d["colors"], height=0.65)
@@ -133,7 +199,7 @@ def _draw_hbar(d: dict):
         ax.xaxis.set_major_locator(FixedLocator([d["xmax"] * k / 4 for k in range(5)]))
     else:
         _count_axis(ax.xaxis)
-    ax.set_xlabel(d.get("xlabel", ""))
+    _xlabel(ax, d.get("xlabel", ""), _ticks(ax, "x")[0])
     return fig
 
 
@@ -172,7 +238,7 @@ def _draw_trend(d: dict):
     import datetime as dt
 
     many = len(d["series"]) > 3
-    fig, ax = _figure(WIDE if many else WIDTH, 3.4)
+    fig, ax = _figure("trend", WIDE if many else WIDTH, 3.4)
     xs = [dt.date.fromisoformat(x) for x in d["x"]]
     for series in d["series"]:
         values = [float("nan") if v is None else v for v in series["values"]]
@@ -187,6 +253,8 @@ def _draw_trend(d: dict):
     _percent_axis(ax.yaxis)
     ax.set_ylim(0, 1.05)
     _months(ax, xs, dues)
+    _ticks(ax, "x")
+    _ticks(ax, "y")
     if len(d["series"]) > 1:  # below the plot, so it never covers a line
         ax.legend(ncol=4 if many else len(d["series"]), frameon=False, loc="upper center",
                   bbox_to_anchor=(0.5, -0.12))
@@ -202,11 +270,11 @@ def _draw_heatmap(d: dict):
     colours, names = d["class_colours"], d["class_labels"]
     classes = np.array([[np.nan if k is None else k for k in r] for r in d["classes"]],
                        dtype=float)
-    fig, ax = _figure(2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows))
+    fig, ax = _figure("heatmap", 2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows))
     ax.imshow(classes, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5,
               aspect="auto", interpolation="none")  # one pixel a cell, scaled by the browser
-    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor")
-    ax.tick_params(axis="x", length=0, bottom=False)  # labels only: no tick marks to draw
+    ax.set_xticks(range(len(cols)), cols)
+    _ticks(ax, "x", length=0, rotation=45, ha="right", rotation_mode="anchor")  # no marks
     _names(ax, range(len(rows)), rows)
     for i in range(len(rows)):
         for j in range(len(cols)):
@@ -226,7 +294,7 @@ def _draw_grouped(d: dict):
     import numpy as np
 
     n = len(d["labels"])
-    fig, ax = _figure(WIDTH, 1.1 + 0.62 * n)
+    fig, ax = _figure("grouped", WIDTH, 1.1 + 0.62 * n)
     height = 0.8 / len(d["series"])
     base = np.arange(n)[::-1]
     top = 0
@@ -240,7 +308,7 @@ def _draw_grouped(d: dict):
     _names(ax, base, d["labels"])
     ax.set_xlim(0, (top or 1) * 1.25)
     _count_axis(ax.xaxis)
-    ax.set_xlabel(d.get("xlabel", ""))
+    _xlabel(ax, d.get("xlabel", ""), _ticks(ax, "x")[0])
     # Above the plot, so it never covers a bar.
     ax.legend(frameon=False, ncol=len(d["series"]), loc="lower left", bbox_to_anchor=(0, 1.0),
               borderaxespad=0.2)
