@@ -120,8 +120,38 @@ def _names(ax, ys, labels) -> None:
 
     ax.yaxis.set_visible(False)
     transform, va, ha = ax.get_yaxis_text1_transform(mpl.rcParams["ytick.major.pad"])
-    for y, label in zip(ys, labels, strict=True):
-        ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT)
+    texts = [ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT)
+             for y, label in zip(ys, labels, strict=True)]
+    _measure_furthest([(0, text) for text in texts])  # the widest: all end at the axis
+
+
+def _value_labels(ax, series: list) -> None:
+    """Each bar's value beside its end; `series` lists (bars, their labels) pairs."""
+    _measure_furthest([
+        (bar.get_width(), text) for group, names in series
+        for bar, text in zip(group, ax.bar_label(group, names, padding=3, fontsize=SMALL,
+                                                  annotation_clip=False),  # always inside
+                             strict=True)])
+
+
+def _measure_furthest(pairs: list) -> None:
+    """Of texts each placed after a length (a bar's, in data units), only those that may end
+    furthest out, whatever the plot's width, count for `_fit`: a text after a shorter length
+    and no wider than another's cannot (measuring every text of a chart of 157 rows cost more
+    than drawing them)."""
+    widest = -1.0
+    for _, text in sorted(pairs, key=lambda pair: -pair[0]):
+        width = _text_width(text)
+        if width > widest:
+            widest = width
+        else:
+            text.set_in_layout(False)
+
+
+def _text_width(text) -> float:
+    """A one-line text's width in points (measured once a process for each text and font)."""
+    return _measurer().get_text_width_height_descent(text.get_text(),
+                                                      text.get_fontproperties(), False)[0]
 
 
 def _ticks(ax, which: str, length: float | None = None, **label) -> list:
@@ -188,7 +218,7 @@ def _draw_hbar(d: dict):
     top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
     ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
     if d.get("value_labels"):
-        ax.bar_label(bars, d["value_labels"], padding=3, fontsize=SMALL)
+        _value_labels(ax, [(bars, d["value_labels"])])
     if d.get("ref") is not None:
         _ref_line(ax, d["ref"], d["ref_label"])
     if d.get("percent"):
@@ -298,13 +328,15 @@ def _draw_grouped(d: dict):
     height = 0.8 / len(d["series"])
     base = np.arange(n)[::-1]
     top = 0
+    labelled = []
     for k, series in enumerate(d["series"]):
         values = [v if v is not None else 0 for v in series["values"]]
         bars = ax.barh(base + 0.4 - height * (k + 0.5), values, height=height,
                        color=series["color"], label=series["label"])
         if series.get("value_labels"):
-            ax.bar_label(bars, series["value_labels"], padding=3, fontsize=SMALL)
+            labelled.append((bars, series["value_labels"]))
         top = max([top, *values])
+    _value_labels(ax, labelled)
     _names(ax, base, d["labels"])
     ax.set_xlim(0, (top or 1) * 1.25)
     _count_axis(ax.xaxis)
