@@ -453,19 +453,20 @@ def key(chart: Chart) -> str:
     return cache.fingerprint([payload], code=(__name__,))
 
 
-def undrawn(charts: list[Chart], cache_dir: Path) -> int:
-    """How many different drawings of `charts` are not in the cache yet."""
-    keys = {key(c) for c in charts}
-    return sum(1 for k in keys if not (cache_dir / f"{k}.svg").is_file())
+def undrawn(keys: list[str], cache_dir: Path) -> int:
+    """How many different drawings of the charts of `keys` are not in the cache yet."""
+    return sum(1 for k in set(keys) if not (cache_dir / f"{k}.svg").is_file())
 
 
 def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
-             workers: Workers | None = None) -> tuple[list[Chart], int]:
+             workers: Workers | None = None,
+             keys: list[str] | None = None) -> tuple[list[Chart], int]:
     """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
     were drawn (the rest came from the cache). Many are drawn by `workers` (the build's, forked
-    before it read the package; else forked here), a few in this process."""
+    before it read the package; else forked here), a few in this process. `keys` are the
+    charts' keys when the caller has them already."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = [key(c) for c in charts]
+    keys = keys or [key(c) for c in charts]
     unique = dict(zip(keys, charts, strict=True))
     missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(unique[k].kind, unique[k].data) for k in missing]
