@@ -23,7 +23,8 @@ MANY = {"x": [f"2025-{m:02d}-28" for m in range(1, 7)],
         "series": [{"label": f"行业{k}", "color": "#CC79A7", "values": [0.1 * k] * 6}
                    for k in range(6)], "due": []}
 GROUPED = {"labels": ["2024年", "2025年"], "xlabel": "服务次数", "series": [
-    {"label": "合同约定", "color": "#56B4E9", "values": [10, 2000], "value_labels": ["10", "2,000"]},
+    {"label": "合同约定", "color": "#56B4E9", "values": [10, 2000],
+     "value_labels": ["10", "2,000"]},
     {"label": "实际提供", "color": "#0072B2", "values": [9, 1500], "value_labels": ["9", "1,500"]}]}
 HEAT = {"rows": ["确山县", "泌阳县"], "cols": ["煤矿", "非煤矿山"],
         "labels": [["100.0%", "94.7%"], ["—", "99.9%"]], "classes": [[4, 1], [None, 3]],
