@@ -160,33 +160,38 @@ def _ticks(ax, which: str, length: float | None = None, **label) -> list:
     objects (five artists each, with copied properties) cost a third of drawing a chart. The axis
     itself is hidden; returns the labels' texts."""
     import matplotlib as mpl
-    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT
 
-    axis = ax.xaxis if which == "x" else ax.yaxis
+    rc = mpl.rcParams
+    if which == "x":
+        axis, marks_on, mark, text_on = (ax.xaxis, ax.get_xaxis_transform(), TICKDOWN,
+                                         ax.get_xaxis_text1_transform)
+        size, pad, width = rc["xtick.major.size"], rc["xtick.major.pad"], rc["xtick.major.width"]
+        colour, fontsize = rc["xtick.color"], rc["xtick.labelsize"]
+    else:
+        axis, marks_on, mark, text_on = (ax.yaxis, ax.get_yaxis_transform(), TICKLEFT,
+                                         ax.get_yaxis_text1_transform)
+        size, pad, width = rc["ytick.major.size"], rc["ytick.major.pad"], rc["ytick.major.width"]
+        colour, fontsize = rc["ytick.color"], rc["ytick.labelsize"]
     axis.set_visible(False)
-    rc = f"{which}tick.major."
-    length = mpl.rcParams[rc + "size"] if length is None else length
+    length = size if length is None else length
     locs = axis.get_majorticklocs()
     texts = axis.get_major_formatter().format_ticks(locs)
     low, high = sorted(axis.get_view_interval())
     slack = (high - low) * 1e-10  # matplotlib's tolerance for a tick at an end
     shown = [(loc, text) for loc, text in zip(locs, texts, strict=True)
              if low - slack <= loc <= high + slack]
-    if which == "x":
-        marks = ax.get_xaxis_transform(), TICKDOWN, [(loc, 0) for loc, _ in shown]
-        transform, va, ha = ax.get_xaxis_text1_transform(mpl.rcParams[rc + "pad"] + length)
-    else:
-        marks = ax.get_yaxis_transform(), TICKLEFT, [(0, loc) for loc, _ in shown]
-        transform, va, ha = ax.get_yaxis_text1_transform(mpl.rcParams[rc + "pad"] + length)
-    if length and shown:
-        on, mark, points = marks
+    points = [(loc, 0) if which == "x" else (0, loc) for loc, _ in shown]
+    if length and points:
         xs, ys = zip(*points, strict=True)
-        ax.add_artist(Line2D(xs, ys, transform=on, marker=mark, linestyle="none",
-                             markersize=length, markeredgewidth=mpl.rcParams[rc + "width"],
-                             color=mpl.rcParams[f"{which}tick.color"], clip_on=False))
-    label = {"va": va, "ha": ha, "fontsize": mpl.rcParams[f"{which}tick.labelsize"], **label}
-    return [ax.text(loc, 0, text, transform=transform, **label) if which == "x"
-            else ax.text(0, loc, text, transform=transform, **label) for loc, text in shown]
+        ax.add_artist(Line2D(xs, ys, transform=marks_on, linestyle="none", markersize=length,
+                             markeredgewidth=width, color=colour, clip_on=False,
+                             marker=mark))  # type: ignore[arg-type]  # the stubs' TICK… are int
+    transform, va, ha = text_on(pad + length)
+    label = {"va": va, "ha": ha, "fontsize": fontsize, **label}
+    return [ax.text(x, y, text, transform=transform, **label)
+            for (x, y), (_, text) in zip(points, shown, strict=True)]
 
 
 def _xlabel(ax, text: str, below) -> None:
