@@ -120,7 +120,8 @@ def _names(ax, ys, labels) -> None:
 
     ax.yaxis.set_visible(False)
     transform, va, ha = ax.get_yaxis_text1_transform(mpl.rcParams["ytick.major.pad"])
-    texts = [ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT)
+    texts = [ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT,
+                     clip_path=_unclipped(ax))
              for y, label in zip(ys, labels, strict=True)]
     _measure_furthest([(0, text) for text in texts])  # the widest: all end at the axis
 
@@ -170,6 +171,15 @@ def _text_width(text) -> float:
                                                       text.get_fontproperties(), False)[0]
 
 
+@functools.cache
+def _unclipped(ax):
+    """A clip path for the texts of `ax`, made once: `ax.text` draws its texts unclipped but
+    makes each a clip path of its own unless given one."""
+    from matplotlib.transforms import TransformedPatchPath
+
+    return TransformedPatchPath(ax.patch)
+
+
 def _ticks(ax, which: str, length: float | None = None, **label) -> list:
     """The major ticks of the x or y axis (`which`) drawn as matplotlib draws them, from its
     locator and formatter, but as one line of tick marks and a text a label: matplotlib's Tick
@@ -205,7 +215,7 @@ def _ticks(ax, which: str, length: float | None = None, **label) -> list:
                              markeredgewidth=width, color=colour, clip_on=False,
                              marker=mark))  # type: ignore[arg-type]  # the stubs' TICK… are int
     transform, va, ha = text_on(pad + length)
-    label = {"va": va, "ha": ha, "fontsize": fontsize, **label}
+    label = {"va": va, "ha": ha, "fontsize": fontsize, "clip_path": _unclipped(ax), **label}
     return [ax.text(x, y, text, transform=transform, **label)
             for (x, y), (_, text) in zip(points, shown, strict=True)]
 
@@ -333,6 +343,7 @@ def _draw_heatmap(d: dict):
             k = d["classes"][i][j]
             if k is not None:  # the label is the table's own text ("94.7%", never "100.0%" short)
                 ax.text(j, i, d["labels"][i][j], ha="center", va="center", fontsize=SMALL - 1,
+                        clip_path=_unclipped(ax),
                         color="white" if k < len(colours) // 2 else "black",
                         in_layout=False)  # inside its cell: `_fit` need not measure it
     handles = [Patch(facecolor=c, edgecolor=NEUTRAL, linewidth=0.5, label=n)
