@@ -133,12 +133,12 @@ def _bars(ax, ys, values: list, height: float, colours: list, label: str = "_nol
     from matplotlib.container import BarContainer
     from matplotlib.patches import Rectangle
 
-    bars = []
-    for y, value, colour in zip(ys, values, colours, strict=True):
-        bar = Rectangle((0, y - height / 2), value, height, facecolor=colour, label="_nolegend_")
+    bars, bottoms = [], [y - height / 2 for y in ys]
+    for bottom, value, colour in zip(bottoms, values, colours, strict=True):
+        bar = Rectangle((0, bottom), value, height, facecolor=colour, label="_nolegend_")
         bar.sticky_edges.x.append(0)
         bars.append(ax.add_artist(bar))
-    ax.update_datalim([(0, min(ys) - height / 2), (max(values), max(ys) + height / 2)])
+    ax.update_datalim([(0, min(bottoms)), (max(values), max(bottoms) + height)])
     return BarContainer(bars, datavalues=values, orientation="horizontal", label=label)
 
 
@@ -442,11 +442,7 @@ def _fit(fig) -> None:
     to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
     chart keeps the width and height it had with them."""
     renderer = _measurer()
-    ax = fig.axes[0]
-    for axis in (ax.xaxis, ax.yaxis):
-        if not axis.label.get_text():  # no name: matplotlib need not place it by the tick labels
-            axis.label.set_visible(False)
-            axis.set_label_coords(0, 0)
+    ax = fig.axes[0]  # its x and y axes are hidden: their ticks and names are plain texts
     width, height = fig.get_size_inches() - 2 * TRIM
     fig.set_size_inches(width, height)
     whole = fig.get_tightbbox(renderer)  # inches
