@@ -163,7 +163,8 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
 
         planned = pages.plan(site_data)
         specs = [c for page in planned for c in page.charts]
-        if draw.undrawn(specs, cache_dir / "charts") >= draw.PARALLEL_FROM:
+        keys = [draw.key(c) for c in specs]  # one computation for `undrawn` and `draw_all`
+        if draw.undrawn(keys, cache_dir / "charts") >= draw.PARALLEL_FROM:
             workers.warm_up(draw.set_up_matplotlib)  # while validation finishes
     except BadData:
         raise
@@ -177,7 +178,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     done(f"校验数据:0 个错误,{len(report.warnings)} 个警告{kept}", helper.validation_seconds)
 
     # 5. draw: charts whose inputs changed (the rest come from the cache)
-    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts", workers)
+    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts", workers, keys)
     workers.close()
     done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
     stats = {"charts": len(drawn), "charts_drawn": fresh, "charts_cached": len(drawn) - fresh}

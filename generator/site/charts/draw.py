@@ -65,12 +65,35 @@ def set_up_matplotlib() -> None:
     })
 
 
-def _figure(width: float, height: float):
-    """A figure of `width` × `height` inches at 72 dpi (SVG points) and its one axes."""
+@functools.cache
+def _blank(kind: str):
+    """The figure and axes a process draws its charts of `kind` on, one after another."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=72)
-    return fig, fig.subplots()
+    fig = Figure(dpi=72)
+    ax = fig.subplots()
+    return fig, ax, ax.get_position().frozen()
+
+
+def _figure(kind: str, width: float, height: float):
+    """A figure of `width` × `height` inches at 72 dpi (SVG points) and its one axes: the
+    process's blank ones for `kind`, emptied of the last chart's artists and settings. Making
+    an Axes (two axes with their first ticks) cost a fifth of drawing a chart."""
+    from matplotlib.ticker import AutoLocator, ScalarFormatter
+
+    fig, ax, home = _blank(kind)
+    for artist in [*ax.artists, *ax.collections, *ax.images, *ax.lines, *ax.patches, *ax.texts,
+                   *([ax.legend_] if ax.legend_ else [])]:
+        artist.remove()
+    ax.containers.clear()
+    ax.relim()
+    ax.set_autoscale_on(True)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(AutoLocator())
+        axis.set_major_formatter(ScalarFormatter())
+    fig.set_size_inches(width, height)
+    ax.set_position(home)  # where `_fit` starts from
+    return fig, ax
 
 
 def _percent_axis(axis, full: bool = True) -> None:
@@ -91,16 +114,120 @@ def _count_axis(axis) -> None:
 
 
 def _names(ax, ys, labels) -> None:
-    """The names of the rows beside the y axis, where its tick labels would be, as plain texts:
-    a matplotlib tick (three lines with copied markers and two texts) per row cost a third of
-    drawing a chart of many rows."""
+    """The names of the rows beside the y axis, where its tick labels would be, as plain texts
+    (ticks of length 0, as the charts had them)."""
     import matplotlib as mpl
 
-    ax.set_yticks([])
-    pad = mpl.rcParams["ytick.major.pad"]  # with ticks of length 0, as the charts had them
-    transform, va, ha = ax.get_yaxis_text1_transform(pad)
-    for y, label in zip(ys, labels, strict=True):
-        ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT)
+    ax.yaxis.set_visible(False)
+    transform, va, ha = ax.get_yaxis_text1_transform(mpl.rcParams["ytick.major.pad"])
+    texts = [ax.text(0, y, label, transform=transform, va=va, ha=ha, fontsize=FONT,
+                     clip_path=_unclipped(ax))
+             for y, label in zip(ys, labels, strict=True)]
+    _measure_furthest([(0, text) for text in texts])  # the widest: all end at the axis
+
+
+def _bars(ax, ys, values: list, height: float, colours: list, label: str = "_nolegend_"):
+    """Horizontal bars as `barh` draws them, but with the data limits updated once rather than
+    after each bar (a fifth of drawing a chart of many bars); call `ax.autoscale_view()` after
+    the last. Returns their container, for `_value_labels` and the legend."""
+    from matplotlib.container import BarContainer
+    from matplotlib.patches import Rectangle
+
+    bars, bottoms = [], [y - height / 2 for y in ys]
+    for bottom, value, colour in zip(bottoms, values, colours, strict=True):
+        bar = Rectangle((0, bottom), value, height, facecolor=colour, label="_nolegend_")
+        bar.sticky_edges.x.append(0)
+        bars.append(ax.add_artist(bar))
+    ax.update_datalim([(0, min(bottoms)), (max(values), max(bottoms) + height)])
+    return BarContainer(bars, datavalues=values, orientation="horizontal", label=label)
+
+
+def _value_labels(ax, series: list) -> None:
+    """Each bar's value beside its end; `series` lists (bars, their labels) pairs."""
+    _measure_furthest([
+        (bar.get_width(), text) for group, names in series
+        for bar, text in zip(group, ax.bar_label(group, names, padding=3, fontsize=SMALL,
+                                                  annotation_clip=False),  # always inside
+                             strict=True)])
+
+
+def _measure_furthest(pairs: list) -> None:
+    """Of texts each placed after a length (a bar's, in data units), only those that may end
+    furthest out, whatever the plot's width, count for `_fit`: a text after a shorter length
+    and no wider than another's cannot (measuring every text of a chart of 157 rows cost more
+    than drawing them)."""
+    widest = -1.0
+    for _, text in sorted(pairs, key=lambda pair: -pair[0]):
+        width = _text_width(text)
+        if width > widest:
+            widest = width
+        else:
+            text.set_in_layout(False)
+
+
+def _text_width(text) -> float:
+    """A one-line text's width in points (measured once a process for each text and font)."""
+    return _measurer().get_text_width_height_descent(text.get_text(),
+                                                      text.get_fontproperties(), False)[0]
+
+
+@functools.cache
+def _unclipped(ax):
+    """A clip path for the texts of `ax`, made once: `ax.text` draws its texts unclipped but
+    makes each a clip path of its own unless given one."""
+    from matplotlib.transforms import TransformedPatchPath
+
+    return TransformedPatchPath(ax.patch)
+
+
+def _ticks(ax, which: str, length: float | None = None, **label) -> list:
+    """The major ticks of the x or y axis (`which`) drawn as matplotlib draws them, from its
+    locator and formatter, but as one line of tick marks and a text a label: matplotlib's Tick
+    objects (five artists each, with copied properties) cost a third of drawing a chart. The axis
+    itself is hidden; returns the labels' texts."""
+    import matplotlib as mpl
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT
+
+    rc = mpl.rcParams
+    if which == "x":
+        axis, marks_on, mark, text_on = (ax.xaxis, ax.get_xaxis_transform(), TICKDOWN,
+                                         ax.get_xaxis_text1_transform)
+        size, pad, width = rc["xtick.major.size"], rc["xtick.major.pad"], rc["xtick.major.width"]
+        colour, fontsize = rc["xtick.color"], rc["xtick.labelsize"]
+    else:
+        axis, marks_on, mark, text_on = (ax.yaxis, ax.get_yaxis_transform(), TICKLEFT,
+                                         ax.get_yaxis_text1_transform)
+        size, pad, width = rc["ytick.major.size"], rc["ytick.major.pad"], rc["ytick.major.width"]
+        colour, fontsize = rc["ytick.color"], rc["ytick.labelsize"]
+    axis.set_visible(False)
+    length = size if length is None else length
+    locs = axis.get_majorticklocs()
+    texts = axis.get_major_formatter().format_ticks(locs)
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-10  # matplotlib's tolerance for a tick at an end
+    shown = [(loc, text) for loc, text in zip(locs, texts, strict=True)
+             if low - slack <= loc <= high + slack]
+    points = [(loc, 0) if which == "x" else (0, loc) for loc, _ in shown]
+    if length and points:
+        xs, ys = zip(*points, strict=True)
+        ax.add_artist(Line2D(xs, ys, transform=marks_on, linestyle="none", markersize=length,
+                             markeredgewidth=width, color=colour, clip_on=False,
+                             marker=mark))  # type: ignore[arg-type]  # the stubs' TICK… are int
+    transform, va, ha = text_on(pad + length)
+    label = {"va": va, "ha": ha, "fontsize": fontsize, "clip_path": _unclipped(ax), **label}
+    return [ax.text(x, y, text, transform=transform, **label)
+            for (x, y), (_, text) in zip(points, shown, strict=True)]
+
+
+def _xlabel(ax, text: str, below) -> None:
+    """The x axis's name under its tick labels (`below`, a text), where matplotlib puts it."""
+    import matplotlib as mpl
+
+    if text:
+        ax.annotate(text, xy=(0.5, 0), xycoords=("axes fraction", below),
+                    xytext=(0, -mpl.rcParams["axes.labelpad"]), textcoords="offset points",
+                    ha="center", va="top", fontsize=mpl.rcParams["axes.labelsize"])
 
 
 def _ref_line(ax, ref: float, label: str) -> None:
@@ -113,16 +240,17 @@ def _ref_line(ax, ref: float, label: str) -> None:
 
 def _draw_hbar(d: dict):
     n = len(d["labels"])
-    fig, ax = _figure(WIDTH, 0.9 + 0.34 * n)
+    fig, ax = _figure("hbar", WIDTH, 0.9 + 0.34 * n)
     ys = list(range(n))[::-1]
     values = [v if v is not None else 0 for v in d["values"]]
-    bars = ax.barh(ys, values, color=d["colors"], height=0.65)
+    bars = _bars(ax, ys, values, 0.65, d["colors"])
+    ax.autoscale_view()
     _names(ax, ys, d["labels"])
     full = bool(d.get("percent") and d.get("full_scale", True))  # rates of coverage: always to 100%
     top = d.get("xmax") or max([d.get("ref") or 0, *values, 1.0 if full else 0]) or 1
     ax.set_xlim(0, top * (1.25 if d.get("value_labels") else 1.05))
     if d.get("value_labels"):
-        ax.bar_label(bars, d["value_labels"], padding=3, fontsize=SMALL)
+        _value_labels(ax, [(bars, d["value_labels"])])
     if d.get("ref") is not None:
         _ref_line(ax, d["ref"], d["ref_label"])
     if d.get("percent"):
@@ -133,7 +261,7 @@ def _draw_hbar(d: dict):
         ax.xaxis.set_major_locator(FixedLocator([d["xmax"] * k / 4 for k in range(5)]))
     else:
         _count_axis(ax.xaxis)
-    ax.set_xlabel(d.get("xlabel", ""))
+    _xlabel(ax, d.get("xlabel", ""), _ticks(ax, "x")[0])
     return fig
 
 
@@ -172,7 +300,7 @@ def _draw_trend(d: dict):
     import datetime as dt
 
     many = len(d["series"]) > 3
-    fig, ax = _figure(WIDE if many else WIDTH, 3.4)
+    fig, ax = _figure("trend", WIDE if many else WIDTH, 3.4)
     xs = [dt.date.fromisoformat(x) for x in d["x"]]
     for series in d["series"]:
         values = [float("nan") if v is None else v for v in series["values"]]
@@ -187,6 +315,8 @@ def _draw_trend(d: dict):
     _percent_axis(ax.yaxis)
     ax.set_ylim(0, 1.05)
     _months(ax, xs, dues)
+    _ticks(ax, "x")
+    _ticks(ax, "y")
     if len(d["series"]) > 1:  # below the plot, so it never covers a line
         ax.legend(ncol=4 if many else len(d["series"]), frameon=False, loc="upper center",
                   bbox_to_anchor=(0.5, -0.12))
@@ -202,17 +332,18 @@ def _draw_heatmap(d: dict):
     colours, names = d["class_colours"], d["class_labels"]
     classes = np.array([[np.nan if k is None else k for k in r] for r in d["classes"]],
                        dtype=float)
-    fig, ax = _figure(2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows))
+    fig, ax = _figure("heatmap", 2.4 + 0.62 * len(cols), 1.2 + 0.36 * len(rows))
     ax.imshow(classes, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5,
               aspect="auto", interpolation="none")  # one pixel a cell, scaled by the browser
-    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", rotation_mode="anchor")
-    ax.tick_params(axis="x", length=0, bottom=False)  # labels only: no tick marks to draw
+    ax.set_xticks(range(len(cols)), cols)
+    _ticks(ax, "x", length=0, rotation=45, ha="right", rotation_mode="anchor")  # no marks
     _names(ax, range(len(rows)), rows)
     for i in range(len(rows)):
         for j in range(len(cols)):
             k = d["classes"][i][j]
             if k is not None:  # the label is the table's own text ("94.7%", never "100.0%" short)
                 ax.text(j, i, d["labels"][i][j], ha="center", va="center", fontsize=SMALL - 1,
+                        clip_path=_unclipped(ax),
                         color="white" if k < len(colours) // 2 else "black",
                         in_layout=False)  # inside its cell: `_fit` need not measure it
     handles = [Patch(facecolor=c, edgecolor=NEUTRAL, linewidth=0.5, label=n)
@@ -226,24 +357,28 @@ def _draw_grouped(d: dict):
     import numpy as np
 
     n = len(d["labels"])
-    fig, ax = _figure(WIDTH, 1.1 + 0.62 * n)
+    fig, ax = _figure("grouped", WIDTH, 1.1 + 0.62 * n)
     height = 0.8 / len(d["series"])
     base = np.arange(n)[::-1]
     top = 0
+    labelled, containers = [], []
     for k, series in enumerate(d["series"]):
         values = [v if v is not None else 0 for v in series["values"]]
-        bars = ax.barh(base + 0.4 - height * (k + 0.5), values, height=height,
-                       color=series["color"], label=series["label"])
+        bars = _bars(ax, base + 0.4 - height * (k + 0.5), values, height,
+                     [series["color"]] * n, series["label"])
+        containers.append(bars)
         if series.get("value_labels"):
-            ax.bar_label(bars, series["value_labels"], padding=3, fontsize=SMALL)
+            labelled.append((bars, series["value_labels"]))
         top = max([top, *values])
+    ax.autoscale_view()
+    _value_labels(ax, labelled)
     _names(ax, base, d["labels"])
     ax.set_xlim(0, (top or 1) * 1.25)
     _count_axis(ax.xaxis)
-    ax.set_xlabel(d.get("xlabel", ""))
+    _xlabel(ax, d.get("xlabel", ""), _ticks(ax, "x")[0])
     # Above the plot, so it never covers a bar.
-    ax.legend(frameon=False, ncol=len(d["series"]), loc="lower left", bbox_to_anchor=(0, 1.0),
-              borderaxespad=0.2)
+    ax.legend(handles=containers, frameon=False, ncol=len(d["series"]), loc="lower left",
+              bbox_to_anchor=(0, 1.0), borderaxespad=0.2)
     return fig
 
 
@@ -307,11 +442,7 @@ def _fit(fig) -> None:
     to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
     chart keeps the width and height it had with them."""
     renderer = _measurer()
-    ax = fig.axes[0]
-    for axis in (ax.xaxis, ax.yaxis):
-        if not axis.label.get_text():  # no name: matplotlib need not place it by the tick labels
-            axis.label.set_visible(False)
-            axis.set_label_coords(0, 0)
+    ax = fig.axes[0]  # its x and y axes are hidden: their ticks and names are plain texts
     width, height = fig.get_size_inches() - 2 * TRIM
     fig.set_size_inches(width, height)
     whole = fig.get_tightbbox(renderer)  # inches
@@ -353,19 +484,20 @@ def key(chart: Chart) -> str:
     return cache.fingerprint([payload], code=(__name__,))
 
 
-def undrawn(charts: list[Chart], cache_dir: Path) -> int:
-    """How many different drawings of `charts` are not in the cache yet."""
-    keys = {key(c) for c in charts}
-    return sum(1 for k in keys if not (cache_dir / f"{k}.svg").is_file())
+def undrawn(keys: list[str], cache_dir: Path) -> int:
+    """How many different drawings of the charts of `keys` are not in the cache yet."""
+    return sum(1 for k in set(keys) if not (cache_dir / f"{k}.svg").is_file())
 
 
 def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
-             workers: Workers | None = None) -> tuple[list[Chart], int]:
+             workers: Workers | None = None,
+             keys: list[str] | None = None) -> tuple[list[Chart], int]:
     """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
     were drawn (the rest came from the cache). Many are drawn by `workers` (the build's, forked
-    before it read the package; else forked here), a few in this process."""
+    before it read the package; else forked here), a few in this process. `keys` are the
+    charts' keys when the caller has them already."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = [key(c) for c in charts]
+    keys = keys or [key(c) for c in charts]
     unique = dict(zip(keys, charts, strict=True))
     missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(unique[k].kind, unique[k].data) for k in missing]
