@@ -2,6 +2,8 @@
 chart's bytes must not depend on what was drawn before it; ticks are drawn as plain texts and
 marks; only the labels that may end furthest out are measured for the layout."""
 
+import re
+
 import pytest
 
 from generator.site import charts
@@ -68,3 +70,18 @@ def test_measuring_only_the_furthest_labels_places_the_plot_as_measuring_all(kin
         return tuple(fig.get_size_inches()), tuple(fig.axes[0].get_position().bounds)
 
     assert placed(everything=False) == placed(everything=True)
+
+
+@pytest.mark.parametrize(("first", "last", "labels"), [
+    ("2025-01-31", "2025-12-31", ["2025年4月", "2025年7月", "2025年10月", "2026年1月"]),
+    ("2024-01-31", "2025-12-31", ["2024年1月", "2024年7月", "2025年1月", "2025年7月",
+                                  "2026年1月"]),
+    ("2021-01-31", "2025-12-31", ["2021年", "2022年", "2023年", "2024年", "2025年", "2026年"]),
+    ("2008-01-31", "2025-12-31", ["2008年", "2011年", "2014年", "2017年", "2020年", "2023年",
+                                  "2026年"]),
+])
+def test_month_labels_thin_out_so_that_they_never_overlap(first, last, labels):
+    trend = {"x": [first, last], "due": [],
+             "series": [{"label": "煤矿", "color": "#0072B2", "values": [0.5, 1.0]}]}
+    svg = charts.render_svg("trend", trend).decode()
+    assert re.findall(r">(\d{4}年(?:\d+月)?)<", svg) == labels
