@@ -39,7 +39,6 @@ SLOW_TEXT = re.compile(CELL_FORBIDDEN.pattern.replace("\t]", "\t\r]"))
 SEPARATOR = "\x00"  # between the cells of a joined column; never in a neutralised text
 SPACE_AFTER_SEPARATOR = re.compile(r"\x00\s")  # reversed: a space before it
 DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date: stable bytes
-BLOCK_ROWS = 20_000  # rows made into XML at a time
 # zlib's level: at province, the largest sheet (129 MB of XML) takes 1.54 s CPU and 12.1 MB at
 # level 6 (zipfile's default), 0.77 s and 13.4 MB at 3, 0.56 s and 15.0 MB at 1
 LEVEL = 3
