@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -33,40 +32,31 @@ from typing import IO
 from generator.cache import file_digest, fingerprint, replacing, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import identifier, sheet_title
+from generator.site import xlsx
 
 FOLDER = "downloads"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 JSON_TYPES = {"integer": int, "number": float}
 EXCEL_SHEET_ROWS = 1_048_576  # rows of one Excel worksheet, the header row included
 BOM = b"\xef\xbb\xbf"
 WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 BLOCK_ROWS = 20_000  # rows converted at a time
-# zlib's level for the package zip: the province package's 29 MB of CSV take 0.94 s CPU and
-# 5.7 MB at level 6 (zipfile's default), 0.45 s and 6.6 MB at 3, 0.28 s and 7.4 MB at 1
-ZIP_LEVEL = 3
 
 
 Opener = tuple[int, Callable[[], IO[bytes]]]  # the size of an entry and a function opening it
 
 
-def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes] | None = None) -> bytes:
-    """A deflated zip of (name, bytes), every entry dated 1980-01-01 so the bytes are stable.
-    An entry given as its size and a function opening it (a file, a member of another zip) is
-    copied in chunks, never held whole; with `target` the zip is written there (b"" returned)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(target or buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes]) -> None:
+    """Write to `target` a zip of (name, bytes) with stable bytes (`xlsx.add_entry`). An entry
+    given as its size and a function opening it is copied in chunks, never held whole."""
+    with zipfile.ZipFile(target, "w") as archive:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # ZipInfo has no setter
-            if isinstance(data, bytes):
-                archive.writestr(info, data)
-                continue
-            info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
-            with data[1]() as source, archive.open(info, "w") as out:
-                shutil.copyfileobj(source, out, 1 << 20)
-    return buffer.getvalue()
+            xlsx.add_entry(archive, name, data if isinstance(data, bytes) else
+                           (data[0], _chunks(data[1])))
+
+
+def _chunks(opener: Callable[[], IO[bytes]]) -> Iterator[bytes]:
+    with opener() as source:
+        yield from iter(partial(source.read, 1 << 20), b"")
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
@@ -179,7 +169,6 @@ def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[tuple[str, 
     fitted to the header and the first rows; stable bytes (generator.site.xlsx). `blocks` are
     the CSV's rows under `header` a block at a time, as columns (`_blocks`)."""
     from generator.intake.normalise import header_text  # not via the template: no openpyxl
-    from generator.site import xlsx
 
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     kinds = {name: JSON_TYPES.get(f["type"], str) for name, f in fields.items()}

@@ -16,10 +16,10 @@ from __future__ import annotations
 import io
 import math
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from functools import partial
 from itertools import chain, compress
 from typing import IO
 
@@ -38,9 +38,11 @@ SPACE_AT_EDGE = re.compile(r"^\s|\s$")
 SLOW_TEXT = re.compile(CELL_FORBIDDEN.pattern.replace("\t]", "\t\r]"))
 SEPARATOR = "\x00"  # between the cells of a joined column; never in a neutralised text
 SPACE_AFTER_SEPARATOR = re.compile(r"\x00\s")  # reversed: a space before it
-DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date: stable bytes
-# zlib's level: at province, the largest sheet (129 MB of XML) takes 1.54 s CPU and 12.1 MB at
-# level 6 (zipfile's default), 0.77 s and 13.4 MB at 3, 0.56 s and 15.0 MB at 1
+DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date (`add_entry`): stable bytes
+# zlib's level of every zip entry (`add_entry`). At province the largest sheet (129 MB of XML)
+# takes 1.54 s CPU and 12.1 MB at level 6 (zipfile's default), 0.77 s and 13.4 MB at 3, 0.56 s
+# and 15.0 MB at 1; the package zip (29 MB of CSV) 0.94 s and 5.7 MB at 6, 0.45 s and 6.6 MB
+# at 3, 0.28 s and 7.4 MB at 1
 LEVEL = 3
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -216,6 +218,24 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
     return last
 
 
+def add_entry(archive: zipfile.ZipFile, name: str,
+              data: bytes | tuple[int, Iterable[bytes]]) -> None:
+    """Add `data` to `archive` as `name`, deflated at LEVEL and dated 1980-01-01 so that the
+    bytes are stable; `data` given as its size and its chunks is written as they come, never
+    held whole (the workbook's sheet, the package zip's tables)."""
+    info = zipfile.ZipInfo(name, date_time=DATE_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info._compresslevel = LEVEL  # type: ignore[attr-defined]  # ZipInfo has no setter
+    if isinstance(data, bytes):
+        archive.writestr(info, data)
+        return
+    info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
+    with archive.open(info, "w") as entry:
+        for chunk in data[1]:
+            entry.write(chunk)
+
+
 def workbook(title: str, header: list[str], blocks: Iterable[list[list]],
              widths: list[float]) -> bytes:
     """A one-sheet workbook titled `title`: the frozen bold `header`, then the rows of `blocks`
@@ -235,21 +255,14 @@ def workbook(title: str, header: list[str], blocks: Iterable[list[list]],
                        f'<sheet name="{_escape(text(title)).replace(chr(34), "&quot;")}" '
                        'sheetId="1" r:id="rId1"/></sheets></workbook>')
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as archive:
+        with zipfile.ZipFile(buffer, "w") as archive:
             for name, xml in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
                               ("docProps/core.xml", CORE), ("xl/workbook.xml", book),
                               ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-                              ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", None)):
-                info = zipfile.ZipInfo(name, date_time=DATE_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info._compresslevel = LEVEL  # type: ignore[attr-defined]  # what ZipFile.open(info, "w") compresses with
-                if xml is not None:
-                    archive.writestr(info, xml.encode("utf-8"), compresslevel=LEVEL)
-                    continue
-                info.file_size = len(sheet.encode()) + size + len(SHEET_END)
-                with archive.open(info, "w") as entry:
-                    entry.write(sheet.encode("utf-8"))
-                    shutil.copyfileobj(data, entry, 1 << 20)
-                    entry.write(SHEET_END.encode())
+                              ("xl/styles.xml", STYLES)):
+                add_entry(archive, name, xml.encode("utf-8"))
+            add_entry(archive, "xl/worksheets/sheet1.xml", (
+                len(sheet.encode()) + size + len(SHEET_END),
+                chain([sheet.encode("utf-8")], iter(partial(data.read, 1 << 20), b""),
+                      [SHEET_END.encode()])))
     return buffer.getvalue()
