@@ -141,27 +141,41 @@ def _cell(reference: str, value) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t{_text_tail(str(value))}</t></is></c>'
 
 
-def _column(letter: str, rows: list[str], values: list) -> list[list[str]]:
-    """The XML of a column's cells in `rows` as lists to be zipped, each with one piece of
-    every cell: a column without an empty cell is made without a Python step per cell."""
+def _column(letter: str, rows: list[str], values: list) -> list[str | list[str]]:
+    """The XML of a column's cells in `rows` as pieces to be zipped (`_lists`), each a list
+    with one piece of every cell or a text the same in every cell: a column without an empty
+    cell is made without a Python step per cell."""
     size = len(values)
     kinds = set(map(type, values))
     numbers = kinds <= {int, float, type(None)} and (
         all(map(math.isfinite, values)) if type(None) not in kinds else
         all(math.isfinite(v) for v in values if v.__class__ is float))
     if numbers and type(None) not in kinds:
-        return [[f'<c r="{letter}'] * size, rows, ['"><v>'] * size,
-                list(map("{:.16G}".format, values)), ["</v></c>"] * size]
+        return [f'<c r="{letter}', rows, '"><v>', list(map("{:.16G}".format, values)),
+                "</v></c>"]
     if kinds == {str}:
-        return [[f'<c r="{letter}'] * size, rows, ['" t="inlineStr"><is><t'] * size,
-                _text_tails(values), ["</t></is></c>"] * size]
+        return [f'<c r="{letter}', rows, '" t="inlineStr"><is><t', _text_tails(values),
+                "</t></is></c>"]
     if numbers or kinds <= {str, type(None)}:  # the cells that are there, put in place
         present = numpy.array([v is not None for v in values], dtype=bool)
-        kept = _column(letter, list(compress(rows, present)), list(compress(values, present)))
+        kept = list(compress(values, present))
         cells = numpy.full(size, "", dtype=object)
-        cells[present] = list(map("".join, zip(*kept, strict=True)))
+        cells[present] = list(map("".join, zip(*_lists(
+            _column(letter, list(compress(rows, present)), kept), len(kept)), strict=True)))
         return [cells.tolist()]
     return [[_cell(f"{letter}{n}", v) for n, v in zip(rows, values, strict=True)]]
+
+
+def _lists(pieces: list[str | list[str]], size: int) -> list[list[str]]:
+    """Pieces of `size` cells (or rows) as lists to be zipped: adjacent texts the same in every
+    cell joined first, so that fewer pieces are zipped and joined."""
+    merged: list[str | list[str]] = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return [[piece] * size if isinstance(piece, str) else piece for piece in merged]
 
 
 def column_letter(number: int) -> str:
@@ -194,8 +208,8 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
     (each a list of columns, a column a list of values, None for an empty cell); the number
     of the last row with a cell."""
     letters = [column_letter(n) for n in range(len(header))]
-    bold = ["".join(chain.from_iterable(zip(*_column(a, ["1"], [v]), strict=True))).replace(
-        '" t="', '" s="1" t="', 1) for a, v in zip(letters, header, strict=True)]
+    bold = ["".join(chain.from_iterable(zip(*_lists(_column(a, ["1"], [v]), 1), strict=True)))
+            .replace('" t="', '" s="1" t="', 1) for a, v in zip(letters, header, strict=True)]
     out.write(f'<row r="1">{"".join(bold)}</row>'.encode())
     first = last = 1
     for block in blocks:
@@ -204,13 +218,13 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
         pieces = [p for a, values in zip(letters, block, strict=True)
                   for p in _column(a, rows, values)]
         if rows and None not in block[0]:  # every row has a cell: joined without a loop
-            size = len(rows)
-            pieces = [['<row r="'] * size, rows, ['">'] * size, *pieces, ["</row>"] * size]
-            out.write("".join(chain.from_iterable(zip(*pieces, strict=True))).encode("utf-8"))
+            rows_xml = _lists(['<row r="', rows, '">', *pieces, "</row>"], len(rows))
+            out.write("".join(chain.from_iterable(zip(*rows_xml, strict=True))).encode("utf-8"))
             last = first
             continue
         lines = []
-        for n, cells in zip(rows, map("".join, zip(*pieces, strict=True)), strict=True):
+        for n, cells in zip(rows, map("".join, zip(*_lists(pieces, len(rows)), strict=True)),
+                            strict=True):
             if cells:
                 lines.append(f'<row r="{n}">{cells}</row>')
                 last = int(n)
