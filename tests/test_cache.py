@@ -51,10 +51,11 @@ def test_a_new_library_version_rewrites_the_xlsx(tmp_path, upgrade, fixture_pack
     sha = cache.file_digest(source).hex()
     names = downloads.code_names(package)
     store = tmp_path / "cache"
-    first, _ = downloads.convert(resource, source, sha, store, names)
-    assert downloads.convert(resource, source, sha, store, names)[0] == first
+    rows = len(package.frames["regions"])
+    first, _ = downloads.convert(resource, source, sha, store, names, rows)
+    assert downloads.convert(resource, source, sha, store, names, rows)[0] == first
     upgrade()
-    again, meta = downloads.convert(resource, source, sha, store, names)
+    again, meta = downloads.convert(resource, source, sha, store, names, rows)
     assert again != first and (again / "xlsx").is_file()
     assert meta["sha256"]["xlsx"] == cache.file_digest(again / "xlsx").hex()
 

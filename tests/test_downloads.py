@@ -243,7 +243,7 @@ def read_back(path: Path) -> dict[str, list[list]]:
 
 def test_hostile_cells_read_back_the_same_in_openpyxl_and_calamine(tmp_path):
     data = downloads.to_xlsx({"name": "t", "title": "表/t", "schema": {"fields": HOSTILE_FIELDS}},
-                             hostile_csv(tmp_path), {})
+                             *downloads._blocks(hostile_csv(tmp_path)), {})
     path = tmp_path / "t.xlsx"
     path.write_bytes(data)
     expected = hostile_expected()
@@ -262,7 +262,7 @@ def test_hostile_cells_read_back_the_same_in_openpyxl_and_calamine(tmp_path):
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml and "hyperlink" not in xml
     again = downloads.to_xlsx({"name": "t", "title": "表/t", "schema": {"fields": HOSTILE_FIELDS}},
-                              hostile_csv(tmp_path), {})
+                              *downloads._blocks(hostile_csv(tmp_path)), {})
     assert again == data  # the same bytes twice
 
 
@@ -282,16 +282,33 @@ def test_every_character_neutralise_replaces_is_unprintable():
     assert not [c for c in forbidden if c.isprintable()]
 
 
+def json_of(source: Path, rows: int, target: Path) -> str:
+    """The JSON download of the CSV `source` of `rows` rows (HOSTILE_FIELDS)."""
+    with target.open("w", encoding="utf-8", newline="\n") as out:
+        for _ in downloads.write_json(HOSTILE_FIELDS, *downloads._blocks(source), rows, out):
+            pass
+    return target.read_text(encoding="utf-8")
+
+
 def test_json_is_json_dumps_of_each_row(tmp_path):
     source = hostile_csv(tmp_path)
-    count = downloads.write_json(HOSTILE_FIELDS, source, tmp_path / "t.json")
     kinds = {"name": str, "note": str, "amount": float, "count": int}
     with source.open(encoding="utf-8", newline="") as handle:
         records = [{k: kinds[k](v) if v != "" else None for k, v in row.items()}
                    for row in csv.DictReader(handle)]
     expected = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n"
-    assert count == len(HOSTILE_ROWS)
-    assert (tmp_path / "t.json").read_text(encoding="utf-8") == expected
+    assert json_of(source, len(HOSTILE_ROWS), tmp_path / "t.json") == expected
     (tmp_path / "empty.csv").write_text("name,note,amount,count\n", encoding="utf-8")
-    assert downloads.write_json(HOSTILE_FIELDS, tmp_path / "empty.csv", tmp_path / "e.json") == 0
-    assert (tmp_path / "e.json").read_text(encoding="utf-8") == "[]\n"
+    assert json_of(tmp_path / "empty.csv", 0, tmp_path / "e.json") == "[]\n"
+    with pytest.raises(ValueError, match=f"{len(HOSTILE_ROWS) + 1} rows expected"):
+        json_of(source, len(HOSTILE_ROWS) + 1, tmp_path / "t.json")
+
+
+def test_a_table_is_parsed_once_for_its_json_and_xlsx(tmp_path, monkeypatch, fixture_package):
+    package = load_package(fixture_package("site_small"))
+    parsed = []
+    rows = downloads._rows
+    monkeypatch.setattr(downloads, "_rows", lambda path: parsed.append(path.name) or rows(path))
+    entries = by_name(downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache"))
+    assert [f["format"] for f in entries["regions"]["files"]] == ["CSV", "JSON", "XLSX"]
+    assert len(parsed) == len(set(parsed)) == len(package.descriptor["resources"])

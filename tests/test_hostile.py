@@ -324,14 +324,14 @@ def test_printable_text_holds_no_character_a_cell_may_not():
 def test_published_xlsx_writes_formula_like_text_as_text(tmp_path):
     from openpyxl import load_workbook
 
-    from generator.site.downloads import to_xlsx
+    from generator.site.downloads import _blocks, to_xlsx
 
     fields = [{"name": "name", "type": "string", "title": "=HYPERLINK(\"http://127.0.0.1:9\")"},
               {"name": "note", "type": "string", "title": "说明"}]
     source = tmp_path / "t.csv"
     source.write_text("name,note\n=1+1,@SUM(A1)\n-2+3,\"a\x01b\"\n", encoding="utf-8")
     path = tmp_path / "t.xlsx"
-    path.write_bytes(to_xlsx({"name": "t", "schema": {"fields": fields}}, source, {}))
+    path.write_bytes(to_xlsx({"name": "t", "schema": {"fields": fields}}, *_blocks(source), {}))
     sheet = load_workbook(path)["t"]
     cells = [(c.value, c.data_type) for row in sheet.iter_rows() for c in row]
     assert cells == [("=HYPERLINK(\"http://127.0.0.1:9\")", "s"), ("说明", "s"),

@@ -223,3 +223,18 @@ def test_each_batch_sentence_names_the_industries_met():
     first, later = verdicts.batch_sentences(table, industries, dt.date(2025, 7, 31))
     assert (first["passed"], first["met"], first["met_names"]) == (True, 1, ("甲",))
     assert (later["passed"], later["met"], later["met_names"]) == (False, 1, ("丙",))
+
+
+def test_verdicts_from_the_sums_of_the_whole_table_are_those_of_the_rows_up_to_the_month():
+    from generator.package.load import load_package
+
+    package = load_package(DATA)
+    coverage, industries = package.frames["coverage"], package.frames["industries"]
+    months = sorted(coverage["period"].unique())
+    for keys in (["industry_code"], ["region_code", "industry_code"]):
+        sums = verdicts.period_sums(coverage, keys)
+        for month in (months[0], months[len(months) // 2], months[-1]):
+            rows = coverage[coverage["period"] <= month]
+            pd.testing.assert_frame_equal(
+                verdicts.deadline_verdicts(rows, industries, keys, month, package.policy, sums),
+                verdicts.deadline_verdicts(rows, industries, keys, month, package.policy))

@@ -8,7 +8,9 @@ bulletins whose rows changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -80,20 +82,27 @@ def bulletin(package: Package, month: str, previous: str | None) -> dict:
     return _bulletin(read_rows(package, month), package.policy, month, previous)
 
 
-def _bulletin(f: dict[str, pd.DataFrame], policy, month: str, previous: str | None) -> dict:
+Verdicts = Callable[[tuple[str, ...], str], pd.DataFrame]  # (keys, month) → deadline verdicts
+
+
+def _bulletin(f: dict[str, pd.DataFrame], policy, month: str, previous: str | None,
+              verdicts_at: Verdicts | None = None) -> dict:
     as_of = metrics.period_end(month)
     quarter = quarter_of(month)
     coverage = f["coverage"]
     industries = f["industries"].sort_values("display_order")
     regions = f["regions"].sort_values("display_order")
     insurers = f["insurers"].sort_values("display_order")
+    if verdicts_at is None:
+        def verdicts_at(keys: tuple[str, ...], latest: str) -> pd.DataFrame:
+            return verdicts.deadline_verdicts(coverage, industries, list(keys), latest, policy)
     overall = metrics.overall_coverage(coverage, month)
     by_industry = metrics.coverage_by_industry(coverage, industries, month, as_of, policy)
-    verdict = verdicts.deadline_verdicts(coverage, industries, ["industry_code"], month, policy)
+    verdict = verdicts_at(("industry_code",), month)
     by_industry = by_industry.merge(verdict[["industry_code", *verdicts.VERDICT]],
                                     left_on="code", right_on="industry_code", how="left")
-    county = verdicts.county_assessment(verdicts.deadline_verdicts(
-        coverage, industries, ["region_code", "industry_code"], month, policy), regions)
+    county = verdicts.county_assessment(verdicts_at(("region_code", "industry_code"), month),
+                                        regions)
     claims, enforcement = f["claims"], f["enforcement"]
     supervision, prevention = f["insurer_supervision"], f["prevention"]
     year = int(month[:4])
@@ -120,8 +129,7 @@ def _bulletin(f: dict[str, pd.DataFrame], policy, month: str, previous: str | No
     }
     if previous is not None:
         before = metrics.overall_coverage(coverage, previous)
-        was = verdicts.deadline_verdicts(coverage, industries, ["industry_code"], previous,
-                                         policy).set_index("industry_code")
+        was = verdicts_at(("industry_code",), previous).set_index("industry_code")
         now = verdict.set_index("industry_code")
         met = policy.target_met(now["units_insured"], now["units_required"])
         met_before = policy.target_met(was["units_insured"], was["units_required"])
@@ -142,6 +150,18 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
     months = bulletin_months(package.frames["coverage"])
     issued = []
     hashes: dict[int, np.ndarray] = {}  # row hashes of each whole table, by id
+    coverage = package.frames["coverage"]
+    industries = package.frames["industries"].sort_values("display_order")
+    # a verdict up to a month reads only the coverage up to it: summed once for every bulletin
+    # (the rows up to each month are those of the whole table); a bulletin's industry verdicts
+    # are those its successor compares with, kept for it
+    sums = functools.cache(lambda keys: verdicts.period_sums(coverage, list(keys)))
+
+    @functools.lru_cache(maxsize=8)
+    def verdicts_at(keys: tuple[str, ...], latest: str) -> pd.DataFrame:
+        return verdicts.deadline_verdicts(coverage, industries, list(keys), latest,
+                                          package.policy, sums(keys))
+
     for i, month in enumerate(months):
         previous = months[i - 1] if i else None
         rows = read_rows(package, month)
@@ -153,7 +173,7 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
             entry = cache.use(cache_dir / f"{cache.fingerprint(inputs, CODE)}.pickle")
         found = cache.load(entry)
         if not isinstance(found, dict):
-            found = _bulletin(rows, package.policy, month, previous)
+            found = _bulletin(rows, package.policy, month, previous, verdicts_at)
             cache.store(entry, found)
         issued.append(found)
     return issued

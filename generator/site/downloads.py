@@ -17,13 +17,12 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import io
 import json
 import os
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, islice
 from json.encoder import encode_basestring
@@ -33,40 +32,31 @@ from typing import IO
 from generator.cache import file_digest, fingerprint, replacing, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import identifier, sheet_title
+from generator.site import xlsx
 
 FOLDER = "downloads"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 JSON_TYPES = {"integer": int, "number": float}
 EXCEL_SHEET_ROWS = 1_048_576  # rows of one Excel worksheet, the header row included
 BOM = b"\xef\xbb\xbf"
 WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 BLOCK_ROWS = 20_000  # rows converted at a time
-# zlib's level for the package zip: the province package's 29 MB of CSV take 0.94 s CPU and
-# 5.7 MB at level 6 (zipfile's default), 0.45 s and 6.6 MB at 3, 0.28 s and 7.4 MB at 1
-ZIP_LEVEL = 3
 
 
 Opener = tuple[int, Callable[[], IO[bytes]]]  # the size of an entry and a function opening it
 
 
-def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes] | None = None) -> bytes:
-    """A deflated zip of (name, bytes), every entry dated 1980-01-01 so the bytes are stable.
-    An entry given as its size and a function opening it (a file, a member of another zip) is
-    copied in chunks, never held whole; with `target` the zip is written there (b"" returned)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(target or buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes]) -> None:
+    """Write to `target` a zip of (name, bytes) with stable bytes (`xlsx.add_entry`). An entry
+    given as its size and a function opening it is copied in chunks, never held whole."""
+    with zipfile.ZipFile(target, "w") as archive:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info._compresslevel = ZIP_LEVEL  # type: ignore[attr-defined]  # ZipInfo has no setter
-            if isinstance(data, bytes):
-                archive.writestr(info, data)
-                continue
-            info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
-            with data[1]() as source, archive.open(info, "w") as out:
-                shutil.copyfileobj(source, out, 1 << 20)
-    return buffer.getvalue()
+            xlsx.add_entry(archive, name, data if isinstance(data, bytes) else
+                           (data[0], _chunks(data[1])))
+
+
+def _chunks(opener: Callable[[], IO[bytes]]) -> Iterator[bytes]:
+    with opener() as source:
+        yield from iter(partial(source.read, 1 << 20), b"")
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
@@ -75,14 +65,19 @@ def _rows(path: Path) -> Iterator[list[str]]:
         yield from csv.reader(handle)
 
 
-def _blocks(source: Path, size: int) -> Iterator[tuple[list[str], list[tuple[str, ...]]]]:
-    """The header of a CSV file, then its rows `size` at a time as columns."""
+def _blocks(source: Path) -> tuple[list[str], Iterator[list[tuple[str, ...]]]]:
+    """The header of a CSV file, and its rows BLOCK_ROWS at a time as columns: the file is
+    parsed once for both the JSON and the XLSX."""
     rows = _rows(source)
     header = next(rows)
-    while block := list(islice(rows, size)):
-        if len(block[0]) != len(header):
-            raise ValueError(f"{source.name}: a row of {len(block[0])} cells")
-        yield header, list(zip(*block, strict=True))
+
+    def blocks() -> Iterator[list[tuple[str, ...]]]:
+        while block := list(islice(rows, BLOCK_ROWS)):
+            if len(block[0]) != len(header):
+                raise ValueError(f"{source.name}: a row of {len(block[0])} cells")
+            yield list(zip(*block, strict=True))
+
+    return header, blocks()
 
 
 NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}  # as json.dumps writes them
@@ -98,28 +93,31 @@ def _json_values(kind: type, values: tuple[str, ...]) -> list[str]:
     return [NOT_FINITE.get(t, t) for t in texts]
 
 
-def write_json(fields: list[dict], source: Path, target: Path) -> int:
-    """The rows of `source` as a JSON array of objects, one a line, typed by the schema; empty
-    cells are null. Returns the number of rows. The same bytes as json.dumps(ensure_ascii=False)
-    of each row, made a column at a time: a fifth of the CPU."""
+def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[tuple[str, ...]]],
+               rows: int, out: IO[str]) -> Iterator[list[tuple[str, ...]]]:
+    """Pass on each block of `blocks` (a CSV's rows as columns) once its rows are written to
+    `out`: a JSON array of objects, one a line, typed by the schema, empty cells null; the
+    array is closed after the last block, which must make `rows` rows. The same bytes as
+    json.dumps(ensure_ascii=False) of each row, made a column at a time: a fifth of the CPU."""
     kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
     count = 0
-    with target.open("w", encoding="utf-8", newline="\n") as out:
-        out.write("[")
-        for header, columns in _blocks(source, BLOCK_ROWS):
-            rows = len(columns[0])
-            parts: list[list[str]] = []
-            for number, (name, values) in enumerate(zip(header, columns, strict=True)):
-                opening = ", " if number else ",\n{"  # a row's first value opens its object
-                parts.append([f"{opening}{encode_basestring(name)}: "] * rows)
-                parts.append(_json_values(kinds[name], values))
-            if count == 0:  # the first row of all
-                parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
-            parts.append(["}"] * rows)
-            out.write("".join(chain.from_iterable(zip(*parts, strict=True))))
-            count += rows
-        out.write("\n]\n" if count else "]\n")
-    return count
+    out.write("[")
+    for columns in blocks:
+        size = len(columns[0])
+        parts: list[list[str]] = []
+        for number, (name, values) in enumerate(zip(header, columns, strict=True)):
+            opening = ", " if number else ",\n{"  # a row's first value opens its object
+            parts.append([f"{opening}{encode_basestring(name)}: "] * size)
+            parts.append(_json_values(kinds[name], values))
+        if count == 0:  # the first row of all
+            parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
+        parts.append(["}"] * size)
+        out.write("".join(chain.from_iterable(zip(*parts, strict=True))))
+        count += size
+        yield columns
+    if count != rows:
+        raise ValueError(f"{rows} rows expected, {count} read")
+    out.write("\n]\n" if count else "]\n")
 
 
 def write_csv(source: Path, target: Path) -> None:
@@ -164,50 +162,44 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def to_xlsx(resource: dict, source: Path, names: dict[str, dict[str, str]]) -> bytes:
+def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[tuple[str, ...]]],
+            names: dict[str, dict[str, str]]) -> bytes:
     """One sheet titled in Chinese: bold, frozen Chinese headers (amounts with their unit), the
     name from `names` beside each code, numbers as numbers, text never a formula, columns
-    fitted; stable bytes (generator.site.xlsx)."""
+    fitted to the header and the first rows; stable bytes (generator.site.xlsx). `blocks` are
+    the CSV's rows under `header` a block at a time, as columns (`_blocks`)."""
     from generator.intake.normalise import header_text  # not via the template: no openpyxl
-    from generator.site import xlsx
 
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     kinds = {name: JSON_TYPES.get(f["type"], str) for name, f in fields.items()}
-    header = next(_rows(source))
     titles = []
     for name in header:
         titles.append(header_text(fields[name]))
         if name in names:
             titles.append(_name_title(fields[name]))
 
-    def cells(row: list[str]) -> list:
-        out = []
-        for name, value in zip(header, row, strict=True):
-            out.append(kinds[name](value) if value != "" else None)
+    def typed(block: list[tuple[str, ...]]) -> list[list]:  # a block's columns typed, names added
+        columns: list[list] = []
+        for name, values in zip(header, block, strict=True):
+            kind = kinds[name]
+            if "" not in values:  # no empty cell: converted without a Python step a cell
+                columns.append(list(values) if kind is str else list(map(kind, values)))
+            else:
+                columns.append([v if v != "" else None for v in values] if kind is str else
+                               [kind(v) if v != "" else None for v in values])
             if name in names:
-                out.append(names[name].get(value))
-        return out
+                columns.append(list(map(names[name].get, values)))
+        return columns
 
+    typed_blocks: Iterator[list[list]] = map(typed, blocks)
+    first = next(typed_blocks, None)
     widths = [_width(t) for t in titles]
-    for row in islice(_rows(source), 1, WIDTH_ROWS + 1):
-        widths = [max(w, _width(str(v))) for w, v in zip(widths, cells(row), strict=True)]
-
-    def blocks() -> Iterator[list[list]]:  # the rows a block at a time, as typed columns
-        for _, block in _blocks(source, xlsx.BLOCK_ROWS):
-            columns: list[list] = []
-            for name, values in zip(header, block, strict=True):
-                kind = kinds[name]
-                if "" not in values:  # no empty cell: converted without a Python step a cell
-                    columns.append(list(values) if kind is str else list(map(kind, values)))
-                else:
-                    columns.append([v if v != "" else None for v in values] if kind is str else
-                                   [kind(v) if v != "" else None for v in values])
-                if name in names:
-                    columns.append(list(map(names[name].get, values)))
-            yield columns
-
+    if first is not None:  # BLOCK_ROWS ≥ WIDTH_ROWS: the first block holds the rows measured
+        widths = [max(w, *(_width(str(v)) for v in column[:WIDTH_ROWS]))
+                  for w, column in zip(widths, first, strict=True)]
+        typed_blocks = chain([first], typed_blocks)
     return xlsx.workbook(sheet_title(resource.get("title") or resource["name"]), titles,
-                         blocks(), [min(max(w + 2, 8), 60) for w in widths])
+                         typed_blocks, [min(max(w + 2, 8), 60) for w in widths])
 
 
 def _sha(data: bytes) -> str:
@@ -215,11 +207,11 @@ def _sha(data: bytes) -> str:
 
 
 def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
-            names: dict[str, dict[str, str]]) -> tuple[Path, dict]:
-    """The CSV with its byte order mark, the JSON and (when the table fits one Excel sheet) the
+            names: dict[str, dict[str, str]], rows: int) -> tuple[Path, dict]:
+    """The CSV with its byte order mark, the JSON and (when its `rows` fit one Excel sheet) the
     XLSX of one resource in its cache folder, converted only when no build made them from the
     same bytes (`source_sha`) and code names before; the folder and its record: rows, and the
-    sha256 of each file."""
+    sha256 of each file. The CSV is parsed once for the JSON and the XLSX."""
     key = fingerprint([json.dumps(resource, sort_keys=True), source_sha,
                        json.dumps(names, sort_keys=True, ensure_ascii=False)],
                       code=(__name__, "generator.site.xlsx"))
@@ -230,11 +222,16 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
     write_csv(source, temporary / "csv")
-    rows = write_json(resource["schema"]["fields"], source, temporary / "json")
+    header, blocks = _blocks(source)
+    with (temporary / "json").open("w", encoding="utf-8", newline="\n") as out:
+        blocks = write_json(resource["schema"]["fields"], header, blocks, rows, out)
+        if rows < EXCEL_SHEET_ROWS:  # made from the blocks as the JSON is written
+            (temporary / "xlsx").write_bytes(to_xlsx(resource, header, blocks, names))
+        for _ in blocks:  # the JSON of the rest (all of it, without an XLSX)
+            pass
     meta: dict = {"rows": rows, "sha256": {"csv": file_digest(temporary / "csv").hex(),
                                            "json": file_digest(temporary / "json").hex()}}
     if rows < EXCEL_SHEET_ROWS:
-        (temporary / "xlsx").write_bytes(to_xlsx(resource, source, names))
         meta["sha256"]["xlsx"] = file_digest(temporary / "xlsx").hex()
     (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
@@ -295,7 +292,8 @@ def write_downloads(package: Package, docs_dir: Path, cache_dir: Path) -> list[d
                                          (resource, package.root / resource["path"]))
         fields = {f["name"] for f in resource["schema"]["fields"]}
         folder, meta = convert(resource, source, file_digest(source).hex(), cache_dir,
-                               {k: v for k, v in names.items() if k in fields})
+                               {k: v for k, v in names.items() if k in fields},
+                               len(package.frames[resource["name"]]))
         files = []
         for fmt, suffix in (("CSV", "csv"), ("JSON", "json"), ("XLSX", "xlsx")):
             if suffix not in meta["sha256"]:

@@ -14,6 +14,7 @@ import os
 import shutil
 from array import array
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import pandas as pd
@@ -87,16 +88,23 @@ def _texts(roster: pd.DataFrame, place: dict[str, dict]) -> Iterator[bytes]:
         column = {c: part[c].tolist() if c in part.columns else [None] * len(part)
                   for c in names[:1] + names[2:4] + names[5:6]}
         column |= {c: _texts_of(part, c) for c in names[1:2] + names[4:5] + names[6:]}
-        for n in range(len(part)):
-            insured = column["insured"][n]
-            yield _json([
-                column["uscc"][n], column["name"][n],
-                place["region_code"].get(column["region_code"][n]),
-                place["industry_code"].get(column["industry_code"][n]),
-                None if insured is None else int(insured == "是"),
-                place["insurer_code"].get(column["insurer_code"][n]),
-                column["policy_start"][n], column["policy_end"][n], column["required_since"][n],
-            ])
+        insured = [None if i is None else int(i == "是") for i in column.pop("insured")]
+        cells = [column["uscc"], column["name"], _places(place, "region_code", column),
+                 _places(place, "industry_code", column), insured,
+                 _places(place, "insurer_code", column), column["policy_start"],
+                 column["policy_end"], column["required_since"]]
+        for cell in zip(*map(_json_values, cells), strict=True):  # `_json` of each record
+            yield f"[{','.join(cell)}]".encode()
+
+
+def _places(place: dict[str, dict], name: str, column: dict[str, list]) -> list[int | None]:
+    return list(map(place[name].get, column[name]))
+
+
+def _json_values(values: list) -> list[str]:
+    """`_json` of each value (a text, an int or None), a column at a time."""
+    return [encode_basestring(v) if isinstance(v, str) else "null" if v is None else str(v)
+            for v in values]
 
 
 def _texts_of(part: pd.DataFrame, name: str) -> list[str | None]:

@@ -31,17 +31,27 @@ def due_month(due) -> str:
     return pd.Timestamp(due).strftime("%Y-%m")
 
 
+def period_sums(coverage: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Units insured and required summed by `keys` and period, sorted by them."""
+    return (coverage.groupby(keys + ["period"], sort=True)[["units_insured", "units_required"]]
+            .sum().astype("float64").reset_index())
+
+
 def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: list[str],
-                      latest: str, policy: Policy) -> pd.DataFrame:
+                      latest: str, policy: Policy, sums: pd.DataFrame | None = None
+                      ) -> pd.DataFrame:
     """One row per combination of `keys` (which include industry_code) seen in `coverage`:
     units required / insured and the rate at the due month and at `latest`, whether the target
     was met on time, the first month it was met (`first_full`), the first month after the due
-    month it was met (`met_after`), units still uninsured now and a `status` (see STATUSES)."""
+    month it was met (`met_after`), units still uninsured now and a `status` (see STATUSES).
+    `sums`, when given, is `period_sums` of a table whose rows up to `latest` are those of
+    `coverage`: summed once for the verdicts of many months."""
     due = dict(zip(industries["code"], pd.to_datetime(industries["due_date"]).dt.date,
                    strict=True))
-    rows = coverage[coverage["period"] <= latest]
-    sums = (rows.groupby(keys + ["period"], sort=True)[["units_insured", "units_required"]]
-            .sum().astype("float64").reset_index())
+    if sums is None:
+        sums = period_sums(coverage[coverage["period"] <= latest], keys)
+    else:
+        sums = sums[sums["period"] <= latest].reset_index(drop=True)
     months = {code: due_month(day) for code, day in due.items()}  # once a code, not a row
     sums["due_month"] = sums["industry_code"].map(months).astype("string")
     sums["met"] = policy.target_met(sums["units_insured"], sums["units_required"])

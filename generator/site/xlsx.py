@@ -16,10 +16,10 @@ from __future__ import annotations
 import io
 import math
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from functools import partial
 from itertools import chain, compress
 from typing import IO
 
@@ -38,10 +38,11 @@ SPACE_AT_EDGE = re.compile(r"^\s|\s$")
 SLOW_TEXT = re.compile(CELL_FORBIDDEN.pattern.replace("\t]", "\t\r]"))
 SEPARATOR = "\x00"  # between the cells of a joined column; never in a neutralised text
 SPACE_AFTER_SEPARATOR = re.compile(r"\x00\s")  # reversed: a space before it
-DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date: stable bytes
-BLOCK_ROWS = 20_000  # rows made into XML at a time
-# zlib's level: at province, the largest sheet (129 MB of XML) takes 1.54 s CPU and 12.1 MB at
-# level 6 (zipfile's default), 0.77 s and 13.4 MB at 3, 0.56 s and 15.0 MB at 1
+DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date (`add_entry`): stable bytes
+# zlib's level of every zip entry (`add_entry`). At province the largest sheet (129 MB of XML)
+# takes 1.54 s CPU and 12.1 MB at level 6 (zipfile's default), 0.77 s and 13.4 MB at 3, 0.56 s
+# and 15.0 MB at 1; the package zip (29 MB of CSV) 0.94 s and 5.7 MB at 6, 0.45 s and 6.6 MB
+# at 3, 0.28 s and 7.4 MB at 1
 LEVEL = 3
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -140,27 +141,41 @@ def _cell(reference: str, value) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t{_text_tail(str(value))}</t></is></c>'
 
 
-def _column(letter: str, rows: list[str], values: list) -> list[list[str]]:
-    """The XML of a column's cells in `rows` as lists to be zipped, each with one piece of
-    every cell: a column without an empty cell is made without a Python step per cell."""
+def _column(letter: str, rows: list[str], values: list) -> list[str | list[str]]:
+    """The XML of a column's cells in `rows` as pieces to be zipped (`_lists`), each a list
+    with one piece of every cell or a text the same in every cell: a column without an empty
+    cell is made without a Python step per cell."""
     size = len(values)
     kinds = set(map(type, values))
     numbers = kinds <= {int, float, type(None)} and (
         all(map(math.isfinite, values)) if type(None) not in kinds else
         all(math.isfinite(v) for v in values if v.__class__ is float))
     if numbers and type(None) not in kinds:
-        return [[f'<c r="{letter}'] * size, rows, ['"><v>'] * size,
-                list(map("{:.16G}".format, values)), ["</v></c>"] * size]
+        return [f'<c r="{letter}', rows, '"><v>', list(map("{:.16G}".format, values)),
+                "</v></c>"]
     if kinds == {str}:
-        return [[f'<c r="{letter}'] * size, rows, ['" t="inlineStr"><is><t'] * size,
-                _text_tails(values), ["</t></is></c>"] * size]
+        return [f'<c r="{letter}', rows, '" t="inlineStr"><is><t', _text_tails(values),
+                "</t></is></c>"]
     if numbers or kinds <= {str, type(None)}:  # the cells that are there, put in place
         present = numpy.array([v is not None for v in values], dtype=bool)
-        kept = _column(letter, list(compress(rows, present)), list(compress(values, present)))
+        kept = list(compress(values, present))
         cells = numpy.full(size, "", dtype=object)
-        cells[present] = list(map("".join, zip(*kept, strict=True)))
+        cells[present] = list(map("".join, zip(*_lists(
+            _column(letter, list(compress(rows, present)), kept), len(kept)), strict=True)))
         return [cells.tolist()]
     return [[_cell(f"{letter}{n}", v) for n, v in zip(rows, values, strict=True)]]
+
+
+def _lists(pieces: list[str | list[str]], size: int) -> list[list[str]]:
+    """Pieces of `size` cells (or rows) as lists to be zipped: adjacent texts the same in every
+    cell joined first, so that fewer pieces are zipped and joined."""
+    merged: list[str | list[str]] = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return [[piece] * size if isinstance(piece, str) else piece for piece in merged]
 
 
 def column_letter(number: int) -> str:
@@ -193,8 +208,8 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
     (each a list of columns, a column a list of values, None for an empty cell); the number
     of the last row with a cell."""
     letters = [column_letter(n) for n in range(len(header))]
-    bold = ["".join(chain.from_iterable(zip(*_column(a, ["1"], [v]), strict=True))).replace(
-        '" t="', '" s="1" t="', 1) for a, v in zip(letters, header, strict=True)]
+    bold = ["".join(chain.from_iterable(zip(*_lists(_column(a, ["1"], [v]), 1), strict=True)))
+            .replace('" t="', '" s="1" t="', 1) for a, v in zip(letters, header, strict=True)]
     out.write(f'<row r="1">{"".join(bold)}</row>'.encode())
     first = last = 1
     for block in blocks:
@@ -203,18 +218,36 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
         pieces = [p for a, values in zip(letters, block, strict=True)
                   for p in _column(a, rows, values)]
         if rows and None not in block[0]:  # every row has a cell: joined without a loop
-            size = len(rows)
-            pieces = [['<row r="'] * size, rows, ['">'] * size, *pieces, ["</row>"] * size]
-            out.write("".join(chain.from_iterable(zip(*pieces, strict=True))).encode("utf-8"))
+            rows_xml = _lists(['<row r="', rows, '">', *pieces, "</row>"], len(rows))
+            out.write("".join(chain.from_iterable(zip(*rows_xml, strict=True))).encode("utf-8"))
             last = first
             continue
         lines = []
-        for n, cells in zip(rows, map("".join, zip(*pieces, strict=True)), strict=True):
+        for n, cells in zip(rows, map("".join, zip(*_lists(pieces, len(rows)), strict=True)),
+                            strict=True):
             if cells:
                 lines.append(f'<row r="{n}">{cells}</row>')
                 last = int(n)
         out.write("".join(lines).encode("utf-8"))
     return last
+
+
+def add_entry(archive: zipfile.ZipFile, name: str,
+              data: bytes | tuple[int, Iterable[bytes]]) -> None:
+    """Add `data` to `archive` as `name`, deflated at LEVEL and dated 1980-01-01 so that the
+    bytes are stable; `data` given as its size and its chunks is written as they come, never
+    held whole (the workbook's sheet, the package zip's tables)."""
+    info = zipfile.ZipInfo(name, date_time=DATE_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info._compresslevel = LEVEL  # type: ignore[attr-defined]  # ZipInfo has no setter
+    if isinstance(data, bytes):
+        archive.writestr(info, data)
+        return
+    info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
+    with archive.open(info, "w") as entry:
+        for chunk in data[1]:
+            entry.write(chunk)
 
 
 def workbook(title: str, header: list[str], blocks: Iterable[list[list]],
@@ -236,21 +269,14 @@ def workbook(title: str, header: list[str], blocks: Iterable[list[list]],
                        f'<sheet name="{_escape(text(title)).replace(chr(34), "&quot;")}" '
                        'sheetId="1" r:id="rId1"/></sheets></workbook>')
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as archive:
+        with zipfile.ZipFile(buffer, "w") as archive:
             for name, xml in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
                               ("docProps/core.xml", CORE), ("xl/workbook.xml", book),
                               ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-                              ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", None)):
-                info = zipfile.ZipInfo(name, date_time=DATE_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info._compresslevel = LEVEL  # type: ignore[attr-defined]  # what ZipFile.open(info, "w") compresses with
-                if xml is not None:
-                    archive.writestr(info, xml.encode("utf-8"), compresslevel=LEVEL)
-                    continue
-                info.file_size = len(sheet.encode()) + size + len(SHEET_END)
-                with archive.open(info, "w") as entry:
-                    entry.write(sheet.encode("utf-8"))
-                    shutil.copyfileobj(data, entry, 1 << 20)
-                    entry.write(SHEET_END.encode())
+                              ("xl/styles.xml", STYLES)):
+                add_entry(archive, name, xml.encode("utf-8"))
+            add_entry(archive, "xl/worksheets/sheet1.xml", (
+                len(sheet.encode()) + size + len(SHEET_END),
+                chain([sheet.encode("utf-8")], iter(partial(data.read, 1 << 20), b""),
+                      [SHEET_END.encode()])))
     return buffer.getvalue()
