@@ -591,3 +591,19 @@ def test_names_used_as_paths_are_checked_where_they_are_used():
     assert identifier("zhumadian-ajx") == "zhumadian-ajx"
     with pytest.raises(ValueError, match=r"'../../evil' 不能用作文件名或链接"):
         identifier("../../evil")
+
+
+@pytest.mark.parametrize(("data", "rules"), [
+    ("\ufeff名称,代码\n甲乙丙,1\n丁戊,2\n".encode(), []),  # a character across pieces' ends
+    ("名称,代码\n甲乙丙,1\n丁\x01戊,2\n".encode(), ["text-forbidden-char"]),  # in a later piece
+    ("名称,代码\n甲,1\n乙,2\n".encode() + "丙丁,3\n".encode("gbk"), ["encoding-not-utf8"]),
+    ("名称,代码\n甲\u3000乙,1\n".encode(), []),  # not printable, yet nothing refused
+])
+def test_a_file_read_in_pieces_has_the_problems_of_the_whole_file(data, rules, monkeypatch):
+    from generator.validate import read
+
+    fields = [{"name": "名称"}, {"name": "代码"}]
+    whole = read.text_problems(data, fields, "t.csv")
+    assert [p.rule for p in whole] == rules
+    monkeypatch.setattr(read, "CHUNK", 5)
+    assert read.text_problems(data, fields, "t.csv") == whole

@@ -33,3 +33,13 @@ def test_all_codes_at_once_agree_with_one_at_a_time():
     assert valid_codes(codes).tolist() == [is_valid(c) for c in codes] == [
         True, False, False, False, False, False, False, False, True, True]
     assert valid_codes([]).tolist() == []
+
+
+def test_codes_are_checked_a_chunk_at_a_time_with_the_same_answers(monkeypatch):
+    from generator.package import uscc
+
+    codes = ["91350100M000100Y43", "91350100M000100Y44", "", "91411700MA40000A1C",
+             "91110000600037341L", "91350100m000100y43", "91350100M000100Y43X"] * 3
+    whole = valid_codes(codes).tolist()
+    monkeypatch.setattr(uscc, "CHUNK", 2)
+    assert valid_codes(codes).tolist() == whole == [is_valid(c) for c in codes]

@@ -319,7 +319,7 @@ def test_the_largest_table_goes_alone_to_the_second_process_only_when_the_rest_i
     from generator.validate.read import Table
 
     def tables(*sizes: int) -> list[Table]:
-        return [Table(f"t{i}", f"t{i}.csv", [], [], "x" * size) for i, size in enumerate(sizes)]
+        return [Table(f"t{i}", f"t{i}.csv", [], [], b"x" * size) for i, size in enumerate(sizes)]
 
     assert split_for_frictionless(tables(10, SHARED_FROM * 2, SHARED_FROM - 10)) == (
         {"t1"}, {"t0", "t2"})

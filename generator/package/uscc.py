@@ -8,6 +8,7 @@ import numpy as np
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CHUNK = 1 << 16
 
 
 def check_char(first17: str) -> str:
@@ -24,16 +25,17 @@ def is_valid(code: str) -> bool:
 
 
 def valid_codes(codes: Sequence[str]) -> np.ndarray:
-    """`is_valid` of every code at once: a boolean array (a roster checks in milliseconds)."""
+    """`is_valid` of every code at once: a boolean array (a roster checks in milliseconds).
+    CHUNK codes at a time: a national roster's 3 million at once would take 1.1 GB."""
     valid = np.zeros(len(codes), dtype=bool)
     sized = [n for n, code in enumerate(codes) if len(code) == 18]
-    if not sized:
-        return valid
-    text = "".join(codes[n] for n in sized).encode("utf-32-le")
-    points = np.frombuffer(text, dtype=np.uint32).reshape(-1, 18)
     charset = np.array([ord(c) for c in CHARSET], dtype=np.uint32)  # in ascending order
-    values = np.minimum(np.searchsorted(charset, points), len(CHARSET) - 1)
-    in_set = (charset[values] == points).all(axis=1)
-    total = (values[:, :17] * np.array(WEIGHTS)).sum(axis=1)
-    valid[sized] = in_set & (values[:, 17] == (31 - total % 31) % 31)
+    for start in range(0, len(sized), CHUNK):
+        part = sized[start:start + CHUNK]
+        text = "".join(codes[n] for n in part).encode("utf-32-le")
+        points = np.frombuffer(text, dtype=np.uint32).reshape(-1, 18)
+        values = np.minimum(np.searchsorted(charset, points), len(CHARSET) - 1)
+        in_set = (charset[values] == points).all(axis=1)
+        total = (values[:, :17] * np.array(WEIGHTS)).sum(axis=1)
+        valid[part] = in_set & (values[:, 17] == (31 - total % 31) % 31)
     return valid

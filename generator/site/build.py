@@ -5,8 +5,9 @@ folder exactly as it was; every phase works in `.build/` and a staging folder, a
 site replaces the old one in a single rename.
 
 Two cores are used: a second process validates the package while this one loads it, computes
-the figures and plans the pages; no chart is drawn before validation has passed. The second
-process then loads MkDocs and its Chinese dictionary and builds the site from the pages.
+the figures, writes the downloads and plans the pages; the chart workers then draw into the
+cache, and no chart reaches the site before validation has passed. The second process then loads
+MkDocs and its Chinese dictionary and builds the site from the pages.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
     except BadData as bad:
         from generator.validate.report import format_human
 
+        workers.close()  # no drawing goes on into the work folder
         if fresh_work_dir:  # bad data leaves nothing behind, not even a work folder
             shutil.rmtree(work_dir, ignore_errors=True)
         print(format_human(bad.report))
@@ -129,7 +131,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     """The phases of `build` after the up-to-date check; BadData when validation fails."""
     from generator.history import releases
     from generator.package.load import load_package
-    from generator.site import charts, downloads, pages, render, roster
+    from generator.site import downloads, pages, render, roster
     from generator.site.charts import draw
     from generator.site.figures import compute
     from generator.validate.rules.catalog import cited
@@ -163,9 +165,10 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
 
         planned = pages.plan(site_data)
         specs = [c for page in planned for c in page.charts]
-        keys = [draw.key(c) for c in specs]  # one computation for `undrawn` and `draw_all`
-        if draw.undrawn(keys, cache_dir / "charts") >= draw.PARALLEL_FROM:
-            workers.warm_up(draw.set_up_matplotlib)  # while validation finishes
+        # the workers draw the charts while validation finishes, into the cache only: the site
+        # gets them after validation has passed (step 5)
+        keys = [draw.key(c) for c in specs]  # computed once for `start` and `place`
+        drawing = draw.start(specs, keys, cache_dir / "charts", workers)
     except BadData:
         raise
     except Exception:
@@ -177,9 +180,10 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     kept = "(数据和程序与上次通过校验时相同,沿用其结果)" if helper.from_cache else ""
     done(f"校验数据:0 个错误,{len(report.warnings)} 个警告{kept}", helper.validation_seconds)
 
-    # 5. draw: charts whose inputs changed (the rest come from the cache)
-    drawn, fresh = charts.draw_all(specs, docs_dir, cache_dir / "charts", workers, keys)
+    # 5. draw: the charts whose inputs changed are drawn by now (the rest come from the cache)
+    fresh = drawing()
     workers.close()
+    drawn = draw.place(specs, keys, docs_dir, cache_dir / "charts")
     done(f"绘制图表:{len(drawn)} 张,其中新绘制 {fresh} 张")
     stats = {"charts": len(drawn), "charts_drawn": fresh, "charts_cached": len(drawn) - fresh}
     cache.write_bytes(work_dir / "build-stats.json", json.dumps(stats).encode())  # CI's summary

@@ -23,9 +23,9 @@ from generator.validate.rules.contract import contract_problems
 from generator.validate.rules.schema import SchemaOutcome
 from generator.validate.rules.texts import public_hotlines, texts_problems
 
-# Characters of CSV besides the largest table from which this process validates them itself
+# Bytes of CSV besides the largest table from which this process validates them itself
 # while the second process validates the largest: about 0.3 s of Frictionless's work, what
-# loading Frictionless costs (the province package has 433,000 besides its coverage table).
+# loading Frictionless costs (the province package has 9.2 million besides its roster).
 SHARED_FROM = 300_000
 
 
@@ -95,9 +95,9 @@ def split_for_frictionless(tables: list[Table]) -> tuple[set[str], set[str]]:
     to pay for loading Frictionless here too; otherwise it validates them all."""
     if not tables:
         return set(), set()
-    largest = max(tables, key=lambda t: len(t.text))
+    largest = max(tables, key=lambda t: len(t.data))
     rest = {t.name for t in tables if t is not largest}
-    if sum(len(t.text) for t in tables if t is not largest) < SHARED_FROM:
+    if sum(len(t.data) for t in tables if t is not largest) < SHARED_FROM:
         return rest | {largest.name}, set()
     return {largest.name}, rest
 
@@ -129,11 +129,12 @@ def business_problems(tables: list[Table], outcome: SchemaOutcome, broken: set[s
 
     frames, fields, problems = {}, {}, []
     for table in tables:
-        if table.frame is None:
-            table.frame = parse_rows(table.text, table.fields)
-        if table.frame is None or table.name in outcome.skipped | broken:
+        if table.name in outcome.skipped | broken:
             continue
-        frames[table.name], found = typed_frame(table, outcome)
+        raw = parse_rows(table.data, table.fields)  # text cells: dropped once typed
+        if raw is None:
+            continue
+        frames[table.name], found = typed_frame(table, raw, outcome)
         fields[table.name] = table.fields
         problems += found
     by_name = {t.name: t for t in tables}

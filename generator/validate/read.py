@@ -45,8 +45,7 @@ class Table:
     path: str
     fields: list[dict]
     primary_key: list[str]
-    text: str  # the decoded file
-    frame: pd.DataFrame | None = None  # raw text cells, once parsed; None also when pandas cannot
+    data: bytes  # the file: UTF-8 (a national roster is 372 MB so, 600 MB as Python text)
 
 
 def locate_package(path: str | Path) -> Path:
@@ -102,12 +101,25 @@ def _descriptor_shape(descriptor: object) -> list[Problem]:
     return []
 
 
-def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """The CSV text of `data`, or None and one problem saying how to re-save the file."""
-    def refuse(rule: str, variant: str = "", **values) -> tuple[None, list[Problem]]:
-        return None, [problem(rule, file, variant=variant, file=file, **values)]
+CHUNK = 1 << 24  # bytes of a file decoded at a time
 
-    if not data.lstrip(codecs.BOM_UTF8).strip():
+
+def pieces(data: bytes) -> Iterator[str]:
+    """The text of `data` (a UTF-8 BOM dropped), CHUNK bytes at a time: never the whole file as
+    Python text; UnicodeDecodeError when it is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    for start in range(0, len(data), CHUNK):
+        yield decoder.decode(data[start:start + CHUNK], final=start + CHUNK >= len(data))
+
+
+def text_problems(data: bytes, fields: list[dict], file: str) -> list[Problem]:
+    """One problem saying how to re-save a file that is not UTF-8 text, else one for each cell
+    holding a character the text policy refuses; none for a good file."""
+    def refuse(rule: str, variant: str = "", **values) -> list[Problem]:
+        return [problem(rule, file, variant=variant, file=file, **values)]
+
+    body = data.lstrip(codecs.BOM_UTF8)
+    if not body or body.isspace():  # (strip() would copy the file)
         return refuse("file-empty")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         return refuse("file-not-text", "workbook")
@@ -115,16 +127,18 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         return refuse("encoding-not-utf8", "utf16")
     if b"\x00" in data[:65536]:
         return refuse("file-not-text")
+    suspect = False  # a piece holds a refused character: the cells are searched (a rare case)
     try:
-        return data.decode("utf-8-sig"), []
+        for text in pieces(data):
+            suspect = suspect or not printable(text) and bool(CELL_FORBIDDEN.search(text))
     except UnicodeDecodeError:
-        pass
-    encoding = detect(data) or ""
-    if encoding in CHINESE_ENCODINGS or not encoding:
-        name = "GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)"
-    else:
-        name = encoding
-    return refuse("encoding-not-utf8", name=name, encoding=encoding or "GBK/GB18030")
+        encoding = detect(data) or ""
+        if encoding in CHINESE_ENCODINGS or not encoding:
+            name = "GBK/GB18030(Excel 默认的“CSV(逗号分隔)”)"
+        else:
+            name = encoding
+        return refuse("encoding-not-utf8", name=name, encoding=encoding or "GBK/GB18030")
+    return forbidden_cells(data.decode("utf-8-sig"), fields, file) if suspect else []
 
 
 def check_header(labels: list[str], fields: list[dict], file: str) -> list[Problem]:
@@ -152,20 +166,20 @@ def check_header(labels: list[str], fields: list[dict], file: str) -> list[Probl
     return problems or [order]
 
 
-def _read_csv(text: str, names: list[str], numeric: list[str]) -> pd.DataFrame:
+def _read_csv(data: bytes, names: list[str], numeric: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     with warnings.catch_warnings():
         # rows with extra cells are cut to the header's width; Frictionless reports them
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        # from UTF-8 bytes: a StringIO would copy the text at four bytes a character
-        return pd.read_csv(io.BytesIO(text.encode("utf-8")), header=0, names=names, index_col=False,
+        # the header line (and a BOM with it) is replaced by `names`
+        return pd.read_csv(io.BytesIO(data), header=0, names=names, index_col=False,
                            dtype={n: ("float64" if n in numeric else str) for n in names},
                            keep_default_na=False, na_values={n: [""] for n in numeric},
                            skip_blank_lines=False)
 
 
-def parse_rows(text: str, fields: list[dict]) -> pd.DataFrame | None:
+def parse_rows(data: bytes, fields: list[dict]) -> pd.DataFrame | None:
     """Every data row, one per CSV row (blank rows kept so positions match lines).
 
     Numeric columns are parsed by pandas when every cell is a plain number; otherwise every
@@ -177,9 +191,9 @@ def parse_rows(text: str, fields: list[dict]) -> pd.DataFrame | None:
     numeric = [f["name"] for f in fields if f.get("type") in ("integer", "number")]
     try:
         try:
-            frame = _read_csv(text, names, numeric)
+            frame = _read_csv(data, names, numeric)
         except ValueError:
-            frame = _read_csv(text, names, [])
+            frame = _read_csv(data, names, [])
     except (pd.errors.ParserError, ValueError):
         return None
     text_columns = [n for n in names if n not in numeric or frame[n].dtype == object]
@@ -231,13 +245,13 @@ def printable(text: str) -> bool:
     return text.replace("\n", "").replace("\r", "").isprintable()
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of `text` as io.StringIO(text) gives them (each up to and with its "\\n"), one
-    at a time: a StringIO would first copy the whole text at four bytes a character."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start) + 1 or len(text)
-        yield text[start:end]
+def _lines(data: bytes) -> Iterator[str]:
+    """The lines of UTF-8 `data` (a BOM dropped), each up to and with its "\\n", one at a time:
+    the header is read without decoding the whole file."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    while start < len(data):
+        end = data.find(b"\n", start) + 1 or len(data)
+        yield data[start:end].decode("utf-8")
         start = end
 
 
@@ -257,18 +271,14 @@ def read_tables(root: Path, resources: list[dict]) -> tuple[list[Table], list[Pr
             problems.append(problem("resource-path-unsafe", DESCRIPTOR, variant="unreadable",
                                     name=resource["name"], path=path, reason=exc))
             continue
-        text, refused = decode(data, file)
-        if text is None:
+        refused = text_problems(data, fields, file)
+        if refused:
             problems.extend(refused)
             continue
-        forbidden = forbidden_cells(text, fields, file)
-        if forbidden:
-            problems.extend(forbidden)
-            continue
-        labels = next(csv.reader(_lines(text)), [])
+        labels = next(csv.reader(_lines(data)), [])
         header = check_header(labels, fields, file)
         if header:
             problems.extend(header)
             continue
-        tables.append(Table(resource["name"], path, fields, primary_key(resource), text))
+        tables.append(Table(resource["name"], path, fields, primary_key(resource), data))
     return tables, problems

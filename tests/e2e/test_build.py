@@ -307,3 +307,35 @@ def test_a_lookup_file_changed_in_the_site_is_restored_and_the_cache_kept(built,
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert shard.read_bytes() == before == (built / "lookup" / "data" / "index.json").read_bytes()
+
+
+def test_charts_drawn_before_validation_failed_reach_neither_site_nor_work_folder(
+        built, tmp_path, fixture_package, monkeypatch):
+    """The workers draw while validation runs (here: still running until the build waits for
+    it, and every chart drawn by then); bad data then publishes nothing and, in a build that
+    made its work folder, leaves none."""
+    from generator.project import Project
+    from generator.site import build
+    from generator.site.charts import draw
+    from generator.site.helper import Helper
+
+    check, start, drawn = Helper.check, draw.start, []
+
+    def running(self, wait=False):
+        return check(self, wait=True) if wait else None
+
+    def start_and_finish(charts, keys, cache_dir, workers=None):
+        fresh = start(charts, keys, cache_dir, workers)()
+        drawn.extend(cache_dir.glob("*.svg"))
+        return lambda: fresh
+
+    monkeypatch.setattr(Helper, "check", running)
+    monkeypatch.setattr(draw, "start", start_and_finish)
+    site = tmp_path / "site"
+    shutil.copytree(built, site)
+    before = tree(site)
+    assert build.build(fixture_package("site_invalid"), site, tmp_path / "work",
+                       Project(REPO)) == 1
+    assert drawn  # drawn into the work folder's cache before validation failed
+    assert tree(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no work folder, no staging

@@ -9,20 +9,21 @@ copied, not drawn again.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
-import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import cache
 from generator.package.text import neutralise_all
 from generator.site.charts.specs import Chart
-from generator.site.charts.workers import Workers
+
+if TYPE_CHECKING:
+    from generator.site.charts.workers import Workers
 
 NEUTRAL = "#6b6b6b"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -42,8 +43,8 @@ PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more 
 
 @functools.cache
 def set_up_matplotlib() -> None:
-    """matplotlib with the CJK font registered and the reproducible SVG settings (once a process;
-    `draw_all` calls it before forking workers, the build's workers while validation runs).
+    """matplotlib with the CJK font registered and the reproducible SVG settings (once a process,
+    before its first drawing).
     Charts are drawn on bare `Figure`s: pyplot's figure managers cost time and nothing else here."""
     import matplotlib
     import mplfonts
@@ -489,36 +490,46 @@ def _render_job(job: tuple[str, dict]) -> bytes:
     return render_svg(kind, neutralise_all(data))
 
 
+def _draw_job(job: tuple[Path, str, dict]) -> None:
+    """Draw one chart into its cache entry `path` (thousands at national scale: the drawings
+    never travel back to, or pile up in, the process that asked for them)."""
+    path, kind, data = job
+    cache.write_bytes(path, _render_job((kind, data)))
+
+
 def key(chart: Chart) -> str:
     """The cache key of a chart's drawing: its kind and data, this code, the library versions."""
     payload = json.dumps([chart.kind, chart.data], ensure_ascii=False, sort_keys=True)
     return cache.fingerprint([payload], code=(__name__,))
 
 
-def undrawn(keys: list[str], cache_dir: Path) -> int:
-    """How many different drawings of the charts of `keys` are not in the cache yet."""
-    return sum(1 for k in set(keys) if not (cache_dir / f"{k}.svg").is_file())
-
-
-def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
-             workers: Workers | None = None,
-             keys: list[str] | None = None) -> tuple[list[Chart], int]:
-    """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
-    were drawn (the rest came from the cache). Many are drawn by `workers` (the build's, forked
-    before it read the package; else forked here), a few in this process. `keys` are the
-    charts' keys when the caller has them already."""
+def start(charts: list[Chart], keys: list[str], cache_dir: Path,
+          workers: Workers | None = None) -> Callable[[], int]:
+    """Start drawing, into `cache_dir`, the drawings of `charts` it does not hold yet: by
+    `workers` at once when they are many, else in this process when waited for. The returned
+    function waits until all are there (raising a drawing's exception) and says how many were
+    drawn. A drawing goes only into the cache: a build starts them before validation has passed.
+    `keys` are the charts' keys (`key`)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = keys or [key(c) for c in charts]
     unique = dict(zip(keys, charts, strict=True))
     missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
-    jobs = [(unique[k].kind, unique[k].data) for k in missing]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        if workers is None:
-            set_up_matplotlib()  # imported once here: the workers forked now inherit it
-        with contextlib.nullcontext(workers) if workers else Workers() as pool:
-            _keep(cache_dir, missing, pool.map(_render_job, jobs, chunksize=4))
+    jobs = [(cache_dir / f"{k}.svg", unique[k].kind, unique[k].data) for k in missing]
+    if len(jobs) >= PARALLEL_FROM and workers is not None:
+        done = workers.map(_draw_job, jobs, chunksize=4)
     else:
-        _keep(cache_dir, missing, map(_render_job, jobs))
+        done = map(_draw_job, jobs)
+
+    def wait() -> int:
+        for _ in done:
+            pass
+        return len(jobs)
+
+    return wait
+
+
+def place(charts: list[Chart], keys: list[str], out_dir: Path, cache_dir: Path) -> list[Chart]:
+    """Copy each chart's drawing from `cache_dir` under `out_dir/charts/` (named by the hash of
+    its bytes); the charts with `src` and size set."""
     (out_dir / "charts").mkdir(parents=True, exist_ok=True)
     drawn = []
     for chart, name in zip(charts, keys, strict=True):
@@ -529,14 +540,16 @@ def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
             target.write_bytes(svg)
         width, height = svg_size(svg)
         drawn.append(dataclasses.replace(chart, src=src, width=width, height=height))
-    return drawn, len(missing)
+    return drawn
 
 
-def _keep(cache_dir: Path, names: list[str], svgs: Iterable[bytes]) -> None:
-    """Write each drawing to the cache as it arrives (thousands at national scale: never all
-    held at once)."""
-    for name, svg in zip(names, svgs, strict=True):
-        cache.write_bytes(cache_dir / f"{name}.svg", svg)
+def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
+             workers: Workers | None = None) -> tuple[list[Chart], int]:
+    """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
+    were drawn (the rest came from the cache), by `workers` when given and many, else here."""
+    keys = [key(c) for c in charts]
+    fresh = start(charts, keys, cache_dir, workers)()
+    return place(charts, keys, out_dir, cache_dir), fresh
 
 
 def svg_size(svg: bytes) -> tuple[int, int]:

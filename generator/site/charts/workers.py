@@ -3,9 +3,9 @@
 A forked process starts with its parent's memory and grows from there. Forked after the package
 is loaded, a worker would start with every table in it (about 1.5 GB at national scale) and the
 build's peak memory would be that several times over; so a build forks its workers first, while
-the process is still small, and lets them import matplotlib (`warm_up`) while it goes on loading
-the package and planning the pages. They draw only when `draw_all` hands them charts, which the
-build does after validation has passed.
+the process is still small. They draw when `draw.start` hands them charts, which the build does
+as soon as it has planned the pages, while validation runs: each drawing goes into the work
+folder's cache, and onto the site only once validation has passed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 from generator.background import end_with_parent
 
@@ -34,7 +33,6 @@ class Workers:
         cores = os.cpu_count() or 1
         self.size = min(cores, MAX_WORKERS) if cores > 1 and _can_fork() else 0
         self.pool: ProcessPoolExecutor | None = None
-        self.warm = False
         if self.size:
             sys.stdout.flush()  # a fork copies unwritten output
             sys.stderr.flush()
@@ -43,14 +41,6 @@ class Workers:
                                             initializer=end_with_parent,
                                             initargs=(os.getpid(),))
             self.pool.submit(_idle)  # with fork, every worker starts at the first task
-
-    def warm_up(self, task: Callable[[], Any]) -> None:
-        """Have the workers run `task` (an import) now, so that it is done before they draw:
-        one call a worker, since each is busy with its call while the next one takes another."""
-        if self.pool is not None and not self.warm:
-            self.warm = True
-            for _ in range(self.size):
-                self.pool.submit(task)
 
     def map(self, task: Callable, jobs: Iterable, chunksize: int = 1) -> Iterator:
         """`task` over `jobs` in the workers, results in order (in this process without them)."""
@@ -63,12 +53,6 @@ class Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _can_fork() -> bool:

@@ -47,13 +47,14 @@ def _is_code(spec: dict) -> bool:
     return "pattern" in constraints or "enum" in constraints
 
 
-def typed_frame(table, outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Problem]]:
-    """The table's rows without rejected rows, its values typed, rejected cells empty.
+def typed_frame(table, frame: pd.DataFrame,
+                outcome: SchemaOutcome) -> tuple[pd.DataFrame, list[Problem]]:
+    """The table's rows (`frame`, from `read.parse_rows`) without rejected rows, its values
+    typed, rejected cells empty.
 
     Codes (string fields with a pattern or an enum) become categoricals: few distinct values, so
     grouping and text checks on them stay cheap at province scale.
     """
-    frame = table.frame
     rows = outcome.bad_rows.get(table.name)
     if rows:
         frame = frame.drop(index=[r for r in rows if r in frame.index])
