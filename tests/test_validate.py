@@ -326,21 +326,3 @@ def test_the_largest_table_goes_alone_to_the_second_process_only_when_the_rest_i
     assert split_for_frictionless(tables(10, SHARED_FROM, SHARED_FROM - 11)) == (
         {"t0", "t1", "t2"}, set())
     assert split_for_frictionless([]) == (set(), set())
-
-
-def test_a_remembered_cell_reads_as_frictionless_reads_it_every_time():
-    import frictionless
-
-    from generator.validate import tableschema  # noqa: F401  (registers the remembering fields)
-
-    spec = {"name": "n", "type": "integer", "constraints": {"minimum": 0, "maximum": 9}}
-    field = frictionless.Field.from_descriptor(spec)
-    plain = frictionless.fields.IntegerField(name="n", constraints=spec["constraints"])
-    assert type(field).__mro__[1:2] == (type(plain),)
-    remembered, read = field.create_cell_reader(), plain.create_cell_reader()
-    for cell in ["3", "12", "x", "12", "", None, "x", "3"]:
-        first, again = remembered(cell), read(cell)
-        assert first == again
-        if first[1]:
-            first[1].clear()  # a row takes its notes apart: the next answer keeps them
-    assert remembered("12") == (12, {"maximum": 'constraint "maximum" is "9"'})

@@ -17,13 +17,11 @@ import frictionless
 
 from generator import cache
 from generator.package.load import DESCRIPTOR
-from generator.validate import cells
+from generator.validate import screen
 from generator.validate.read import Table
 from generator.validate.report import Problem
 from generator.validate.rules.base import problem
 from generator.validate.rules.schema import SchemaOutcome, map_task
-
-cells.register()  # each distinct cell of a column read once
 
 ERROR_LIMIT = 1000
 CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
@@ -177,7 +175,7 @@ def _frictionless(root: Path, descriptor: dict, tables: list[Table],
     parts = {}
     for table in checked:
         # the Package above has checked the metadata once: each resource is validated directly
-        report = package.get_resource(table.name).validate(limit_errors=ERROR_LIMIT)
+        report = screen.validate(package.get_resource(table.name), ERROR_LIMIT)
         parts[table.name] = SchemaOutcome()
         map_task(report.tasks[0], table, titles, parts[table.name])
     return parts
