@@ -106,6 +106,8 @@ CASES = {
     "bad_roster_duplicate": (("primary-key", "enterprises.csv", 618, "uscc"), 1),
     "bad_roster_counts": (
         ("roster-counts-match-coverage", "coverage.csv", 8, "units_required"), 1),
+    # an unknown insured cell: its type error alone, no count mismatch (and no traceback)
+    "bad_roster_insured": (("type-error", "enterprises.csv", 2, "insured"), 1),
     "bad_roster_policy_order": (
         ("roster-policy-dates-order", "enterprises.csv", 3, "policy_end"), 1),
     "warn_roster_lapsed": (("roster-policy-lapsed", "enterprises.csv", 2, "policy_end"), 0),

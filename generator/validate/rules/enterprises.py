@@ -38,14 +38,18 @@ def roster_counts(frames, policy):
     latest = coverage[coverage["period"].astype(str) == period][
         [*CELL, "units_required", "units_insured"]].astype({c: str for c in CELL})
     latest = latest.reset_index().rename(columns={"index": "position"})
-    listed = roster[CELL].astype(str).assign(insured=(roster["insured"] == "是").astype(int))
+    # an insured cell Frictionless rejected is unknown: its cell's insured count is not compared
+    insured = roster["insured"]
+    listed = roster[CELL].astype(str).assign(insured=insured.eq("是").fillna(False).astype(int),
+                                             unknown=insured.isna().astype(int))
     counts = listed.reset_index().groupby(CELL).agg(
-        listed=("insured", "size"), listed_insured=("insured", "sum"), first=("index", "min"))
+        listed=("insured", "size"), listed_insured=("insured", "sum"), unknown=("unknown", "sum"),
+        first=("index", "min"))
     cells = latest.merge(counts.reset_index(), on=CELL, how="outer")
-    cells[["units_required", "units_insured", "listed", "listed_insured"]] = cells[
-        ["units_required", "units_insured", "listed", "listed_insured"]].fillna(0).astype(int)
+    numbers = ["units_required", "units_insured", "listed", "listed_insured", "unknown"]
+    cells[numbers] = cells[numbers].fillna(0).astype(int)
     wrong = cells[(cells["units_required"] != cells["listed"])
-                  | (cells["units_insured"] != cells["listed_insured"])]
+                  | ((cells["units_insured"] != cells["listed_insured"]) & (cells["unknown"] == 0))]
     regions, industries = _names(frames, "regions"), _names(frames, "industries")
     wrong = wrong.assign(
         period=period,
