@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import io
 import json
 import shutil
 import warnings
@@ -268,9 +269,63 @@ def test_hostile_cells_read_back_the_same_in_openpyxl_and_calamine(tmp_path):
 
 def test_a_column_written_at_once_is_written_as_cell_by_cell():
     plain = ["普通文本", "a&b<c>d", "x" * 100, "名称\n第二行", '"引号"']
-    assert writer._text_tails(plain) == [writer._text_tail(v) for v in plain]
+    tails = writer._text_tails(plain).split(writer.SEPARATOR)
+    assert tails == [writer._text_tail(v) for v in plain]
     for odd in (" 前空格", "后空格 ", "_x0041_", "a\rb", "a\x00b", "长" * 20000, "\u3000"):
-        assert writer._text_tails([*plain, odd]) == [writer._text_tail(v) for v in [*plain, odd]]
+        tails = writer._text_tails([*plain, odd]).split(writer.SEPARATOR)
+        assert tails == [writer._text_tail(v) for v in [*plain, odd]]
+
+
+def cell_by_cell(header: list[str], blocks: list[list[list]]) -> tuple[str, int]:
+    """The rows of <sheetData> as written one cell at a time (`xlsx._cell`), and the number of
+    the last row with a cell."""
+    letters = [writer.column_letter(n) for n in range(len(header))]
+    lines = ['<row r="1">' + "".join(writer._cell(f"{a}1", v).replace('" t="', '" s="1" t="', 1)
+                                     for a, v in zip(letters, header, strict=True)) + "</row>"]
+    number = last = 1
+    for block in blocks:
+        for row in zip(*block, strict=True):
+            number += 1
+            cells = "".join(writer._cell(f"{a}{number}", v)
+                            for a, v in zip(letters, row, strict=True))
+            if cells:
+                lines.append(f'<row r="{number}">{cells}</row>')
+                last = number
+    return "".join(lines), last
+
+
+def test_columns_written_at_once_are_the_cells_written_one_at_a_time():
+    """Every way a column is made (texts and numbers, repeated or not, with empty cells, odd
+    values cell by cell) writes the bytes of one cell at a time."""
+    big = 10 ** 15
+    full = [  # column A has a cell in every row: the rows are joined at once
+        ["甲", "乙", "甲", "甲", "乙", "甲"],  # repeated: each text made once
+        [" 前空格", "_x0041_", "a\rb", "普通", "a&b<c>", ""],  # escaped a cell at a time
+        [" a", " a", " a", "b", "b", " a"],  # repeated, and escaped a cell at a time
+        [7, 7, 0, 7, 0, 7],
+        [big - 1, -big + 1, big, 2 ** 53 + 1, -(2 ** 53) - 1, 12345678901234567],
+        [0.0, -0.0, 0.0, -0.0, 0.0, -0.0],  # equal, but not written alike
+        [1.5, 1.5, 1.5, 2.0, 1.5, 1e-7],
+        [1, 1.0, 1, 2.5, 1, 1.0],
+        ["县", None, "县", None, None, "县"],
+        [None, 3, None, None, 3, 3],
+        [None, 1.25, 2.5, None, 1e20, 0.1],
+        ["唯一一", "唯一二", None, "唯一三", "唯一四", "唯一五"],
+        [True, float("nan"), None, "x", float("inf"), 4],  # cell by cell
+        [None] * 6,
+        ["尾", None, None, "尾", None, None],
+    ]
+    gaps = [  # column A has empty cells: a row without any cell is left out
+        [None, "a", None, "a", None, None],
+        [None, None, 2, None, None, None],
+        [None, "b", None, None, None, "b"],
+        *([None] * 6 for _ in range(len(full) - 3)),
+    ]
+    header = [f"列{n}" for n in range(len(full))]
+    for blocks in ([full], [full, gaps], [gaps, full, gaps], [gaps]):
+        out = io.BytesIO()
+        last = writer._sheet_data(header, iter(blocks), out)
+        assert (out.getvalue().decode(), last) == cell_by_cell(header, blocks)
 
 
 def test_every_character_neutralise_replaces_is_unprintable():

@@ -3,24 +3,26 @@ numbers and every text as a plain inline string, never a formula or a link.
 
 Written here a column at a time rather than by a library a cell at a time: XlsxWriter (3.2,
 constant-memory mode) spent about 5 µs of Python per cell, 50 s of a province build's 137 s CPU.
-A column of text is escaped as one joined string and each cell's XML made by one f-string, so a
-cell costs a fraction of a microsecond. The cells are the ones XlsxWriter wrote (same inline
-strings, same `_xHHHH_` escapes, same number format, same truncation at 32,767 UTF-16 units),
-and the sheet's other elements too; the package around them is the least Excel, WPS and
-LibreOffice open. Rows are written in blocks straight into the zip, fixed dates keep the bytes
-stable from one build to the next.
+A column's cells are made as one joined string, escaped and split at once, and a value that
+repeats (codes, names, months, counts) is made once; a row is then one join of its row number
+and its cells' texts. A cell costs a few tenths of a microsecond, and zlib about as much as all
+the rest. The cells are the ones XlsxWriter wrote (same inline strings, same `_xHHHH_` escapes,
+same number format, same truncation at 32,767 UTF-16 units), and the sheet's other elements
+too; the package around them is the least Excel, WPS and LibreOffice open. Rows are written in
+blocks straight into the zip, fixed dates keep the bytes stable from one build to the next.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import operator
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 from typing import IO
 
 import numpy
@@ -36,6 +38,7 @@ SPACE_AT_EDGE = re.compile(r"^\s|\s$")
 # a column of text without these (nor "_x", nor a space at a cell's edge, nor a cell longer than
 # half the limit) needs only &<> escaped; one character class is scanned fastest
 SLOW_TEXT = re.compile(CELL_FORBIDDEN.pattern.replace("\t]", "\t\r]"))
+LONGEST = 10 ** 15  # an integer below it in size is written as "{:.16G}" writes it
 SEPARATOR = "\x00"  # between the cells of a joined column; never in a neutralised text
 SPACE_AFTER_SEPARATOR = re.compile(r"\x00\s")  # reversed: a space before it
 DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date (`add_entry`): stable bytes
@@ -118,9 +121,9 @@ def _text_tail(value: str) -> str:
     return f"{space}>{_escape(value)}"
 
 
-def _text_tails(values: list[str]) -> list[str]:
-    """`_text_tail` of each value; a column with nothing to neutralise (the usual case) is
-    escaped as one joined string."""
+def _text_tails(values: list[str]) -> str:
+    """`_text_tail` of each value, joined by SEPARATOR; a column with nothing to neutralise (the
+    usual case) is escaped as one joined string."""
     joined = SEPARATOR.join(values)
     plain = joined.replace(SEPARATOR, "")  # every forbidden character is unprintable
     edged = f"{SEPARATOR}{joined}{SEPARATOR}"
@@ -128,8 +131,45 @@ def _text_tails(values: list[str]) -> list[str]:
             not plain.isprintable() and SLOW_TEXT.search(plain) or \
             max(map(len, values)) > CELL_CHARACTERS // 2 or \
             SPACE_AFTER_SEPARATOR.search(edged) or SPACE_AFTER_SEPARATOR.search(edged[::-1]):
-        return [_text_tail(v) for v in values]
-    return (">" + _escape(joined).replace(SEPARATOR, f"{SEPARATOR}>")).split(SEPARATOR)
+        return SEPARATOR.join(map(_text_tail, values))
+    return ">" + _escape(joined).replace(SEPARATOR, f"{SEPARATOR}>")
+
+
+def _numbers(values: list[int | float]) -> str:
+    """The finite numbers `values` as Excel holds them (16 significant digits), joined by
+    SEPARATOR; integers of at most 15 digits are their own text, made faster."""
+    if set(map(type, values)) == {int} and -LONGEST < min(values) and max(values) < LONGEST:
+        return SEPARATOR.join(map(str, values))
+    return SEPARATOR.join(map("{:.16G}".format, values))
+
+
+def _wrap(values: list, texts: Callable[[list], str], opening: str, closing: str) -> list[str]:
+    """The text of each value between `opening` and `closing`; `texts`: the texts of values
+    joined by SEPARATOR."""
+    if not values:
+        return []
+    joined = texts(values).replace(SEPARATOR, closing + SEPARATOR + opening)
+    return f"{opening}{joined}{closing}".split(SEPARATOR)
+
+
+def _cells(values: list, texts: Callable[[list], str], opening: str, closing: str, empty: str,
+           share: bool = True) -> list[str]:
+    """Each value's text (`texts`: the texts of values joined by SEPARATOR) between `opening`
+    and `closing`, or `empty` for None; when values repeat (codes, names, months, counts) and
+    equal values have equal texts (`share`), each is made once."""
+    distinct = dict.fromkeys(values)
+    gaps = None in distinct
+    distinct.pop(None, None)
+    if share and len(distinct) * 2 <= len(values):
+        made = dict(zip(distinct, _wrap(list(distinct), texts, opening, closing), strict=True))
+        made[None] = empty
+        return list(map(made.__getitem__, values))
+    if not gaps:
+        return _wrap(values, texts, opening, closing)
+    present = list(map(operator.is_not, values, repeat(None)))
+    cells = numpy.full(len(values), empty, dtype=object)
+    cells[numpy.array(present)] = _wrap(list(compress(values, present)), texts, opening, closing)
+    return cells.tolist()
 
 
 def _cell(reference: str, value) -> str:
@@ -141,41 +181,34 @@ def _cell(reference: str, value) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t{_text_tail(str(value))}</t></is></c>'
 
 
-def _column(letter: str, rows: list[str], values: list) -> list[str | list[str]]:
-    """The XML of a column's cells in `rows` as pieces to be zipped (`_lists`), each a list
-    with one piece of every cell or a text the same in every cell: a column without an empty
-    cell is made without a Python step per cell."""
-    size = len(values)
+def _column(letter: str, rows: list[str], values: list, after: str) -> list[str | list[str]]:
+    """The XML of a column's cells in `rows`, each followed by `after`, as pieces to be zipped
+    (`_lists`): lists with one piece of every row, or a text the same in every row; an empty
+    cell is `after` alone. Made without a Python step per cell; a column without an empty
+    cell starts with the text that opens each of its cells, so that it can end the cells of
+    the column before it."""
     kinds = set(map(type, values))
-    numbers = kinds <= {int, float, type(None)} and (
-        all(map(math.isfinite, values)) if type(None) not in kinds else
-        all(math.isfinite(v) for v in values if v.__class__ is float))
-    if numbers and type(None) not in kinds:
-        return [f'<c r="{letter}', rows, '"><v>', list(map("{:.16G}".format, values)),
-                "</v></c>"]
-    if kinds == {str}:
-        return [f'<c r="{letter}', rows, '" t="inlineStr"><is><t', _text_tails(values),
-                "</t></is></c>"]
-    if numbers or kinds <= {str, type(None)}:  # the cells that are there, put in place
-        present = numpy.array([v is not None for v in values], dtype=bool)
-        kept = list(compress(values, present))
-        cells = numpy.full(size, "", dtype=object)
-        cells[present] = list(map("".join, zip(*_lists(
-            _column(letter, list(compress(rows, present)), kept), len(kept)), strict=True)))
-        return [cells.tolist()]
-    return [[_cell(f"{letter}{n}", v) for n, v in zip(rows, values, strict=True)]]
+    present = list(map(operator.is_not, values, repeat(None))) if type(None) in kinds else None
+    kinds.discard(type(None))
+    if kinds <= {int, float} and all(map(math.isfinite, values if present is None else
+                                         compress(values, present))):
+        # 0 == -0.0, but -0.0 is written "-0": a column of floats with a 0 shares no text
+        cells = _cells(values, _numbers, '"><v>', f"</v></c>{after}", after,
+                       share=float not in kinds or 0 not in values)
+    elif kinds == {str}:
+        cells = _cells(values, _text_tails, '" t="inlineStr"><is><t', f"</t></is></c>{after}",
+                       after)
+    else:
+        return [[_cell(f"{letter}{n}", v) + after for n, v in zip(rows, values, strict=True)]]
+    opening = f'<c r="{letter}'
+    if present is None:
+        return [opening, rows, cells]
+    return [list(map(operator.mul, _wrap(rows, SEPARATOR.join, opening, ""), present)), cells]
 
 
 def _lists(pieces: list[str | list[str]], size: int) -> list[list[str]]:
-    """Pieces of `size` cells (or rows) as lists to be zipped: adjacent texts the same in every
-    cell joined first, so that fewer pieces are zipped and joined."""
-    merged: list[str | list[str]] = []
-    for piece in pieces:
-        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += piece
-        else:
-            merged.append(piece)
-    return [[piece] * size if isinstance(piece, str) else piece for piece in merged]
+    """Pieces of `size` rows as lists to be zipped."""
+    return [[piece] * size if isinstance(piece, str) else piece for piece in pieces]
 
 
 def column_letter(number: int) -> str:
@@ -208,22 +241,31 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
     (each a list of columns, a column a list of values, None for an empty cell); the number
     of the last row with a cell."""
     letters = [column_letter(n) for n in range(len(header))]
-    bold = ["".join(chain.from_iterable(zip(*_lists(_column(a, ["1"], [v]), 1), strict=True)))
+    bold = ["".join(chain.from_iterable(_lists(_column(a, ["1"], [v], ""), 1)))
             .replace('" t="', '" s="1" t="', 1) for a, v in zip(letters, header, strict=True)]
     out.write(f'<row r="1">{"".join(bold)}</row>'.encode())
     first = last = 1
     for block in blocks:
-        rows = list(map(str, range(first + 1, first + 1 + (len(block[0]) if block else 0))))
-        first += len(rows)
-        pieces = [p for a, values in zip(letters, block, strict=True)
-                  for p in _column(a, rows, values)]
-        if rows and None not in block[0]:  # every row has a cell: joined without a loop
-            rows_xml = _lists(['<row r="', rows, '">', *pieces, "</row>"], len(rows))
+        size = len(block[0]) if block else 0
+        rows = list(map(str, range(first + 1, first + 1 + size)))
+        first += size
+        every_row = size and None not in block[0]  # every row has a cell, in column A
+        # right to left, so that the text opening a column's cells ends the cells before it
+        after = "</row>" if every_row else ""
+        pieces: list[str | list[str]] = []
+        for letter, values in reversed(list(zip(letters, block, strict=True))):
+            column = _column(letter, rows, values, after)
+            opening, after = column[0], ""
+            if isinstance(opening, str):
+                column, after = column[1:], opening
+            pieces[:0] = column
+        if every_row:  # joined without a loop
+            rows_xml = _lists(['<row r="', rows, '">' + after, *pieces], size)
             out.write("".join(chain.from_iterable(zip(*rows_xml, strict=True))).encode("utf-8"))
             last = first
             continue
         lines = []
-        for n, cells in zip(rows, map("".join, zip(*_lists(pieces, len(rows)), strict=True)),
+        for n, cells in zip(rows, map("".join, zip(*_lists(pieces, size), strict=True)),
                             strict=True):
             if cells:
                 lines.append(f'<row r="{n}">{cells}</row>')
