@@ -362,8 +362,23 @@ def test_json_is_json_dumps_of_each_row(tmp_path):
 def test_a_table_is_parsed_once_for_its_json_and_xlsx(tmp_path, monkeypatch, fixture_package):
     package = load_package(fixture_package("site_small"))
     parsed = []
-    rows = downloads._rows
-    monkeypatch.setattr(downloads, "_rows", lambda path: parsed.append(path.name) or rows(path))
+    blocks = downloads._blocks
+    monkeypatch.setattr(downloads, "_blocks",
+                        lambda path: parsed.append(path.name) or blocks(path))
     entries = by_name(downloads.write_downloads(package, tmp_path / "docs", tmp_path / "cache"))
     assert [f["format"] for f in entries["regions"]["files"]] == ["CSV", "JSON", "XLSX"]
     assert len(parsed) == len(set(parsed)) == len(package.descriptor["resources"])
+
+
+def test_blocks_hold_the_cells_csv_reader_reads(tmp_path, monkeypatch):
+    """pandas' C parser gives every cell as the csv module reads it, a block at a time."""
+    monkeypatch.setattr(downloads, "BLOCK_ROWS", 4)
+    source = hostile_csv(tmp_path)
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, blocks = downloads._blocks(source)
+    read = [row for block in blocks for row in zip(*block, strict=True)]
+    assert [header, *map(list, read)] == rows
+    (tmp_path / "wide.csv").write_text("a,b\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="a row of 3 cells"):
+        list(downloads._blocks(tmp_path / "wide.csv")[1])

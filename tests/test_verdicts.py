@@ -225,16 +225,18 @@ def test_each_batch_sentence_names_the_industries_met():
     assert (later["passed"], later["met"], later["met_names"]) == (False, 1, ("丙",))
 
 
-def test_verdicts_from_the_sums_of_the_whole_table_are_those_of_the_rows_up_to_the_month():
+def test_verdicts_from_the_basis_of_the_whole_table_are_those_of_the_rows_up_to_the_month():
+    """Every month, both keys: the first months met after `latest` are not known yet."""
     from generator.package.load import load_package
 
     package = load_package(DATA)
     coverage, industries = package.frames["coverage"], package.frames["industries"]
     months = sorted(coverage["period"].unique())
     for keys in (["industry_code"], ["region_code", "industry_code"]):
-        sums = verdicts.period_sums(coverage, keys)
-        for month in (months[0], months[len(months) // 2], months[-1]):
+        basis = verdicts.verdict_basis(verdicts.period_sums(coverage, keys), industries, keys,
+                                       package.policy)
+        for month in months:
             rows = coverage[coverage["period"] <= month]
             pd.testing.assert_frame_equal(
-                verdicts.deadline_verdicts(rows, industries, keys, month, package.policy, sums),
+                verdicts.deadline_verdicts(rows, industries, keys, month, package.policy, basis),
                 verdicts.deadline_verdicts(rows, industries, keys, month, package.policy))

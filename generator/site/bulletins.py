@@ -155,12 +155,13 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
     # a verdict up to a month reads only the coverage up to it: summed once for every bulletin
     # (the rows up to each month are those of the whole table); a bulletin's industry verdicts
     # are those its successor compares with, kept for it
-    sums = functools.cache(lambda keys: verdicts.period_sums(coverage, list(keys)))
+    basis = functools.cache(lambda keys: verdicts.verdict_basis(
+        verdicts.period_sums(coverage, list(keys)), industries, list(keys), package.policy))
 
     @functools.lru_cache(maxsize=8)
     def verdicts_at(keys: tuple[str, ...], latest: str) -> pd.DataFrame:
         return verdicts.deadline_verdicts(coverage, industries, list(keys), latest,
-                                          package.policy, sums(keys))
+                                          package.policy, basis(keys))
 
     for i, month in enumerate(months):
         previous = months[i - 1] if i else None

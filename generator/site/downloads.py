@@ -24,10 +24,12 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import chain, islice
+from itertools import chain
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO
+
+import pandas as pd
 
 from generator.cache import file_digest, fingerprint, replacing, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
@@ -59,23 +61,30 @@ def _chunks(opener: Callable[[], IO[bytes]]) -> Iterator[bytes]:
         yield from iter(partial(source.read, 1 << 20), b"")
 
 
-def _rows(path: Path) -> Iterator[list[str]]:
-    """The rows of a CSV file, header first, read as they are used."""
+def _header(path: Path) -> list[str]:
+    """The header row of a CSV file."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from csv.reader(handle)
+        return next(csv.reader(handle), [])
 
 
-def _blocks(source: Path) -> tuple[list[str], Iterator[list[tuple[str, ...]]]]:
-    """The header of a CSV file, and its rows BLOCK_ROWS at a time as columns: the file is
-    parsed once for both the JSON and the XLSX."""
-    rows = _rows(source)
-    header = next(rows)
+def _blocks(source: Path) -> tuple[list[str], Iterator[list[list[str]]]]:
+    """The header of a CSV file, and its rows BLOCK_ROWS at a time as columns of texts: the
+    file is parsed once for both the JSON and the XLSX, by pandas' C parser (every cell a text
+    as written, an empty cell empty; a short row would be padded with empty cells, but the
+    package's validation rejects such a file before anything is published)."""
+    header = _header(source)
 
-    def blocks() -> Iterator[list[tuple[str, ...]]]:
-        while block := list(islice(rows, BLOCK_ROWS)):
-            if len(block[0]) != len(header):
-                raise ValueError(f"{source.name}: a row of {len(block[0])} cells")
-            yield list(zip(*block, strict=True))
+    def blocks() -> Iterator[list[list[str]]]:
+        try:
+            reader = pd.read_csv(source, encoding="utf-8-sig", dtype=str, header=None,
+                                 skiprows=1, na_filter=False, chunksize=BLOCK_ROWS)
+        except pd.errors.EmptyDataError:  # the header alone
+            return
+        with reader:
+            for chunk in reader:
+                if chunk.shape[1] != len(header):
+                    raise ValueError(f"{source.name}: a row of {chunk.shape[1]} cells")
+                yield [column.tolist() for _, column in chunk.items()]
 
     return header, blocks()
 
@@ -83,7 +92,7 @@ def _blocks(source: Path) -> tuple[list[str], Iterator[list[tuple[str, ...]]]]:
 NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}  # as json.dumps writes them
 
 
-def _json_values(kind: type, values: tuple[str, ...]) -> list[str]:
+def _json_values(kind: type, values: list[str]) -> list[str]:
     """The JSON text of each value of a column, as json.dumps writes it; empty: null."""
     if kind is str:
         return [encode_basestring(v) if v != "" else "null" for v in values]
@@ -93,8 +102,18 @@ def _json_values(kind: type, values: tuple[str, ...]) -> list[str]:
     return [NOT_FINITE.get(t, t) for t in texts]
 
 
-def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[tuple[str, ...]]],
-               rows: int, out: IO[str]) -> Iterator[list[tuple[str, ...]]]:
+def _each(convert: Callable[[list[str]], list], values: list[str]) -> list:
+    """`convert(values)`, each distinct value converted once when most of them repeat (codes,
+    months, counts)."""
+    distinct = dict.fromkeys(values)
+    if len(distinct) * 2 > len(values):
+        return convert(values)
+    converted = dict(zip(distinct, convert(list(distinct)), strict=True))
+    return list(map(converted.__getitem__, values))
+
+
+def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[list[str]]],
+               rows: int, out: IO[str]) -> Iterator[list[list[str]]]:
     """Pass on each block of `blocks` (a CSV's rows as columns) once its rows are written to
     `out`: a JSON array of objects, one a line, typed by the schema, empty cells null; the
     array is closed after the last block, which must make `rows` rows. The same bytes as
@@ -108,7 +127,7 @@ def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[tupl
         for number, (name, values) in enumerate(zip(header, columns, strict=True)):
             opening = ", " if number else ",\n{"  # a row's first value opens its object
             parts.append([f"{opening}{encode_basestring(name)}: "] * size)
-            parts.append(_json_values(kinds[name], values))
+            parts.append(_each(partial(_json_values, kinds[name]), values))
         if count == 0:  # the first row of all
             parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
         parts.append(["}"] * size)
@@ -162,7 +181,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[tuple[str, ...]]],
+def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[list[str]]],
             names: dict[str, dict[str, str]]) -> bytes:
     """One sheet titled in Chinese: bold, frozen Chinese headers (amounts with their unit), the
     name from `names` beside each code, numbers as numbers, text never a formula, columns
@@ -178,15 +197,15 @@ def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[tuple[str, 
         if name in names:
             titles.append(_name_title(fields[name]))
 
-    def typed(block: list[tuple[str, ...]]) -> list[list]:  # a block's columns typed, names added
+    def typed(block: list[list[str]]) -> list[list]:  # a block's columns typed, names added
         columns: list[list] = []
         for name, values in zip(header, block, strict=True):
             kind = kinds[name]
-            if "" not in values:  # no empty cell: converted without a Python step a cell
-                columns.append(list(values) if kind is str else list(map(kind, values)))
+            if kind is str:
+                columns.append(values if "" not in values else
+                               [v if v != "" else None for v in values])
             else:
-                columns.append([v if v != "" else None for v in values] if kind is str else
-                               [kind(v) if v != "" else None for v in values])
+                columns.append(_each(partial(_typed, kind), values))
             if name in names:
                 columns.append(list(map(names[name].get, values)))
         return columns
@@ -200,6 +219,13 @@ def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[tuple[str, 
         typed_blocks = chain([first], typed_blocks)
     return xlsx.workbook(sheet_title(resource.get("title") or resource["name"]), titles,
                          typed_blocks, [min(max(w + 2, 8), 60) for w in widths])
+
+
+def _typed(kind: type, values: list[str]) -> list:
+    """Each text of a column of numbers as a number; empty: None."""
+    if "" not in values:  # no empty cell: converted without a Python step a cell
+        return list(map(kind, values))
+    return [kind(v) if v != "" else None for v in values]
 
 
 def _sha(data: bytes) -> str:

@@ -246,14 +246,16 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
     yield Page("insurers/index.md", "insurers.md.j2", context,
                ("assessments", "insurers", "assessors"), (ranking,))
     assessors = dict(zip(f["assessors"]["code"], f["assessors"]["name"], strict=True))
+    split = _by_insurer(f, INSURER_TABLES)
     for insurer in records(fig.insurers):
         code = insurer["code"]
-        history = metrics.insurer_history(f["assessments"], code)
+        own = {name: split[name].get(code, f[name].iloc[:0]) for name in INSURER_TABLES}
+        history = metrics.insurer_history(own["assessments"], code)
         figures = []
         dims = None
         if not history.empty:
             last_round = history["round"].iloc[-1]
-            dims = metrics.dimension_scores(f["assessment_scores"], last_round, code)
+            dims = metrics.dimension_scores(own["assessment_scores"], last_round, code)
             if not dims.empty:
                 figures.append(charts.dimension_scores(
                     f"insurer-{code}-dimensions", dims, fig.insurer_colour[code], last_round,
@@ -264,16 +266,29 @@ def assessment_pages(site: SiteData) -> Iterable[Page]:
         losses = fig.loss_ratios[fig.loss_ratios["insurer_code"] == code]
         context = {"fig": summary, "insurer": insurer, "history": records(history),
                    "figures": figures, "assessors": assessors, "prevention": records(prevention),
-                   "losses": records(losses), **_promises(site, code)}
+                   "losses": records(losses), **_promises(site, code, {**f, **own})}
         yield Page(f"insurers/{code.lower()}.md", "insurer.md.j2", context,
                    ("assessments", "assessment_scores", "insurers", "prevention", "claims",
                     "commitments", "insurer_supervision"),
                    tuple(figures))
 
 
-def _promises(site: SiteData, code: str) -> dict:
-    """The insurer page's commitments, promised against delivered, and supervision records."""
-    fig, f = site.fig, site.package.frames
+# the tables with rows of each insurer (insurer_code), split once for the insurer pages
+INSURER_TABLES = ("assessments", "assessment_scores", "prevention", "claims", "commitments",
+                  "insurer_supervision")
+
+
+def _by_insurer(frames: dict, names: Iterable[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """Table name → insurer code → the table's rows of that insurer, in order with their
+    index: the rows a filter on the code would select, each table split once rather than
+    filtered once an insurer."""
+    return {name: dict(iter(frames[name].groupby("insurer_code", sort=False))) for name in names}
+
+
+def _promises(site: SiteData, code: str, f: dict) -> dict:
+    """The insurer page's commitments, promised against delivered, and supervision records,
+    from the frames `f` (the package's, or only the insurer's rows of its tables)."""
+    fig = site.fig
     supervision = promises.supervision_of(f["insurer_supervision"], code)
     return {"commitments": records(promises.commitments_of(f["commitments"], fig.industries,
                                                            code)),

@@ -13,7 +13,9 @@ import json
 import os
 import shutil
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import partial
 from json.encoder import encode_basestring
 from pathlib import Path
 
@@ -141,13 +143,13 @@ def lookup_items(roster: pd.DataFrame, package: Package, as_of: str
         return _array([view[ends[n - 1] if n else 0:ends[n]] for n in rows])
 
     width = 1 if len(ends) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
-    by_code: dict[str, array] = {}
-    by_piece: dict[str, array] = {}
-    for n, (code, name) in enumerate(zip(roster["uscc"].tolist(),
-                                         roster["name"].tolist(), strict=True)):
-        by_code.setdefault(code[-width:], array("I")).append(n)
-        for piece in _pieces(_text(name) or ""):
-            by_piece.setdefault(piece, array("I")).append(n)
+    by_code: dict[str, array] = defaultdict(partial(array, "I"))
+    by_piece: dict[str, array] = defaultdict(partial(array, "I"))
+    names = [name or "" for name in _texts_of(roster, "name")]
+    for n, (code, name) in enumerate(zip(roster["uscc"].tolist(), names, strict=True)):
+        by_code[code[-width:]].append(n)
+        for piece in _pieces(name):
+            by_piece[piece].append(n)
     index = {
         "as_of": as_of,
         "limit": NAME_SHARD_LIMIT,

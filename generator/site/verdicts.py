@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # unknown (due, but no coverage reported for the due month)
 STATUSES = ("on_time", "late", "missed", "met", "open", "none", "unknown")
 # the verdict columns an industry table gains (`deadline_verdicts`)
+# the columns of `deadline_verdicts` after the keys
+COLUMNS = ["due_date", "due_passed", "required_at_due", "insured_at_due", "rate_at_due",
+           "units_required", "units_insured", "coverage_rate", "units_uninsured", "first_full",
+           "met_after", "met_on_time", "status"]
 VERDICT = ["due_passed", "required_at_due", "insured_at_due", "rate_at_due", "first_full",
            "met_after", "met_on_time", "status"]
 
@@ -38,45 +42,41 @@ def period_sums(coverage: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: list[str],
-                      latest: str, policy: Policy, sums: pd.DataFrame | None = None
+                      latest: str, policy: Policy, basis: Basis | None = None
                       ) -> pd.DataFrame:
     """One row per combination of `keys` (which include industry_code) seen in `coverage`:
     units required / insured and the rate at the due month and at `latest`, whether the target
     was met on time, the first month it was met (`first_full`), the first month after the due
     month it was met (`met_after`), units still uninsured now and a `status` (see STATUSES).
-    `sums`, when given, is `period_sums` of a table whose rows up to `latest` are those of
-    `coverage`: summed once for the verdicts of many months."""
-    due = dict(zip(industries["code"], pd.to_datetime(industries["due_date"]).dt.date,
-                   strict=True))
-    if sums is None:
-        sums = period_sums(coverage[coverage["period"] <= latest], keys)
-    else:
-        sums = sums[sums["period"] <= latest].reset_index(drop=True)
-    months = {code: due_month(day) for code, day in due.items()}  # once a code, not a row
-    sums["due_month"] = sums["industry_code"].map(months).astype("string")
-    sums["met"] = policy.target_met(sums["units_insured"], sums["units_required"])
-    at_due = sums[sums["period"] == sums["due_month"]].set_index(keys)
+    `basis`, when given, is `verdict_basis` of a table whose rows up to `latest` are those of
+    `coverage`: prepared once for the verdicts of many months."""
+    if basis is None:
+        basis = verdict_basis(period_sums(coverage[coverage["period"] <= latest], keys),
+                              industries, keys, policy)
+    sums, first = basis
+    # what is known at `latest`: the combinations seen by then; the due month's figures and the
+    # first months met once those months have come
+    table = first[(first["since"] <= latest).to_numpy(dtype=bool, na_value=False)].copy()
+    due_seen = (table["due_month"] <= latest).to_numpy(dtype=bool, na_value=False)
+    reported = table["reported"].to_numpy() & due_seen
     now = sums[sums["period"] == latest].set_index(keys)
-    table = sums.groupby(keys, sort=True)[[]].first()
-    table["due_date"] = [due[c] for c in table.index.get_level_values("industry_code")]
     as_of = pd.Period(latest, freq="M").end_time.date()
     table["due_passed"] = [bool(policy.due_passed(d, as_of)) for d in table["due_date"]]
-    table["required_at_due"] = at_due["units_required"].reindex(table.index).fillna(0)
-    table["insured_at_due"] = at_due["units_insured"].reindex(table.index).fillna(0)
+    table["required_at_due"] = table["required_at_due"].where(reported, 0.0)
+    table["insured_at_due"] = table["insured_at_due"].where(reported, 0.0)
     table["rate_at_due"] = rate(table["insured_at_due"], table["required_at_due"])
     table["units_required"] = now["units_required"].reindex(table.index).fillna(0)
     table["units_insured"] = now["units_insured"].reindex(table.index).fillna(0)
     table["coverage_rate"] = rate(table["units_insured"], table["units_required"])
     table["units_uninsured"] = table["units_required"] - table["units_insured"]
-    table["first_full"] = _first_period(sums[sums["met"]], keys).reindex(table.index)
-    table["met_after"] = _first_period(sums[sums["met"] & (sums["period"] > sums["due_month"])],
-                                       keys).reindex(table.index)
+    for column in ("first_full", "met_after"):  # a first month after `latest` is not known yet
+        table[column] = table[column].where(
+            (table[column] <= latest).to_numpy(dtype=bool, na_value=False))
     missed = (table["required_at_due"] > 0) & ~policy.target_met(
         table["insured_at_due"], table["required_at_due"])
-    table["met_on_time"] = table["due_passed"] & ~missed & table.index.isin(at_due.index)
+    table["met_on_time"] = table["due_passed"] & ~missed & reported
     met_now = policy.target_met(table["units_insured"], table["units_required"])
     nothing = (table["required_at_due"] == 0) & (table["units_required"] == 0)
-    reported = table.index.isin(at_due.index)
     table["status"] = [
         "unknown" if passed and not known else "none" if empty else
         ("on_time" if not miss else ("late" if isinstance(after, str) else "missed")) if passed
@@ -85,7 +85,36 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
             reported, nothing, table["due_passed"], missed, table["met_after"], met_now,
             strict=True)
     ]
-    return table.reset_index()
+    return table[COLUMNS].reset_index()
+
+
+Basis = tuple[pd.DataFrame, pd.DataFrame]  # `verdict_basis`
+
+
+def verdict_basis(sums: pd.DataFrame, industries: pd.DataFrame, keys: list[str],
+                  policy: Policy) -> Basis:
+    """What the verdicts of every month are made from (`deadline_verdicts`): `sums`
+    (`period_sums` by `keys`), and per combination of `keys` its first month (`since`), its
+    industry's due date and month, the units at the due month (`reported`: rows there), the first
+    month it met the target and the first month after the due month it did."""
+    due = dict(zip(industries["code"], pd.to_datetime(industries["due_date"]).dt.date,
+                   strict=True))
+    months = {code: due_month(day) for code, day in due.items()}  # once a code, not a row
+    due_months = sums["industry_code"].map(months).astype("string")
+    met = policy.target_met(sums["units_insured"], sums["units_required"])
+    at_due = sums[(sums["period"] == due_months).to_numpy(dtype=bool, na_value=False)]
+    at_due = at_due.set_index(keys)
+    first = sums.groupby(keys, sort=True)[["period"]].first().rename(columns={"period": "since"})
+    codes = first.index.get_level_values("industry_code")
+    first["due_date"] = [due[c] for c in codes]
+    first["due_month"] = pd.array([months[c] for c in codes], dtype="string")
+    first["reported"] = first.index.isin(at_due.index)
+    first["required_at_due"] = at_due["units_required"].reindex(first.index)
+    first["insured_at_due"] = at_due["units_insured"].reindex(first.index)
+    first["first_full"] = _first_period(sums[met], keys).reindex(first.index)
+    after = (sums["period"] > due_months).to_numpy(dtype=bool, na_value=False)
+    first["met_after"] = _first_period(sums[met & after], keys).reindex(first.index)
+    return sums, first
 
 
 def _first_period(sums: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -192,9 +192,11 @@ def group_coverage(name: str, table, label_header: str, scope: str, period: str,
             "percent": True, "ref": 1.0, "ref_label": "全覆盖", "xlabel": "投保覆盖率"}
     headers = (label_header, "应投保企业数", "已投保企业数", "未投保企业数", "覆盖率")
     body = tuple(
-        (r["name"], filters.number(r["units_required"]), filters.number(r["units_insured"]),
-         filters.number(r["units_uninsured"]), _pct(r["coverage_rate"]))
-        for _, r in rows.iterrows()
+        (name, filters.number(required), filters.number(insured), filters.number(uninsured),
+         _pct(rate))
+        for name, required, insured, uninsured, rate in zip(
+            rows["name"], rows["units_required"], rows["units_insured"], rows["units_uninsured"],
+            rows["coverage_rate"], strict=True)
     )
     title = f"{scope}投保覆盖率({filters.period_zh(period)})"
     return Chart(name, "hbar", data, alt, Table(headers, body), title=title)
@@ -273,7 +275,8 @@ def coverage_trend(name: str, trend, labels: dict, colour_of: dict, due: list[tu
             "due": [{"date": str(day), "label": label} for day, label in due]}
     headers = ("统计月份", *[labels[c] for c in columns])
     body = tuple(
-        (filters.period_zh(p), *[_pct(trend.at[p, c]) for c in columns]) for p in periods
+        (filters.period_zh(p), *map(_pct, row))
+        for p, row in zip(periods, trend[columns].to_numpy(), strict=True)
     )
     title = f"{subject}投保覆盖率变化({filters.period_zh(first)}至{filters.period_zh(last)})"
     return Chart(name, "trend", data, alt, Table(headers, body), title=title)
