@@ -1,5 +1,5 @@
-"""Drawing: chart specs to reproducible SVG files, with matplotlib (imported lazily, in worker
-processes when there are many charts).
+"""Drawing: chart specs to reproducible SVG files, with matplotlib (imported lazily, in the
+drawing processes of a build: `workers`).
 
 Files are named by the hash of their bytes (`coverage-trend-1a2b3c4d.svg`) so browsers and servers
 may cache them forever. A drawing is kept in the cache folder under the fingerprint of its spec,
@@ -38,7 +38,6 @@ SMALL = 10
 # Most x labels side by side on a WIDTH chart: "2024年10月" (5) or "2024年" (8), so none overlap
 MONTH_LABELS = 5
 YEAR_LABELS = 8
-PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more than it saves
 
 
 @functools.cache
@@ -490,6 +489,11 @@ def _render_job(job: tuple[str, dict]) -> bytes:
     return render_svg(kind, neutralise_all(data))
 
 
+def _draw_jobs(jobs: list[tuple[Path, str, dict]]) -> None:
+    for job in jobs:
+        _draw_job(job)
+
+
 def _draw_job(job: tuple[Path, str, dict]) -> None:
     """Draw one chart into its cache entry `path` (thousands at national scale: the drawings
     never travel back to, or pile up in, the process that asked for them)."""
@@ -506,7 +510,7 @@ def key(chart: Chart) -> str:
 def start(charts: list[Chart], keys: list[str], cache_dir: Path,
           workers: Workers | None = None) -> Callable[[], int]:
     """Start drawing, into `cache_dir`, the drawings of `charts` it does not hold yet: by
-    `workers` at once when they are many, else in this process when waited for. The returned
+    `workers` at once, else in this process when waited for. The returned
     function waits until all are there (raising a drawing's exception) and says how many were
     drawn. A drawing goes only into the cache: a build starts them before validation has passed.
     `keys` are the charts' keys (`key`)."""
@@ -514,14 +518,13 @@ def start(charts: list[Chart], keys: list[str], cache_dir: Path,
     unique = dict(zip(keys, charts, strict=True))
     missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(cache_dir / f"{k}.svg", unique[k].kind, unique[k].data) for k in missing]
-    if len(jobs) >= PARALLEL_FROM and workers is not None:
-        done = workers.map(_draw_job, jobs, chunksize=4)
+    if workers is not None:
+        drawing = workers.run(_draw_job, jobs)
     else:
-        done = map(_draw_job, jobs)
+        drawing = functools.partial(_draw_jobs, jobs)
 
     def wait() -> int:
-        for _ in done:
-            pass
+        drawing()
         return len(jobs)
 
     return wait
@@ -546,7 +549,7 @@ def place(charts: list[Chart], keys: list[str], out_dir: Path, cache_dir: Path) 
 def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
              workers: Workers | None = None) -> tuple[list[Chart], int]:
     """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
-    were drawn (the rest came from the cache), by `workers` when given and many, else here."""
+    were drawn (the rest came from the cache), by `workers` when given, else here."""
     keys = [key(c) for c in charts]
     fresh = start(charts, keys, cache_dir, workers)()
     return place(charts, keys, out_dir, cache_dir), fresh
