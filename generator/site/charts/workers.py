@@ -17,8 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from typing import Any
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from generator import background
 from generator.background import end_with_parent
