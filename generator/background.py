@@ -17,10 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 
-def start(target: Callable, *args: Any) -> tuple[Any, Any] | None:
-    """`target(conn, *args)` in a forked daemon child, `conn` one end of a pipe; returns the
-    process and the other end, or None where processes cannot be forked (or this process may
-    not have children)."""
+def start(target: Callable, *args: Any, daemon: bool = True) -> tuple[Any, Any] | None:
+    """`target(conn, *args)` in a forked child, `conn` one end of a pipe; returns the process
+    and the other end, or None where processes cannot be forked (or this process may not have
+    children). Only a child that is not a `daemon` may have children of its own; this process
+    then has to `stop` it before it exits."""
     if ("fork" not in multiprocessing.get_all_start_methods()
             or multiprocessing.current_process().daemon):
         return None
@@ -29,7 +30,7 @@ def start(target: Callable, *args: Any) -> tuple[Any, Any] | None:
     sys.stdout.flush()
     sys.stderr.flush()
     process = context.Process(target=_orphan_safe, args=(target, os.getpid(), conn, child, *args),
-                              daemon=True)
+                              daemon=daemon)
     process.start()
     child.close()
     return process, conn

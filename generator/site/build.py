@@ -108,7 +108,7 @@ def _locked_build(project: Project, data_root: Path, site_dir: Path, work_dir: P
                     work_dir / "cache" / "schema", kept)
     from generator.site.charts.workers import Workers
 
-    workers = Workers()  # forked before the package is read: they start small (charts/workers.py)
+    workers = Workers()  # forked before the package is read: it starts small (charts/workers.py)
     try:
         return _build(project, data_root, site_dir, work_dir, inputs, helper, workers, publisher)
     except BadData as bad:

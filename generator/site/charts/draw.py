@@ -1,5 +1,5 @@
-"""Drawing: chart specs to reproducible SVG files, with matplotlib (imported lazily, in worker
-processes when there are many charts).
+"""Drawing: chart specs to reproducible SVG files, with matplotlib (imported lazily, in the
+drawing processes of a build: `workers`).
 
 Files are named by the hash of their bytes (`coverage-trend-1a2b3c4d.svg`) so browsers and servers
 may cache them forever. A drawing is kept in the cache folder under the fingerprint of its spec,
@@ -38,7 +38,6 @@ SMALL = 10
 # Most x labels side by side on a WIDTH chart: "2024年10月" (5) or "2024年" (8), so none overlap
 MONTH_LABELS = 5
 YEAR_LABELS = 8
-PARALLEL_FROM = 8  # below this many charts to draw, worker start-up costs more than it saves
 
 
 @functools.cache
@@ -133,7 +132,9 @@ def _names(ax, ys, labels) -> None:
 def _bars(ax, ys, values: list, height: float, colours: list, label: str = "_nolegend_"):
     """Horizontal bars as `barh` draws them, but with the data limits updated once rather than
     after each bar (a fifth of drawing a chart of many bars); call `ax.autoscale_view()` after
-    the last. Returns their container, for `_value_labels` and the legend."""
+    the last. Returns their container, for `_value_labels` and the legend. Clipped to the plot,
+    they cannot reach past it: they are left out of `_fit`'s measurement (as matplotlib leaves
+    them out after comparing each one's clip box with the plot's, at a cost)."""
     from matplotlib.container import BarContainer
     from matplotlib.patches import Rectangle
 
@@ -141,6 +142,7 @@ def _bars(ax, ys, values: list, height: float, colours: list, label: str = "_nol
     for bottom, value, colour in zip(bottoms, values, colours, strict=True):
         bar = Rectangle((0, bottom), value, height, facecolor=colour, label="_nolegend_")
         bar.sticky_edges.x.append(0)
+        bar.set_in_layout(False)
         bars.append(ax.add_artist(bar))
     ax.update_datalim([(0, min(bottoms)), (max(values), max(bottoms) + height)])
     return BarContainer(bars, datavalues=values, orientation="horizontal", label=label)
@@ -234,9 +236,23 @@ def _xlabel(ax, text: str, below) -> None:
                     ha="center", va="top", fontsize=mpl.rcParams["axes.labelsize"])
 
 
+def _rule(ax, which: str, at: float, **style) -> None:
+    """A line across the plot at `at` on the x axis (vertical) or the y axis (`which`), as
+    `axvline` and `axhline` draw it, but without their work on the data limits, which every
+    chart sets itself (a tenth of drawing a trend chart)."""
+    from matplotlib.lines import Line2D
+
+    if which == "x":
+        line = Line2D([at, at], [0, 1], transform=ax.get_xaxis_transform(which="grid"), **style)
+    else:
+        line = Line2D([0, 1], [at, at], transform=ax.get_yaxis_transform(which="grid"), **style)
+    line.set_in_layout(False)  # clipped to the plot (see `_bars`)
+    ax.add_artist(line)
+
+
 def _ref_line(ax, ref: float, label: str) -> None:
     """A dashed reference line with its label above the plot (never clipped, never on a bar)."""
-    ax.axvline(ref, color=NEUTRAL, linestyle="--", linewidth=1)
+    _rule(ax, "x", ref, color=NEUTRAL, linestyle="--", linewidth=1)
     ax.annotate(label, xy=(ref, 1), xycoords=("data", "axes fraction"), xytext=(0, 3),
                 textcoords="offset points", ha="center", va="bottom", color=NEUTRAL,
                 fontsize=SMALL)
@@ -269,24 +285,25 @@ def _draw_hbar(d: dict):
     return fig
 
 
-def _months(ax, xs: list, due: list) -> None:
-    """The x range as matplotlib's margins give it, with a tick on the first day of each quarter,
-    of January and July, or of January alone (labelled with the year, every n-th year for a long
-    span): the finest that keeps the labels apart on a phone-width chart. Fixed ticks, rather
+def _months(ax, days: list) -> None:
+    """The x range of `days` as matplotlib's margins give it, with a tick on the first day of each
+    quarter, of January and July, or of January alone (labelled with the year, every n-th year for
+    a long span): the finest that keeps the labels apart on a phone-width chart. Fixed ticks, rather
     than a `MonthLocator` that recomputes a calendar rule over three times the span at every use."""
     import datetime as dt
 
     import matplotlib.dates as mdates
     from matplotlib.ticker import FixedLocator
 
-    first, last = min(xs + due), max(xs + due)
-    lo, hi = mdates.date2num(first), mdates.date2num(last)
+    first, last = min(days), max(days)
+    lo, hi = mdates.date2num([first, last])
     margin = (hi - lo) * 0.05 or 15
     ax.set_xlim(lo - margin, hi + margin)
 
     def inside(months: tuple[int, ...]) -> list[float]:
-        ticks = (mdates.date2num(dt.date(year, month, 1))
-                 for year in range(first.year - 1, last.year + 2) for month in months)
+        ticks = mdates.date2num([dt.date(year, month, 1)
+                                 for year in range(first.year - 1, last.year + 2)
+                                 for month in months])
         return [t for t in ticks if lo - margin <= t <= hi + margin]
 
     label = "{0.year}年{0.month}月"
@@ -309,24 +326,29 @@ def _month_formatter(label: str):
 
 
 def _draw_trend(d: dict):
+    """Dates are drawn as matplotlib's day numbers, converted once: the axis then needs no date
+    units (converting each line's dates cost a tenth of drawing a chart)."""
     import datetime as dt
+
+    import matplotlib.dates as mdates
 
     many = len(d["series"]) > 3
     fig, ax = _figure("trend", WIDE if many else WIDTH, 3.4)
     xs = [dt.date.fromisoformat(x) for x in d["x"]]
+    dues = [dt.date.fromisoformat(due["date"]) for due in d.get("due", [])]
+    numbers = mdates.date2num(xs)
     for series in d["series"]:
         values = [float("nan") if v is None else v for v in series["values"]]
-        ax.plot(xs, values, color=series["color"], linewidth=1.8, marker="o", markersize=3,
-                label=series["label"])
-    dues = [dt.date.fromisoformat(due["date"]) for due in d.get("due", [])]
-    for due, day in zip(d.get("due", []), dues, strict=True):
-        ax.axvline(day, color=NEUTRAL, linestyle="--", linewidth=1)
+        ax.plot(numbers, values, color=series["color"], linewidth=1.8, marker="o", markersize=3,
+                label=series["label"], in_layout=False)  # clipped to the plot (see `_bars`)
+    for due, day in zip(d.get("due", []), mdates.date2num(dues), strict=True):
+        _rule(ax, "x", day, color=NEUTRAL, linestyle="--", linewidth=1)
         ax.annotate(due["label"], (day, 0.03), xytext=(-2, 0), textcoords="offset points",
                     fontsize=SMALL, color=NEUTRAL, rotation=90, ha="right", va="bottom")
-    ax.axhline(1.0, color=NEUTRAL, linewidth=0.6)
+    _rule(ax, "y", 1.0, color=NEUTRAL, linewidth=0.6)
     _percent_axis(ax.yaxis)
     ax.set_ylim(0, 1.05)
-    _months(ax, xs, dues)
+    _months(ax, xs + dues)
     _ticks(ax, "x")
     _ticks(ax, "y")
     if len(d["series"]) > 1:  # below the plot, so it never covers a line
@@ -490,6 +512,11 @@ def _render_job(job: tuple[str, dict]) -> bytes:
     return render_svg(kind, neutralise_all(data))
 
 
+def _draw_jobs(jobs: list[tuple[Path, str, dict]]) -> None:
+    for job in jobs:
+        _draw_job(job)
+
+
 def _draw_job(job: tuple[Path, str, dict]) -> None:
     """Draw one chart into its cache entry `path` (thousands at national scale: the drawings
     never travel back to, or pile up in, the process that asked for them)."""
@@ -506,7 +533,7 @@ def key(chart: Chart) -> str:
 def start(charts: list[Chart], keys: list[str], cache_dir: Path,
           workers: Workers | None = None) -> Callable[[], int]:
     """Start drawing, into `cache_dir`, the drawings of `charts` it does not hold yet: by
-    `workers` at once when they are many, else in this process when waited for. The returned
+    `workers` at once, else in this process when waited for. The returned
     function waits until all are there (raising a drawing's exception) and says how many were
     drawn. A drawing goes only into the cache: a build starts them before validation has passed.
     `keys` are the charts' keys (`key`)."""
@@ -514,14 +541,13 @@ def start(charts: list[Chart], keys: list[str], cache_dir: Path,
     unique = dict(zip(keys, charts, strict=True))
     missing = [k for k in sorted(unique) if not cache.use(cache_dir / f"{k}.svg").is_file()]
     jobs = [(cache_dir / f"{k}.svg", unique[k].kind, unique[k].data) for k in missing]
-    if len(jobs) >= PARALLEL_FROM and workers is not None:
-        done = workers.map(_draw_job, jobs, chunksize=4)
+    if workers is not None:
+        drawing = workers.run(_draw_job, jobs)
     else:
-        done = map(_draw_job, jobs)
+        drawing = functools.partial(_draw_jobs, jobs)
 
     def wait() -> int:
-        for _ in done:
-            pass
+        drawing()
         return len(jobs)
 
     return wait
@@ -546,7 +572,7 @@ def place(charts: list[Chart], keys: list[str], out_dir: Path, cache_dir: Path) 
 def draw_all(charts: list[Chart], out_dir: Path, cache_dir: Path,
              workers: Workers | None = None) -> tuple[list[Chart], int]:
     """Write every chart under `out_dir/charts/`; return the charts with `src` set and how many
-    were drawn (the rest came from the cache), by `workers` when given and many, else here."""
+    were drawn (the rest came from the cache), by `workers` when given, else here."""
     keys = [key(c) for c in charts]
     fresh = start(charts, keys, cache_dir, workers)()
     return place(charts, keys, out_dir, cache_dir), fresh

@@ -1,60 +1,97 @@
 """The processes that draw a build's charts.
 
 A forked process starts with its parent's memory and grows from there. Forked after the package
-is loaded, a worker would start with every table in it (about 1.5 GB at national scale) and the
-build's peak memory would be that several times over; so a build forks its workers first, while
-the process is still small. They draw when `draw.start` hands them charts, which the build does
-as soon as it has planned the pages, while validation runs: each drawing goes into the work
-folder's cache, and onto the site only once validation has passed.
+is loaded, a drawing process would start with every table in it (about 1.5 GB at national scale)
+and the build's peak memory would be that several times over; so a build forks its drawing
+process first, while the build is still small. It waits there until `draw.start` hands it the
+charts to draw, which the build does as soon as it has planned the pages, while validation runs.
+It then draws the first one (importing matplotlib and loading the fonts: most of what a few charts
+cost) and, with many charts, forks one more drawer a core after that, so that they start with
+matplotlib loaded rather than each importing it again. A build with nothing to draw imports
+nothing. Each drawing goes into the work folder's cache, and onto the site only once validation
+has passed.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
+from generator import background
 from generator.background import end_with_parent
 
 MAX_WORKERS = 4
-
-
-def _idle() -> None:
-    """A task that does nothing: the first task makes the pool fork all its workers."""
+PER_WORKER = 8  # charts to draw for each drawer: a drawer for fewer costs more than it saves
 
 
 class Workers:
-    """Up to MAX_WORKERS (one a core) drawing processes, forked now; `size` is 0 where processes
-    cannot be forked or only one core is there (the charts are then drawn in this process)."""
+    """The drawing process, forked now; it draws with up to one drawer a core (at most
+    MAX_WORKERS). Where processes cannot be forked or only one core is there, `run` draws in
+    this process."""
 
     def __init__(self) -> None:
         cores = os.cpu_count() or 1
-        self.size = min(cores, MAX_WORKERS) if cores > 1 and _can_fork() else 0
-        self.pool: ProcessPoolExecutor | None = None
-        if self.size:
-            sys.stdout.flush()  # a fork copies unwritten output
-            sys.stderr.flush()
-            self.pool = ProcessPoolExecutor(self.size,
-                                            mp_context=multiprocessing.get_context("fork"),
-                                            initializer=end_with_parent,
-                                            initargs=(os.getpid(),))
-            self.pool.submit(_idle)  # with fork, every worker starts at the first task
+        self.size = min(cores, MAX_WORKERS)
+        started = background.start(_serve, self.size, daemon=False) if cores > 1 else None
+        self.process: Any
+        self.conn: Any
+        self.process, self.conn = started or (None, None)
 
-    def map(self, task: Callable, jobs: Iterable, chunksize: int = 1) -> Iterator:
-        """`task` over `jobs` in the workers, results in order (in this process without them)."""
-        if self.pool is None:
-            return map(task, jobs)
-        return self.pool.map(task, jobs, chunksize=chunksize)
+    def run(self, task: Callable, jobs: list) -> Callable[[], None]:
+        """Start `task` over `jobs` (once a build); the returned function waits until every
+        job is done, raising a job's exception."""
+        if self.conn is None or not jobs:
+            return lambda: _each(task, jobs)
+        self.conn.send((task, jobs))
+        return self._wait
+
+    def _wait(self) -> None:
+        assert self.conn is not None
+        try:
+            done, failure = self.conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError("绘图进程意外退出") from None
+        if not done:
+            raise failure
 
     def close(self) -> None:
-        """End the workers; tasks not started yet are dropped."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        """End the drawing process and its drawers; jobs not done yet are dropped."""
+        if self.process is not None:
+            background.stop(self.process, self.conn)  # its drawers end with it (end_with_parent)
+            self.process = None
 
 
-def _can_fork() -> bool:
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
+def _each(task: Callable, jobs: list) -> None:
+    for job in jobs:
+        task(job)
+
+
+def _serve(conn, size: int) -> None:
+    """The drawing process: wait for the jobs, do the first, then the rest with one drawer for
+    every PER_WORKER of them (at most `size`), forked from here; answer (True, None), or
+    (False, the exception)."""
+    try:
+        task, jobs = conn.recv()
+    except EOFError:  # the build ended without charts to draw
+        return
+    try:
+        task(jobs[0])  # imports and loads what every job needs, before any fork
+        drawers = min(size, len(jobs) // PER_WORKER)
+        if drawers > 1:
+            with ProcessPoolExecutor(drawers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=end_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
+                for _ in pool.map(task, jobs[1:], chunksize=4):
+                    pass
+        else:
+            _each(task, jobs[1:])
+        answer: tuple[bool, Exception | None] = (True, None)
+    except Exception as exc:  # handed to the build, which raises it
+        answer = (False, exc)
+    try:
+        conn.send(answer)
+    except Exception as exc:  # an exception that cannot be pickled travels as its text
+        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))

@@ -1,0 +1,83 @@
+"""The drawing processes of a build (generator.site.charts.workers): one forked at once, which
+does the first job itself and, only with many jobs, forks its drawers after that."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.site.charts import workers as drawing
+from generator.site.charts.workers import PER_WORKER, Workers
+
+
+def record(job: tuple[Path, int]) -> None:
+    """Write which process did the job, and its parent."""
+    folder, number = job
+    (folder / f"{number}.txt").write_text(f"{os.getpid()} {os.getppid()}")
+
+
+def fail(job: tuple[Path, int]) -> None:
+    if job[1] == 3:
+        raise ValueError("画不出第 3 张")
+
+
+def who(folder: Path, count: int) -> list[tuple[int, int]]:
+    return [tuple(map(int, (folder / f"{n}.txt").read_text().split()))  # type: ignore[misc]
+            for n in range(count)]
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    monkeypatch.setattr(drawing.os, "cpu_count", lambda: 2)
+
+
+def test_few_jobs_are_done_by_the_drawing_process_alone(tmp_path, two_cores):
+    workers = Workers()
+    try:
+        count = 2 * PER_WORKER - 1
+        workers.run(record, [(tmp_path, n) for n in range(count)])()
+    finally:
+        workers.close()
+    pid, parent = who(tmp_path, count)[0]
+    assert (pid != os.getpid(), parent) == (True, os.getpid())
+    assert who(tmp_path, count) == [(pid, parent)] * count
+
+
+def test_many_jobs_the_first_by_the_drawing_process_the_rest_by_drawers_it_forked(
+        tmp_path, two_cores):
+    workers = Workers()
+    try:
+        count = 2 * PER_WORKER
+        workers.run(record, [(tmp_path, n) for n in range(count)])()
+    finally:
+        workers.close()
+    done = who(tmp_path, count)
+    first, parent = done[0]
+    assert parent == os.getpid()
+    assert [parent for _, parent in done[1:]] == [first] * (count - 1)  # forked after the first
+
+
+def test_a_jobs_exception_is_raised_by_the_wait(tmp_path, two_cores):
+    workers = Workers()
+    try:
+        wait = workers.run(fail, [(tmp_path, n) for n in range(4 * PER_WORKER)])
+        with pytest.raises(ValueError, match="^画不出第 3 张$"):
+            wait()
+    finally:
+        workers.close()
+
+
+def test_no_jobs_and_one_core_draw_in_this_process(tmp_path, monkeypatch):
+    workers = Workers()
+    try:
+        workers.run(record, [])()
+    finally:
+        workers.close()
+    monkeypatch.setattr(drawing.os, "cpu_count", lambda: 1)
+    workers = Workers()
+    assert workers.process is None
+    workers.run(record, [(tmp_path, 0)])()
+    assert who(tmp_path, 1) == [(os.getpid(), os.getppid())]
+
