@@ -161,7 +161,9 @@ def test_kept_typed_frames_follow_the_file_and_its_fields(tmp_path, fixture_pack
     cells = text[1].split(",")
     cells[-1] = "7\n" if cells[-1] != "7\n" else "8\n"
     path.write_text("".join([text[0], ",".join(cells), *text[2:]]), encoding="utf-8")
-    assert load_package(data, store).frames["coverage"].equals(load_package(data).frames["coverage"])
+    edited = load_package(data, store).frames["coverage"]
+    assert not edited.equals(cold["coverage"])
+    pd.testing.assert_frame_equal(edited, load_package(data).frames["coverage"])
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     fields = next(r for r in descriptor["resources"] if r["name"] == "regions")["schema"]["fields"]
     fields[0]["type"] = "any"  # read as text: the same column, another meaning
