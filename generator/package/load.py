@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -107,12 +106,8 @@ def _frame(data: bytes, fields: list[dict], cache_dir: Path | None) -> pd.DataFr
         return typed_frame(io.BytesIO(data), fields)
     key = cache.fingerprint([data, json.dumps(fields, sort_keys=True)], code=(__name__,))
     path = cache.use(cache_dir / f"{key}.pickle")
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        pass
-    frame = typed_frame(io.BytesIO(data), fields)
-    with cache.replacing(path) as temporary, temporary.open("wb") as handle:
-        pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no copy in memory
+    frame = cache.load(path)
+    if frame is None:
+        frame = typed_frame(io.BytesIO(data), fields)
+        cache.store(path, frame)
     return frame
