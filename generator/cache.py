@@ -156,12 +156,14 @@ def load(path: Path | None):
     if path is None or not path.is_file():
         return None
     try:
-        return pickle.loads(path.read_bytes())
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        with path.open("rb") as handle:  # read as it is unpickled: no copy of the file in memory
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
 
 
 def store(path: Path | None, value) -> None:
-    """Keep `value` at `path` (atomically, see `write_bytes`)."""
+    """Keep `value` at `path` (atomically, see `replacing`), pickled straight into the file."""
     if path is not None:
-        write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with replacing(path) as temporary, temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)

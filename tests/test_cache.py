@@ -136,3 +136,39 @@ def test_a_successful_build_prunes_what_it_did_not_use_and_a_failed_one_nothing(
     assert now.isdisjoint(stale)
     assert first - now  # the old validation report and the old coverage downloads went
     assert {work.absolute() / "cache" / e for e in now} == {Path(p) for p in cache._used}
+
+
+def test_kept_typed_frames_follow_the_file_and_its_fields(tmp_path, fixture_package):
+    """A table's typed frame comes from the cache while its file and fields stay the same; an
+    edited cell or a field's new type reads the file again."""
+    import json
+
+    import pandas as pd
+
+    data, store = tmp_path / "data", tmp_path / "frames"
+    shutil.copytree(fixture_package("site_small"), data)
+    cold = load_package(data).frames
+    assert all(load_package(data, store).frames[name].equals(frame)
+               for name, frame in cold.items())
+    kept = sorted(store.iterdir())
+    assert len(kept) == len(cold)
+    warm = load_package(data, store).frames  # from the cache
+    assert sorted(store.iterdir()) == kept
+    for name, frame in cold.items():
+        pd.testing.assert_frame_equal(warm[name], frame)
+    path = data / "coverage.csv"
+    text = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    cells = text[1].split(",")
+    cells[-1] = "7\n" if cells[-1] != "7\n" else "8\n"
+    path.write_text("".join([text[0], ",".join(cells), *text[2:]]), encoding="utf-8")
+    edited = load_package(data, store).frames["coverage"]
+    assert not edited.equals(cold["coverage"])
+    pd.testing.assert_frame_equal(edited, load_package(data).frames["coverage"])
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == "regions")["schema"]["fields"]
+    fields[0]["type"] = "any"  # read as text: the same column, another meaning
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert len(list(store.iterdir())) == len(cold) + 1
+    regions = load_package(data, store).frames["regions"]
+    assert len(list(store.iterdir())) == len(cold) + 2
+    pd.testing.assert_frame_equal(regions, load_package(data).frames["regions"])

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator.errors import SiteBuildError
@@ -111,3 +112,43 @@ def test_the_kept_lexicon_cuts_every_text_as_jieba_does(tmp_path):
     assert len(texts) > 500
     for text in texts:
         assert lexicon.cut(text.encode()) == tuple(jieba.cut(text.encode())), text
+
+
+def test_kept_theme_html_is_not_taken_when_what_surrounds_the_page_changed(
+        tmp_path, config, monkeypatch):
+    """The theme's HTML of a page whose Markdown did not change is kept (for a build into the
+    same folder, as `azx build`'s staging folder is), but not taken when the navigation it shows
+    changed (another page's title) or the footer's publisher did."""
+    first = {"site_url": "https://example.org/", "sponsor": "甲单位"}
+    second = {"site_url": "https://example.org/", "sponsor": "乙单位"}
+    kept, site = tmp_path / "work" / "kept.pickle", tmp_path / "site"
+    rendered: list[str] = []
+    render = jinja2.Template.render
+
+    def counted(self, *args, **kwargs):
+        if args and isinstance(args[0], dict) and args[0].get("page") is not None:
+            rendered.append(args[0]["page"].file.src_uri)
+        return render(self, *args, **kwargs)
+
+    def build(docs: Path, publisher: dict, kept: Path | None = None) -> dict[str, bytes]:
+        rendered.clear()
+        mkdocs_build_strict(docs, site, config, publisher, kept=kept)
+        return tree(site)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # the build's day, as `azx build` sets
+    pages = ["index.md", "industry.md", "other.md"]
+    docs = write_docs(tmp_path / "work", "2025年11月30日")
+    built = build(docs, first, kept)
+    assert sorted(rendered) == pages
+    assert build(docs, first, kept) == built and rendered == []  # every page's HTML kept
+    renamed = page("行业投保", "2025年11月30日", "危险化学品企业投保进展")
+    (docs / "industry.md").write_text(renamed, encoding="utf-8")
+    plain = write_docs(tmp_path / "plain", "2025年11月30日")
+    (plain / "industry.md").write_text(renamed, encoding="utf-8")
+    for publisher in (first, second):
+        warm = build(docs, publisher, kept)
+        assert sorted(rendered) == pages  # the title is in every page's navigation, the
+        assert warm == build(plain, publisher)  # publisher in every page's footer
+    assert "行业投保" in warm["other/index.html"].decode()
+    assert "乙单位" in warm["other/index.html"].decode()

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 import yaml
 
+from generator import cache
 from generator.package.safe import read_package_file
 
 if TYPE_CHECKING:  # pandas is imported when a table is read: the no-change check needs no pandas
@@ -82,18 +83,31 @@ def typed_frame(csv_path: Path | IO[str] | IO[bytes], fields: list[dict]) -> pd.
     return frame
 
 
-def load_package(path: str | Path) -> Package:
+def load_package(path: str | Path, cache_dir: Path | None = None) -> Package:
     """Read the descriptor, every resource and the policy file of a validated package.
 
-    The policy is checked first: a missing or mistyped key is a ConfigurationError."""
+    The policy is checked first: a missing or mistyped key is a ConfigurationError. With
+    `cache_dir`, each typed frame is kept there under the fingerprint of its file's bytes, its
+    fields, this module and the library versions, and read back while they stay the same."""
     from generator.package.policy import load_policy
 
     root = package_root(path)
     policy = load_policy(root)
     descriptor = read_descriptor(root)
-    frames = {
-        r["name"]: typed_frame(io.BytesIO(read_package_file(root, r["path"])),
-                               r["schema"]["fields"])
-        for r in descriptor["resources"]
-    }
+    frames = {r["name"]: _frame(read_package_file(root, r["path"]), r["schema"]["fields"],
+                                cache_dir)
+              for r in descriptor["resources"]}
     return Package(root=root, descriptor=descriptor, frames=frames, policy=policy)
+
+
+def _frame(data: bytes, fields: list[dict], cache_dir: Path | None) -> pd.DataFrame:
+    """`typed_frame` of a CSV file's bytes `data`, kept in `cache_dir` (see `load_package`)."""
+    if cache_dir is None:
+        return typed_frame(io.BytesIO(data), fields)
+    key = cache.fingerprint([data, json.dumps(fields, sort_keys=True)], code=(__name__,))
+    path = cache.use(cache_dir / f"{key}.pickle")
+    frame = cache.load(path)
+    if frame is None:
+        frame = typed_frame(io.BytesIO(data), fields)
+        cache.store(path, frame)
+    return frame

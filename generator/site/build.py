@@ -140,7 +140,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     done = Progress(9)
     try:
         # 1. load: typed DataFrames of every resource (validation runs meanwhile: site/helper.py)
-        package = load_package(data_root)
+        package = load_package(data_root, cache_dir / "frames")
         done(f"读取数据:{sum(len(f) for f in package.frames.values())} 行")
         helper.check()
 

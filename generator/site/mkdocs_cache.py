@@ -8,13 +8,24 @@ that Markdown passes through as it is) replaced by a mark; the page's own paths;
 files whose names occur in its Markdown (the only files its links can resolve to); mkdocs.yml;
 the settings applied to it by the build; the versions of the libraries (`cache.LIBRARIES`) and
 the source of this module. The kept HTML gets the page's date back in place of the mark. Search
-index keeps each page's sections (Material's HTML parsing) and the segmentation of each run of Han
-characters, which is how Material's search plugin hands text to `jieba.cut`, under the same
-fingerprint plus the user dictionary's bytes.
+index keeps each page's sections (Material's HTML parsing; a page without a date line, such as a
+bulletin, under its HTML as it is), each section's index entries (under the section's id, title
+and text and the page's address, title, metadata and table of contents) and the segmentation of
+each run of Han characters, which is how Material's search plugin hands text to `jieba.cut`,
+under the same fingerprint plus the user dictionary's bytes.
 
 The theme's templates are compiled once: their Jinja bytecode is kept in the same file, given to
 the build's Jinja environment from MkDocs's `on_env` event by a plugin added to the loaded config
-(never to mkdocs.yml); Jinja checks each against its template's source.
+(never to mkdocs.yml); Jinja checks each against its template's source. The same plugin hands
+MkDocs an environment whose page templates keep each page's HTML from the theme (`_KeptEnv`),
+under: every setting of the loaded config (mkdocs.yml's bytes stand for the objects it sets; the
+build's `extra`, the publisher, must be plain data), the theme's folders and the bytes of those no
+library holds, the navigation (each item's kind, title, address, metadata and children), the list
+of pages, the page's paths, addresses, title, metadata, neighbours, ancestors, table of contents
+and HTML with the date line marked, and every other value of the template's context, which must
+be plain data (the build's date among them: `azx build` sets it to the data's date, so a build on
+a day of new data renders every page). The theme's HTML must hold the mark exactly once (the page's
+content, shown once), else nothing is kept; a render that logged a warning is not kept.
 
 MkDocs and Material internals relied on (checked for mkdocs 1.6.x; any other version builds as
 usual, without the cache):
@@ -35,7 +46,12 @@ usual, without the cache):
 - Material's `SearchIndex.add_entry_from_context(page)` (9.x) is replaced for the build by the
   same steps (skip `search.exclude` pages; `Parser().feed(page.content)`; each section of
   `parser.data` not `is_excluded()` goes to `create_entry_for_section(section, page.toc,
-  page.url, page)`), with the parsed sections kept under the page's HTML, date marked likewise.
+  page.url, page)`), with the parsed sections kept under the page's HTML, date marked likewise,
+  and what `create_entry_for_section` appended to `entries` (it reads only the section, the
+  table of contents, the address and the page's title and metadata) kept for the same inputs.
+- `mkdocs.commands.build._build_page` renders a page with `env.get_template(name)` and
+  `.render(context)`, where `env` is what the `on_env` event returned and `context` holds `page`
+  (its `content` after the `page_context` event), `nav`, `pages`, `config` and plain values.
 Fails safe: another MkDocs or Material version (that part only), an unreadable or foreign cache
 file, a page whose conversion logged a warning (never kept, so strict builds still fail on it), or
 a date mark that does not come out exactly once all mean the normal conversion or parsing. The
@@ -44,12 +60,13 @@ file is written only after MkDocs succeeded, and holds only the entries that bui
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import marshal
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -65,8 +82,8 @@ from generator import cache
 SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
 MATERIAL = ("9.",)  # Material versions whose search index this module knows
 JIEBA = ("0.42.",)  # jieba versions whose dictionary lookups `_Lexicon` knows
-FORMAT = 2
-KINDS = ("pages", "words", "sections", "templates")
+FORMAT = 3
+KINDS = ("pages", "words", "sections", "templates", "html", "entries")
 # The date line of _base.md.j2; its text only letters, digits and spaces, which neither Markdown
 # nor the search's HTML parser treat in any way, as they do not treat the mark.
 DATE = r'(<p class="azx-updated">)((?:[^\W_]| )*)(</p>)'
@@ -85,19 +102,35 @@ class _Warned(logging.Handler):
         self.seen = True
 
 
+@contextmanager
+def _watched():
+    """A `_Warned` that sees the warnings MkDocs and its extensions log in the block."""
+    warned = _Warned()
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+    for logger in loggers:
+        logger.addHandler(warned)
+    try:
+        yield warned
+    finally:
+        for logger in loggers:
+            logger.removeHandler(warned)
+
+
 class _Store:
     def __init__(self, path: Path, context: str) -> None:
         self.path, self.context = path, context
         kept = cache.load(path)
         valid = isinstance(kept, tuple) and len(kept) == 3 and kept[:2] == (FORMAT, context)
         parts = kept[2] if valid else {}
-        # each a dict: page conversions, jieba segmentations, search sections, template bytecode
-        self.pages, self.words, self.sections, self.templates = (
+        # each a dict: page conversions, jieba segmentations, search sections, template bytecode,
+        # pages' HTML from the theme, search index entries
+        self.pages, self.words, self.sections, self.templates, self.html, self.kept_entries = (
             parts.get(name, {}) for name in KINDS)
         self.used: dict[str, dict] = {name: {} for name in KINDS}
-        self.used_pages, self.used_words, self.used_sections, self.used_templates = (
-            self.used[name] for name in KINDS)
+        (self.used_pages, self.used_words, self.used_sections, self.used_templates,
+         self.used_html, self.used_entries) = (self.used[name] for name in KINDS)
         self.names: tuple[int, dict] | None = None
+        self.site: tuple[tuple, bytes] | None = None  # `_site_digest`'s last objects and digest
         self.hits = 0
         self.dictionaries: list = []  # user dictionaries, loaded before the first new text
         self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
@@ -165,17 +198,12 @@ class _Store:
     def _convert(self, original, page, config, files, date, key, detailed) -> None:
         """The normal conversion, of the page's Markdown with the mark in place of the date
         (the date goes back in afterwards); kept when it logged no warning."""
-        warned = _Warned()
-        loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
         markdown_text = page.markdown
         page.markdown = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", markdown_text)
-        for logger in loggers:
-            logger.addHandler(warned)
         try:
-            original(page, config, files)
+            with _watched() as warned:
+                original(page, config, files)
         finally:
-            for logger in loggers:
-                logger.removeHandler(warned)
             page.markdown = markdown_text
         content, title = page.content, page._title_from_render
         toc = pickle.dumps(page.toc, protocol=pickle.HIGHEST_PROTOCOL)
@@ -194,26 +222,118 @@ class _Store:
 
     def parse(self, parser, content: str) -> list:
         """Material's search `Parser`'s sections of a page's HTML `content`; kept under the HTML
-        with the date line's text replaced by the mark."""
+        with the date line's text (if it has one) replaced by the mark."""
         dates = HTML_DATE.findall(content)
-        if len(dates) != 1 or MARK in content:
+        if len(dates) > 1 or MARK in content:
             return _sections(parser, content)
-        date = dates[0][1]
+        date = dates[0][1] if dates else None
         marked = HTML_DATE.sub(rf"\g<1>{MARK}\g<3>", content)
         key = hashlib.sha256(f"{self.context}\0{marked}".encode()).hexdigest()
         kept = self.sections.get(key)
         if kept is None:
             sections = _sections(parser, marked)
             texts = [t for section in sections for t in (*section.title, *section.text)]
-            if sum(t.count(MARK) for t in texts) != 1 or MARK in repr([s.id for s in sections]):
+            if (sum(t.count(MARK) for t in texts) != (date is not None)
+                    or MARK in repr([s.id for s in sections])):
                 return _sections(parser, content)
             kept = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
         self.used_sections[key] = kept
         sections = pickle.loads(kept)
-        for section in sections:
-            section.title = [t.replace(MARK, date) for t in section.title]
-            section.text = [t.replace(MARK, date) for t in section.text]
+        if date is not None:
+            for section in sections:
+                section.title = [t.replace(MARK, date) for t in section.title]
+                section.text = [t.replace(MARK, date) for t in section.text]
         return sections
+
+    def page_html(self, template, name: str, context: dict) -> str:
+        """`template.render(context)`, the theme's HTML of the page of `context` (template `name`),
+        or what it was when the same inputs last reached the theme; kept with the date line's text
+        replaced by the mark, as the page's conversion is."""
+        page = context["page"]
+        content = page.content or ""
+        dates = HTML_DATE.findall(content)
+        key = self._html_key(name, context, content) if len(dates) < 2 else None
+        if key is None or MARK in content:
+            return template.render(context)
+        date = dates[0][1] if dates else None
+        html = self.html.get(key)
+        if html is None:
+            page.content = HTML_DATE.sub(rf"\g<1>{MARK}\g<3>", content)
+            try:
+                with _watched() as warned:
+                    html = template.render(context)
+            finally:
+                page.content = content
+            if html.count(MARK) != (date is not None):  # the mark reached more than the content
+                return template.render(context)
+            if warned.seen:  # never kept: a build that takes it would not warn
+                return html if date is None else html.replace(MARK, date)
+        self.used_html[key] = html
+        return html if date is None else html.replace(MARK, date)
+
+    def _html_key(self, name: str, context: dict, content: str) -> str | None:
+        """The fingerprint of what the theme reads to write a page: the site (`_site_digest`),
+        the template's name, the context's other values (plain data, else None: not kept) and
+        the page's own: paths, addresses, title, metadata, neighbours, ancestors, table of
+        contents and its HTML with the date line marked."""
+        page = context["page"]
+        rest = sorted((k, v) for k, v in context.items()
+                      if k not in ("page", "nav", "pages", "config"))
+        if not (_plain(rest) and _plain(page.meta) and _plain(dict(context["config"].extra))):
+            return None  # (`extra`, set by the build, is the one setting not from mkdocs.yml)
+        digest = hashlib.sha256(self._site_digest(context["config"], context["nav"],
+                                                  context["pages"]))
+        neighbours = [p.url if p is not None else None
+                      for p in (page.previous_page, page.next_page)]
+        for part in (name, repr(rest), page.file.src_uri, page.file.dest_uri, page.url,
+                     str(page.canonical_url), str(page.abs_url), str(page.edit_url),
+                     str(page.title), repr(page.meta), str(page.is_homepage), repr(neighbours),
+                     repr([str(a.title) for a in page.ancestors]),
+                     HTML_DATE.sub(rf"\g<1>{MARK}\g<3>", content)):
+            digest.update(part.encode() + b"\0\1")
+        digest.update(pickle.dumps(page.toc, protocol=pickle.HIGHEST_PROTOCOL))
+        return digest.hexdigest()
+
+    def _site_digest(self, config, nav, pages) -> bytes:
+        """What every page's HTML depends on besides the page, once a build: the context
+        (mkdocs.yml, libraries, this module), every setting of the loaded config, the files of
+        the theme's folders that no library holds, the navigation and the list of pages."""
+        objects = (config, nav, pages)
+        if self.site is None or any(a is not b for a, b in zip(self.site[0], objects, strict=True)):
+            digest = hashlib.sha256(self.context.encode())
+            homepage = nav.homepage.url if nav.homepage is not None else None
+            for part in (_stable(config), _theme_files(config.theme.dirs), repr(_nav(nav.items)),
+                         str(homepage), repr([(f.src_uri, f.dest_uri, f.url) for f in pages])):
+                digest.update(part.encode() + b"\0\1")
+            self.site = (objects, digest.digest())
+        return self.site[1]
+
+    def entries(self, index, sections: list, page) -> None:
+        """Material's `index.create_entry_for_section` of each of a page's `sections`, or the
+        entries it added for the same section of the same page last time: kept under the
+        section's id, title and text, the page's address, title, metadata and table of contents
+        (what it reads) and the context (whose dictionaries decide the segmentation)."""
+        if not _plain(page.meta):
+            for section in sections:
+                index.create_entry_for_section(section, page.toc, page.url, page)
+            return
+        start = hashlib.sha256(self.context.encode())
+        for part in (page.url, str(page.title), repr(page.meta)):
+            start.update(part.encode() + b"\0\1")
+        start.update(pickle.dumps(page.toc, protocol=pickle.HIGHEST_PROTOCOL))
+        for section in sections:
+            digest = start.copy()
+            for part in (str(section.id), "\0".join(section.title), "\0".join(section.text)):
+                digest.update(part.encode() + b"\0\1")
+            key = digest.hexdigest()
+            kept = self.kept_entries.get(key)
+            if kept is None:
+                before = len(index.entries)
+                index.create_entry_for_section(section, page.toc, page.url, page)
+                kept = index.entries[before:]
+            else:
+                index.entries.extend(kept)
+            self.used_entries[key] = kept
 
     def cut(self, original, sentence, cut_all=False, HMM=True, use_paddle=False):
         key = (sentence, cut_all, HMM, use_paddle)
@@ -303,6 +423,55 @@ class _Lexicon:
         return tuple(tokenizer.cut(sentence, False, True, False))
 
 
+def _plain(value) -> bool:
+    """Whether `value` is data whose repr says all of it (no object that could hide a change)."""
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return value is None or isinstance(value, str | int | float | dt.date)
+
+
+def _stable(value) -> str:
+    """A config setting as text: plain data as it is, a mapping (the config, a theme, `extra`)
+    item by item, a plugin by its settings; other objects by their type (mkdocs.yml alone sets
+    them, and its bytes are in every key)."""
+    if _plain(value):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k!r}: {_stable(v)}" for k, v in value.items()) + "}"
+    settings = getattr(value, "config", None)
+    if isinstance(settings, Mapping):
+        return f"{type(value).__name__}({_stable(settings)})"
+    return type(value).__name__
+
+
+def _theme_files(folders: list[str]) -> str:
+    """The theme's folders, with the digest of every file of those no library holds (the
+    package's overrides; a library's are told by its version)."""
+    import material  # type: ignore[import-untyped]
+    import mkdocs
+
+    libraries = [Path(mkdocs.__file__).parent, Path(material.__file__).parent]
+    digest = hashlib.sha256()
+    for folder in map(Path, folders):
+        digest.update(str(folder).encode() + b"\0")
+        if any(folder.is_relative_to(library) for library in libraries):
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _nav(items) -> list:
+    """What a theme can read of the navigation: each item's kind, title, address, metadata and
+    children."""
+    return [(type(item).__name__, str(item.title), getattr(item, "url", None),
+             repr(getattr(item, "meta", None)), _nav(getattr(item, "children", None) or []))
+            for item in items]
+
+
 def _sections(parser, content: str) -> list:
     found = parser()
     found.feed(content)
@@ -348,7 +517,37 @@ class _KeptTemplates(BasePlugin):
 
     def on_env(self, env, /, *, config, files):
         env.bytecode_cache = _Bytecode(self.store)
-        return env
+        return _KeptEnv(env, self.store)
+
+
+class _KeptEnv:
+    """The build's Jinja environment, whose templates give a page's kept HTML back
+    (`_Store.page_html`); everything else is the environment's own."""
+
+    def __init__(self, env: jinja2.Environment, store: _Store) -> None:
+        self.env, self.store = env, store
+
+    def __getattr__(self, name: str):
+        return getattr(self.env, name)
+
+    def get_template(self, name: str, *args, **kwargs) -> _KeptTemplate:
+        return _KeptTemplate(self.env.get_template(name, *args, **kwargs), name, self.store)
+
+
+class _KeptTemplate:
+    """A theme template whose `render` of a page's context goes through `_Store.page_html`."""
+
+    def __init__(self, template: jinja2.Template, name: str, store: _Store) -> None:
+        self.template, self.name, self.store = template, name, store
+
+    def __getattr__(self, name: str):
+        return getattr(self.template, name)
+
+    def render(self, *args, **kwargs) -> str:
+        context = args[0] if len(args) == 1 and not kwargs else None
+        if isinstance(context, dict) and context.get("page") is not None:
+            return self.store.page_html(self.template, self.name, context)
+        return self.template.render(*args, **kwargs)
 
 
 def _knows_material() -> bool:
@@ -379,13 +578,13 @@ def kept(path: Path | None, config_file: Path, config):
     def cached(page, config, files) -> None:
         store.render(render, page, config, files)
 
-    def add_entry_from_context(self, page) -> None:  # Material 9's, with the sections kept
+    def add_entry_from_context(self, page) -> None:  # Material 9's, with sections and entries kept
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
-        for section in store.parse(search_plugin.Parser, page.content):
-            if not section.is_excluded():
-                self.create_entry_for_section(section, page.toc, page.url, page)
+        sections = [s for s in store.parse(search_plugin.Parser, page.content)
+                    if not s.is_excluded()]
+        store.entries(self, sections, page)
 
     Page.render = cached  # type: ignore[method-assign,assignment]
     config.plugins["azx/kept-templates"] = _KeptTemplates(store)
