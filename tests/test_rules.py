@@ -38,3 +38,35 @@ def test_azx_rules_lists_every_rule(capsys):
     first = RULES[0]
     assert lines[1].split(maxsplit=1)[1] == f"错误  {first.title} — {first.source}"
     assert [line.split()[0] for line in lines[1:]] == [rule.id for rule in RULES]
+
+
+def test_each_business_rule_is_given_every_table_it_reads(fixture_package, monkeypatch):
+    """A rule is given only the tables it declares (`reads`), and its kept problems are keyed by
+    them: one that asked for another table would miss its defects and keep a stale answer."""
+    from generator.package.policy import load_policy
+    from generator.validate import pipeline
+    from generator.validate.rules import engine
+    from generator.validate.rules.base import EACH
+
+    data = fixture_package("site_small")
+    given: dict[str, engine.Frames] = {}
+    monkeypatch.setattr(engine, "run_business",
+                        lambda frames, *args, **kwargs: given.setdefault("frames", frames) and [])
+    pipeline.validate_package(data)
+    frames = given["frames"]
+    assert set(frames) == set(frames.fields) and len(frames) > 10
+
+    class Asked(engine.Frames):
+        def get(self, name, default=None):
+            asked.add(name)
+            return super().get(name, default)
+
+    for rule in RULES:
+        if rule.stage != "business":
+            continue
+        assert rule.reads and rule.check is not None
+        if rule.reads == EACH:
+            continue
+        asked: set[str] = set()
+        list(rule.check(Asked(frames, frames.fields, frames.hotlines), load_policy(data)))
+        assert asked and asked <= set(rule.reads), rule.id

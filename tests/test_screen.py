@@ -27,9 +27,10 @@ DAMAGED = ["coverage.csv", "enterprises.csv", "assessment_scores.csv", "claims.c
            "insurers.csv"]
 
 
-def packages(root: Path) -> tuple[frictionless.Package, frictionless.Package, list[str]] | None:
+def packages(root: Path) -> tuple[frictionless.Package, frictionless.Package,
+                                  dict[str, bytes]] | None:
     """Two equal Frictionless packages of the readable tables, as tableschema builds them, and
-    the tables' names; None when there is nothing for Frictionless to validate."""
+    the tables' bytes by name; None when there is nothing for Frictionless to validate."""
     descriptor, _ = read_descriptor(root)
     if descriptor is None or tableschema.unreadable_metadata(descriptor):
         return None
@@ -45,7 +46,7 @@ def packages(root: Path) -> tuple[frictionless.Package, frictionless.Package, li
     try:
         return tuple(frictionless.Package({**descriptor, "resources": resources},  # type: ignore
                                           basepath=str(root)) for _ in range(2)) + (
-            [t.name for t in tables],)
+            {t.name: t.data for t in tables},)
     except frictionless.FrictionlessException:
         return None
 
@@ -59,18 +60,24 @@ def described(report: frictionless.Report) -> dict:
     return descriptor
 
 
-def assert_same_reports(root: Path, limit: int = tableschema.ERROR_LIMIT) -> int:
-    """Compare the two validations of each table of the package at `root`; the errors found."""
+def assert_same_reports(root: Path, limit: int = tableschema.ERROR_LIMIT) -> tuple[int, int]:
+    """Compare Frictionless's validation of each table of the package at `root` with the
+    screen's, from Frictionless's cell stream and from the file's bytes; the errors found and
+    the tables whose bytes were split as plain rows."""
     built = packages(root)
     if built is None:
-        return 0
-    theirs, ours, names = built
-    found = 0
-    for name in names:
+        return 0, 0
+    theirs, ours, tables = built
+    found = plain = 0
+    for name, data in tables.items():
         expected = described(theirs.get_resource(name).validate(limit_errors=limit))
         assert described(screen.validate(ours.get_resource(name), limit)) == expected, name
+        assert described(screen.validate(ours.get_resource(name), limit, data)) == expected, name
         found += len(expected["tasks"][0]["errors"])
-    return found
+        resource = ours.get_resource(name)
+        with resource:
+            plain += screen._plain_rows(resource, data) is not None
+    return found, plain
 
 
 # the fixture packages whose defects Frictionless reports (cells, rows, keys, codes, dialect)
@@ -89,8 +96,9 @@ def read_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
-def damage(folder: Path, seed: int, count: int) -> None:
-    """`count` random defects in the CSVs of DAMAGED, the same for a seed."""
+def damage(folder: Path, seed: int, count: int, junk: list[str] = JUNK) -> None:
+    """`count` random defects in the CSVs of DAMAGED (bad cells from `junk`), the same for a
+    seed."""
     rng = random.Random(seed)
     tables = {name: read_rows(folder / name) for name in DAMAGED}
     for _ in range(count):
@@ -98,18 +106,18 @@ def damage(folder: Path, seed: int, count: int) -> None:
         i, width = rng.randrange(1, len(rows)), len(rows[0])
         kind = rng.randrange(9)
         if kind < 3 and len(rows[i]) == width:
-            rows[i][rng.randrange(width)] = rng.choice(JUNK)
+            rows[i][rng.randrange(width)] = rng.choice(junk)
         elif kind == 3:  # a key seen before, further down or next
             rows.insert(rng.choice([i + 1, rng.randrange(1, len(rows) + 1)]), list(rows[i]))
         elif kind == 4:
             rows[i] = rows[i][:rng.randrange(width)]
         elif kind == 5:
-            rows[i] = rows[i] + [rng.choice(JUNK)]
+            rows[i] = rows[i] + [rng.choice(junk)]
         elif kind == 6:
             rows.insert(i, rng.choice([[], [""] * width]))
         elif kind == 7:  # a repeated key with a bad cell
             row = list(rows[i]) or [""]
-            row[0] = rng.choice(JUNK)
+            row[0] = rng.choice(junk)
             rows[i:i] = [row, list(row)]
         elif len(rows[i]) == width:
             rows[i][0] = ""
@@ -136,8 +144,43 @@ def test_damaged_copies_of_data(seed, count, tmp_path):
     damage(folder, seed, count)
     if seed % 2:
         unique_names(folder)
-    assert assert_same_reports(folder) > 0
+    found, plain = assert_same_reports(folder)
+    assert found > 0 and plain > 0
     assert_same_reports(folder, limit=25)  # the screen stops short: Frictionless validates
+
+
+@pytest.mark.parametrize("seed, count", [(4, 40), (5, 600)])
+def test_damaged_tables_without_quotes_split_as_plain_rows(seed, count, tmp_path):
+    """Defects a CSV writer leaves unquoted (but a row of one empty cell): each table without a
+    quote is split, not parsed."""
+    folder = tmp_path / "pkg"
+    shutil.copytree(DATA, folder)
+    damage(folder, seed, count, [c for c in JUNK if "," not in c and not c.startswith(" ")])
+    tables, _ = read_tables(folder, safe_resources(folder, read_descriptor(folder)[0])[0])
+    found, plain = assert_same_reports(folder)
+    assert found > 0 and plain == sum(b'"' not in t.data for t in tables) >= len(tables) - 3
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n", "a,b\n1,2", "a,b\n\n1,2\n\n", "a,b\n,\n,,,\n1\n\n\n", "\ufeffa,b\n中,文\n",
+    "a\n" + "x" * 100_000 + "\n", "a,b\n1,2\x0b3\u20284,5\x1c\n"])
+def test_plain_rows_are_what_the_csv_reader_reads(text):
+    data = text.encode("utf-8")
+    expected = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    assert list(screen._split_rows(data)) == expected
+
+
+@pytest.mark.parametrize("text", ['a,b\n"1",2\n', "a,b\r\n1,2\r\n", "a,b\n1, 2\n", "a,b\n 1,2\n",
+                                  " a,b\n1,2\n", "a,b\n1,\x002\n"])
+def test_rows_a_csv_reader_may_read_otherwise_are_not_split(text, tmp_path):
+    (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+    resource = frictionless.Resource(
+        {"name": "t", "path": "t.csv", "dialect": tableschema.CSV_DIALECT,
+         "schema": {"fields": [{"name": "a"}, {"name": "b"}]}}, basepath=str(tmp_path))
+    with resource:
+        assert screen._plain_rows(resource, text.encode("utf-8")) is None
+        assert screen._plain_rows(resource, text.replace('"', "").replace("\r", "").replace(
+            ", ", ",").replace("\n ", "\n").lstrip().replace("\x00", "").encode("utf-8"))
 
 
 def test_a_valid_table_is_screened(monkeypatch):

@@ -27,10 +27,10 @@ class Helper:
 
     A package that passed validation is not validated again while its files, the generator's
     code and the validating libraries stay byte for byte the same: the report is kept in
-    `cache_dir` under the hash of all of them. With `schema_dir`, each table's Frictionless
-    outcome is kept there too, so that a package with one file changed has Frictionless read that
-    file alone (`tableschema.schema_problems`). Where processes cannot be forked, the same work
-    runs in this process when it is asked for.
+    `cache_dir` under the hash of all of them. With `schema_dir`, what validation finds of each
+    table and each business rule is kept there too, so that a package with one file changed has
+    Frictionless read that file alone and only the rules reading it run again (`validate.keep`).
+    Where processes cannot be forked, the same work runs in this process when it is asked for.
     """
 
     def __init__(self, data_root: Path, cache_dir: Path, config: Path | None = None,

@@ -6,11 +6,16 @@ only when there is no package at the path or the policy file cannot be used.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from generator import cache
 from generator.background import Background
 from generator.package.load import DESCRIPTOR, POLICY, read_policy
 from generator.package.policy import load_policy
+from generator.validate.keep import Kept
 from generator.validate.read import (
     Table,
     locate_package,
@@ -35,10 +40,30 @@ def validate_package(path: str | Path, parallel: bool = False,
 
     With `parallel`, Frictionless validates in a second process while this one runs the
     business rules over every cell; they run again, without the cells Frictionless rejected, only
-    when it rejected some. With `cache_dir` (the build's; never `azx validate`'s), each table's
-    Frictionless outcome is kept there by content and reused; the business rules always run
-    over the whole package. The report is the same every way.
+    when it rejected some. With `cache_dir` (the build's; never `azx validate`'s), what a
+    validation finds of each table and each rule is kept there for the next build, and what the
+    previous one kept is reused where its inputs are the same (`keep.Kept`). The report is the
+    same every way.
     """
+    with without_cycle_collection():
+        return _validate(path, parallel, cache_dir)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: validation makes millions of rows and cells and keeps
+    large key memories, which each pass of the collector walks again (a quarter of validation's
+    time), while it leaves few cycles behind (some thousand objects on the province package)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(path: str | Path, parallel: bool, cache_dir: Path | None) -> Report:
     # config: the package folder and the policy numbers
     root = locate_package(path)
     policy = load_policy(root)
@@ -60,6 +85,7 @@ def validate_package(path: str | Path, parallel: bool = False,
     problems += found
     # schema (Frictionless): metadata, then types, constraints, primary and foreign keys;
     # business rules over typed frames that hide every cell the schema stage reported
+    kept = Kept(cache_dir, root, descriptor, tables, raw_policy) if cache_dir else None
     if parallel:
         theirs, mine = split_for_frictionless(tables)
         with Background(schema_check, root, descriptor, tables, theirs) as schema:
@@ -71,22 +97,22 @@ def validate_package(path: str | Path, parallel: bool = False,
             outcome = merge(schema_check(root, descriptor, tables, mine) if mine else None,
                             schema.result())
     else:
-        outcome, guess = schema_check(root, descriptor, tables, cache_dir=cache_dir), None
+        outcome, guess = schema_check(root, descriptor, tables, kept=kept), None
     if outcome.unusable:
         return finish(outcome.problems)
     if guess is None or isinstance(guess, Exception) or outcome.rejects_cells():
-        guess = business_problems(tables, outcome, broken, policy, hotlines)
+        guess = business_problems(tables, outcome, broken, policy, hotlines, kept)
     return finish(problems + outcome.problems + guess)
 
 
 def schema_check(root: Path, descriptor: dict, tables: list[Table],
-                 only: set[str] | None = None, cache_dir: Path | None = None) -> SchemaOutcome:
+                 only: set[str] | None = None, kept: Kept | None = None) -> SchemaOutcome:
     """The Frictionless stage (for the tables named in `only`, all by default; each table's
-    outcome kept in `cache_dir`). Frictionless is imported here, so that in a parallel
-    validation this process loads it only when it validates some tables itself."""
+    outcome `kept`). Frictionless is imported here, so that in a parallel validation this
+    process loads it only when it validates some tables itself."""
     from generator.validate import tableschema
 
-    return tableschema.check(root, descriptor, tables, only, cache_dir)
+    return tableschema.check(root, descriptor, tables, only, kept)
 
 
 def split_for_frictionless(tables: list[Table]) -> tuple[set[str], set[str]]:
@@ -120,25 +146,38 @@ def merge(*outcomes: SchemaOutcome | None) -> SchemaOutcome:
 
 
 def business_problems(tables: list[Table], outcome: SchemaOutcome, broken: set[str],
-                      policy, hotlines: tuple[str, ...] = ()) -> list[Problem]:
-    """The business rules over typed frames that hide every cell the schema stage reported."""
+                      policy, hotlines: tuple[str, ...] = (), kept: Kept | None = None
+                      ) -> list[Problem]:
+    """The business rules over typed frames that hide every cell the schema stage reported
+    (each table's frame, and each rule's problems, `kept` for the next build)."""
     # pandas is imported here, after a parallel validation has forked its second process
-    from generator.validate.read import parse_rows
     from generator.validate.rules.engine import Frames, run_business
-    from generator.validate.rules.frames import typed_frame
 
     frames, fields, problems = {}, {}, []
     for table in tables:
         if table.name in outcome.skipped | broken:
             continue
-        raw = parse_rows(table.data, table.fields)  # text cells: dropped once typed
-        if raw is None:
-            continue
-        frames[table.name], found = typed_frame(table, raw, outcome)
-        fields[table.name] = table.fields
+        entry = kept.frame(table.name) if kept else None
+        typed = cache.load(entry)
+        if not isinstance(typed, tuple):
+            typed = typed_frame(table, outcome)
+            cache.store(entry, typed)
+        frame, found = typed
         problems += found
+        if frame is not None:
+            frames[table.name], fields[table.name] = frame, table.fields
     by_name = {t.name: t for t in tables}
-    return problems + run_business(Frames(frames, fields, hotlines), by_name, policy)
+    return problems + run_business(Frames(frames, fields, hotlines), by_name, policy, kept)
+
+
+def typed_frame(table: Table, outcome: SchemaOutcome) -> tuple[object, list[Problem]]:
+    """The table's typed frame (None when pandas cannot read its rows) and the problems typing
+    it found."""
+    from generator.validate.read import parse_rows
+    from generator.validate.rules import frames
+
+    raw = parse_rows(table.data, table.fields)  # text cells: dropped once typed
+    return (None, []) if raw is None else frames.typed_frame(table, raw, outcome)
 
 
 def finish(problems: list[Problem]) -> Report:

@@ -19,6 +19,8 @@ the two on damaged tables.
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 from collections.abc import Callable, Iterator
 from itertools import islice
 from operator import itemgetter
@@ -26,15 +28,21 @@ from typing import Any
 
 import frictionless
 from frictionless import Checklist, FrictionlessException, Report, errors, helpers, system
+from frictionless.formats.csv.control import CsvControl
 from frictionless.resources import TableResource
 from frictionless.table.row import Row, create_cell_handlers
+
+from generator.validate.read import pieces
 
 SCREENED = "5.21.0"
 CHUNK = 20_000  # rows screened at once
 
 
-def validate(resource: frictionless.Resource, limit_errors: int) -> Report:
-    """`resource.validate(limit_errors=limit_errors)`, the clean rows screened out."""
+def validate(resource: frictionless.Resource, limit_errors: int,
+             data: bytes | None = None) -> Report:
+    """`resource.validate(limit_errors=limit_errors)`, the clean rows screened out; `data`, the
+    bytes of the resource's UTF-8 file when the caller has them, spares parsing them as CSV
+    where no cell can be quoted (`_plain_rows`)."""
     if not (frictionless.__version__ == SCREENED and isinstance(resource, TableResource)
             and resource.format == "csv" and system.onerror == "ignore" and limit_errors > 0):
         return resource.validate(limit_errors=limit_errors)
@@ -73,8 +81,9 @@ def validate(resource: frictionless.Resource, limit_errors: int) -> Report:
                 if checklist.match(error):
                     found.append(error)
         labels = resource.labels
+        plain = _plain_rows(resource, data)
         try:
-            for rows, row_errors in _errors(resource, handlers):
+            for rows, row_errors in _errors(resource, handlers, plain):
                 resource.stats.rows = rows
                 found += [error for error in row_errors if checklist.match(error)]
                 if len(found) >= limit_errors:
@@ -87,6 +96,10 @@ def validate(resource: frictionless.Resource, limit_errors: int) -> Report:
             # of the file than the screen (its byte counts differ): it validates the table
             resource.close()
             return pristine.validate(limit_errors=limit_errors)
+        if plain is not None and data is not None:  # the statistics of the file read to its end
+            resource.stats.md5 = hashlib.md5(data).hexdigest()
+            resource.stats.sha256 = hashlib.sha256(data).hexdigest()
+            resource.stats.bytes = len(data)
         for check in checks:
             for error in check.validate_end():
                 if checklist.match(error):
@@ -129,14 +142,52 @@ class _Keys:
         return {self.position[name] for name in names}
 
 
-def _errors(resource: TableResource,
-            handlers: dict) -> Iterator[tuple[int, list[frictionless.Error]]]:
+def _plain_rows(resource: TableResource, data: bytes | None) -> Iterator[list[str]] | None:
+    """The rows of `data` split at line feeds and commas, when that is exactly what Frictionless
+    reads (Python's csv reader with its dialect): UTF-8 as Frictionless decodes it, without a
+    quote, carriage return or NUL, and no cell starting with a space (a sniffed
+    skipInitialSpace would drop it). None otherwise: Frictionless's cell stream is read."""
+    if data is None:
+        return None
+    control = CsvControl.from_dialect(resource.dialect)
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8):] if has_bom else data
+    if (resource.encoding != "utf-8-sig" and (resource.encoding != "utf-8" or has_bom)
+            or control.delimiter != "," or control.quote_char != '"' or control.escape_char
+            or body.startswith(b" ") or any(c in body for c in PLAIN_EXCEPT)):
+        return None
+    return _split_rows(data)
+
+
+PLAIN_EXCEPT = (b'"', b"\r", b"\0", b", ", b"\n ")
+
+
+def _split_rows(data: bytes) -> Iterator[list[str]]:
+    """The lines of UTF-8 `data` (a BOM dropped) split at commas, an empty line an empty row,
+    as Python's csv reader makes them of text without quotes; a file that is not UTF-8 fails as
+    Frictionless's cell stream would."""
+    tail = ""
+    try:
+        for text in pieces(data):
+            lines = (tail + text).split("\n")
+            tail = lines.pop()
+            yield from (line.split(",") if line else [] for line in lines)
+    except UnicodeDecodeError as exception:
+        raise FrictionlessException(errors.EncodingError(note=str(exception))) from exception
+    if tail:
+        yield tail.split(",")
+
+
+def _errors(resource: TableResource, handlers: dict, plain: Iterator[list[str]] | None
+            ) -> Iterator[tuple[int, list[frictionless.Error]]]:
     """(rows read, that row's errors) for each row with errors, in order, then (rows read, [])
-    at the end; a failing cell stream raises its FrictionlessException."""
+    at the end; a failing cell stream raises its FrictionlessException. The cells are `plain`'s
+    rows, or else those of Frictionless's cell stream."""
     readers = [handler.reader for handler in handlers.values()]
     keys = _Keys(resource, handlers)
     typed = keys.typed_columns()
-    content = resource.dialect.read_enumerated_content_stream(resource.cell_stream)
+    content = resource.dialect.read_enumerated_content_stream(
+        resource.cell_stream if plain is None else plain)
     count = 0
     while chunk := list(islice(content, CHUNK)):
         flags, values = _screen([cells for _, cells in chunk], readers, typed)

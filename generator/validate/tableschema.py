@@ -1,15 +1,12 @@
 """Table Schema validation with Frictionless: the descriptor's metadata, then every table's
 types, constraints, primary and foreign keys, as a SchemaOutcome of Chinese problems.
 
-A build may keep each table's outcome in a cache folder, keyed by the descriptor, the set of
-readable tables, the bytes of the table and of the tables its foreign keys refer to, the
-validating code and the library versions: a package with one file changed has Frictionless read
-only that file (and those referring to it). `azx validate` never passes a cache folder.
+A build keeps each table's outcome (`keep.Kept`): a package with one file changed has
+Frictionless read only that file (and those referring to it).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -18,6 +15,7 @@ import frictionless
 from generator import cache
 from generator.package.load import DESCRIPTOR
 from generator.validate import screen
+from generator.validate.keep import Kept
 from generator.validate.read import Table
 from generator.validate.report import Problem
 from generator.validate.rules.base import problem
@@ -28,18 +26,14 @@ CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header"
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
-# The code that decides a table's outcome (the cache key of `schema_problems`).
-SCHEMA_CODE = ("generator.validate", "generator.package")
-
-
 def check(root: Path, descriptor: dict, tables: list[Table], only: set[str] | None = None,
-          cache_dir: Path | None = None) -> SchemaOutcome:
+          kept: Kept | None = None) -> SchemaOutcome:
     """Metadata Frictionless cannot read ends the check (`unusable`); else the errors of the
-    tables named in `only` (of every table by default), each table's kept in `cache_dir`."""
+    tables named in `only` (of every table by default), each table's `kept` for the next build."""
     problems = unreadable_metadata(descriptor)
     if problems:
         return SchemaOutcome(problems=problems, unusable=True)
-    return schema_problems(root, descriptor, tables, only, cache_dir)
+    return schema_problems(root, descriptor, tables, only, kept)
 
 
 def metadata_problems(exc: frictionless.FrictionlessException) -> list[Problem]:
@@ -93,9 +87,9 @@ def _compiles(pattern: object) -> bool:
 
 
 def schema_problems(root: Path, descriptor: dict, tables: list[Table],
-                    only: set[str] | None = None, cache_dir: Path | None = None) -> SchemaOutcome:
+                    only: set[str] | None = None, kept: Kept | None = None) -> SchemaOutcome:
     """Validate the readable tables (those named in `only`) with Frictionless, foreign keys to
-    unreadable tables skipped; a table whose outcome is kept in `cache_dir` is not read again.
+    unreadable tables skipped; a table whose outcome is `kept` is not read again.
 
     A descriptor Frictionless rejects yields its errors and no table is checked further.
     """
@@ -103,7 +97,7 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table],
     if not tables:
         return outcome
     checked = [t for t in tables if only is None or t.name in only]
-    entries = table_entries(root, descriptor, tables, cache_dir)
+    entries = {t.name: kept.outcome(t.name) for t in checked} if kept else {}
     parts = {t.name: cache.load(entries.get(t.name)) for t in checked}
     missing = [t for t in checked if not isinstance(parts[t.name], SchemaOutcome)]
     if missing:
@@ -114,7 +108,6 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table],
             parts[name] = part
             cache.store(entries.get(name), part)
     for table in checked:  # in the package's order, as one pass over the tables reports them
-        cache.use(entries.get(table.name))
         part = parts[table.name]
         assert isinstance(part, SchemaOutcome)
         outcome.problems += part.problems
@@ -122,29 +115,6 @@ def schema_problems(root: Path, descriptor: dict, tables: list[Table],
         outcome.bad_rows[table.name] |= part.bad_rows.get(table.name, set())
         outcome.skipped |= part.skipped
     return outcome
-
-
-def table_entries(root: Path, descriptor: dict, tables: list[Table],
-                  cache_dir: Path | None) -> dict[str, Path]:
-    """Each table's cache entry in `cache_dir` (none without one). Its key holds the whole
-    descriptor, the names of the readable tables, and the bytes of the table and of the tables
-    its foreign keys refer to."""
-    if cache_dir is None:
-        return {}
-    paths = {t.name: t.path for t in tables}
-    common = json.dumps([descriptor, sorted(paths)], sort_keys=True, ensure_ascii=False,
-                        default=str)
-    digests = {name: cache.file_digest(root / path) for name, path in paths.items()}
-    schemas = {r["name"]: r["schema"] for r in descriptor["resources"]}
-    entries = {}
-    for name in paths:
-        referred = {k["reference"].get("resource") or name
-                    for k in schemas[name].get("foreignKeys", [])}
-        inputs: list[bytes | str] = [common, name]
-        for other in sorted(referred & set(paths) | {name}):
-            inputs += [other, digests[other]]
-        entries[name] = cache_dir / f"{cache.fingerprint(inputs, SCHEMA_CODE)}.pickle"
-    return entries
 
 
 def _frictionless(root: Path, descriptor: dict, tables: list[Table],
@@ -175,7 +145,7 @@ def _frictionless(root: Path, descriptor: dict, tables: list[Table],
     parts = {}
     for table in checked:
         # the Package above has checked the metadata once: each resource is validated directly
-        report = screen.validate(package.get_resource(table.name), ERROR_LIMIT)
+        report = screen.validate(package.get_resource(table.name), ERROR_LIMIT, table.data)
         parts[table.name] = SchemaOutcome()
         map_task(report.tasks[0], table, titles, parts[table.name])
     return parts

@@ -25,6 +25,7 @@ def expected_grade(score: pd.Series, bands) -> pd.Series:
     "总分 {total_score} 对应的等级应为“{expected}”,现填“{grade}”。等级按 policy.yaml 的分数段确定:"
     "{bands}。",
     "score {total_score} means grade {expected}, not {grade}",
+    reads=("assessments",),
 )
 def grade_band(frames, policy):
     assessments = frame_with(frames, "assessments", "total_score", "grade")
@@ -43,6 +44,7 @@ def grade_band(frames, policy):
     "等级为最低一档(不合格)时必须填写整改期限。",
     "等级为“{grade}”,必须填写整改期限(格式 YYYY-MM-DD)。",
     "grade {grade} needs a rectification due date",
+    reads=("assessments",),
 )
 def rectification_missing(frames, policy):
     assessments = frame_with(frames, "assessments", "grade", "rectification_due")
@@ -59,6 +61,7 @@ def rectification_missing(frames, policy):
     "应为评估完成 ≤ 通报 ≤ 公示。请核对{wrong}。",
     "dates out of order: assessed {assessed_date}, reported {reported_date}, "
     "published {published_date}",
+    reads=("assessments",),
 )
 def dates_order(frames, policy):
     assessments = frame_with(frames, "assessments", "assessed_date", "reported_date",
@@ -78,6 +81,7 @@ def dates_order(frames, policy):
     "评估核实的实际提供服务次数少于合同约定的次数时提示。",
     "实际提供服务 {services_delivered} 次,少于合同约定的 {services_contracted} 次。",
     "{services_delivered} services delivered of {services_contracted} contracted",
+    reads=("assessments",),
 )
 def services_short(frames, policy):
     assessments = frame_with(frames, "assessments", "services_delivered", "services_contracted")
@@ -102,6 +106,7 @@ def _score_groups(scores: pd.DataFrame) -> pd.DataFrame:
     "{round} {insurer_code} 各维度权重之和为 {weight_sum},应为 100。"
     "请核对本机构本轮次各维度的权重。",
     "weights of {round} {insurer_code} sum to {weight_sum}, not 100",
+    reads=("assessment_scores",),
 )
 def weights_sum(frames, policy):
     scores = frame_with(frames, "assessment_scores", "round", "insurer_code", "weight", "score")
@@ -119,6 +124,7 @@ def weights_sum(frames, policy):
     "总分 {total_score} 与各维度得分的加权和 {weighted} 不一致(见 assessment_scores.csv)。"
     "请核对总分或维度得分。",
     "total {total_score} differs from the weighted sum {weighted} of the dimension scores",
+    reads=("assessments", "assessment_scores"),
 )
 def weighted_total(frames, policy):
     assessments = frame_with(frames, "assessments", "round", "insurer_code", "total_score")

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 STAGES = ("file", "schema", "business")
+# A business rule's `reads` when it checks each table on its own (the text rules)
+EACH = ("*",)
 # Stands in a rule's source for the title of the city's plan (实施方案), which the publisher file
 # names (`plan`); `Rule.cite` fills it in, so no city is written into a rule.
 PLAN = "{plan}"
@@ -35,7 +37,8 @@ class Rule:
     """A registered check: id, severity, Chinese title, source and message template.
 
     File and schema rules are applied by the reading and Frictionless stages of `validate`;
-    business rules carry a vectorised `check(tables, policy)` that yields `Hits`.
+    business rules carry a vectorised `check(tables, policy)` that yields `Hits`, given the typed
+    frames of the resources named in `reads` and no others (EACH: of one table at a time).
     """
 
     id: str
@@ -50,6 +53,7 @@ class Rule:
     # further (Chinese, English) templates of a file or schema rule, by the case they describe
     variants: dict[str, tuple[str, str]] = field(default_factory=dict, hash=False,
                                                  compare=False)
+    reads: tuple[str, ...] = ()
 
     def cite(self, plan: str) -> str:
         """The source with the plan's title `plan` in place of `PLAN`."""
@@ -77,13 +81,14 @@ def register(rule: Rule) -> Rule:
 
 def business(
     id: str, severity: str, title: str, source: str, description: str, message: str,
-    message_en: str,
+    message_en: str, *, reads: tuple[str, ...],
 ) -> Callable[[Callable[..., Iterable[Hits]]], Callable[..., Iterable[Hits]]]:
-    """Decorator: register a business rule whose check is the decorated function."""
+    """Decorator: register a business rule whose check is the decorated function, given the
+    resources named in `reads` (or EACH)."""
 
     def decorate(check: Callable[..., Iterable[Hits]]) -> Callable[..., Iterable[Hits]]:
         register(Rule(id, severity, title, source, description, "business", message,
-                      message_en, check))
+                      message_en, check, reads=reads))
         return check
 
     return decorate

@@ -15,6 +15,7 @@ LAW = "《中华人民共和国保险法》第二十三条"
     "截至本季度累计结案 {settled_total} 件,多于累计报案 {reported_total} 件。请核对本季度及以前"
     "季度的报案件数和结案件数。",
     "cumulative settled {settled_total} exceed cumulative reported {reported_total}",
+    reads=("claims",),
 )
 def settled_exceeds_reported(frames, policy):
     claims = frame_with(frames, "claims", "period", "insurer_code", "industry_code",
@@ -39,6 +40,7 @@ def settled_exceeds_reported(frames, policy):
     "平均核定天数 {avg_days_to_decide} 天,超过保险法规定的 {limit} 天。"
     "请核实原因并督促保险机构及时核定。",
     "average days to decide {avg_days_to_decide} exceed {limit}",
+    reads=("claims",),
 )
 def days_to_decide(frames, policy):
     claims = frame_with(frames, "claims", "avg_days_to_decide")
@@ -54,6 +56,7 @@ def days_to_decide(frames, policy):
     "平均支付天数 {avg_days_to_pay} 天,超过保险法规定的 {limit} 天。"
     "请核实原因并督促保险机构及时支付。",
     "average days to pay {avg_days_to_pay} exceed {limit}",
+    reads=("claims",),
 )
 def days_to_pay(frames, policy):
     claims = frame_with(frames, "claims", "avg_days_to_pay")
@@ -69,6 +72,7 @@ def days_to_pay(frames, policy):
     "平均核定天数和平均支付天数只在本期没有结案(结案件数为 0)时留空;有结案时必须填写。",
     "本期结案 {claims_settled} 件,{title}不能为空。请填写{title};只有结案件数为 0 时才留空。",
     "{claims_settled} claims settled but {column} is empty",
+    reads=("claims",),
 )
 def days_missing(frames, policy):
     claims = frame_with(frames, "claims", "claims_settled", "avg_days_to_decide",

@@ -16,6 +16,7 @@ from generator.validate.rules.frames import frame_with
     "已投保企业数 {units_insured} 大于应投保企业数 {units_required}。请核对:已投保企业数不能多于"
     "应投保企业数,若应投保企业有新增,请同时更新应投保企业数。",
     "units insured {units_insured} exceed units required {units_required}",
+    reads=("coverage",),
 )
 def insured_exceeds_required(frames, policy):
     coverage = frame_with(frames, "coverage", "units_insured", "units_required")
@@ -31,6 +32,7 @@ def insured_exceeds_required(frames, policy):
     "覆盖从业人员 {employees_covered} 人,多于从业人员总数 {employees_total} 人。请核对两个数字:"
     "从业人员总数是全部应投保企业(含尚未投保的)的从业人员人数。",
     "employees covered {employees_covered} exceed the workforce {employees_total}",
+    reads=("coverage",),
 )
 def employees_exceed_total(frames, policy):
     coverage = frame_with(frames, "coverage", "employees_covered", "employees_total")
@@ -46,6 +48,7 @@ def employees_exceed_total(frames, policy):
     "本年累计保费 {premium_ytd} 元少于上一个月({previous_period})的 {previous} 元。累计数在同一年内"
     "只增不减,请核对是否误填了当月保费,或上月数字有误。",
     "cumulative premium {premium_ytd} is below {previous} of {previous_period}",
+    reads=("coverage",),
 )
 def premium_decreasing(frames, policy):
     coverage = frame_with(frames, "coverage", "period", "region_code", "industry_code",
@@ -80,6 +83,7 @@ def period_start(period: pd.Series) -> pd.Series:
     "截至 {period},{region}{industry}已投保 {units_insured} 家、应投保 {units_required} 家,覆盖率 "
     "{rate}%,低于目标 {target}%;该行业全覆盖截止日期 {due_date} 已到期。",
     "{period}: {region} {industry} is at {rate}% on or after the due date {due_date}",
+    reads=("coverage", "industries", "regions"),
 )
 def short_after_due(frames, policy):
     coverage = frame_with(frames, "coverage", "period", "region_code", "industry_code",
@@ -123,6 +127,7 @@ def short_after_due(frames, policy):
     "最低每人死亡伤残限额 {min_death_limit} 元,低于 {period} 适用的下限 {required} 元。"
     "请督促相关保单续保时提高限额,或核对数字。",
     "minimum death limit {min_death_limit} is below {required} required in {period}",
+    reads=("coverage",),
 )
 def death_limit_low(frames, policy):
     coverage = frame_with(frames, "coverage", "period", "min_death_limit")

@@ -24,6 +24,7 @@ business(
     "同一季度、县区、行业的发现未投保企业数不能多于检查企业数。",
     "发现未投保企业 {units_found_uninsured} 家,多于检查企业 {units_checked} 家。请核对两个数字。",
     "units found uninsured {units_found_uninsured} exceed units checked {units_checked}",
+    reads=("enforcement",),
 )(_within("units_found_uninsured", "units_checked"))
 
 business(
@@ -32,6 +33,7 @@ business(
     "责令限期整改 {orders_issued} 件,多于发现未投保企业 {units_found_uninsured} 家。"
     "请核对两个数字。",
     "orders issued {orders_issued} exceed units found uninsured {units_found_uninsured}",
+    reads=("enforcement",),
 )(_within("orders_issued", "units_found_uninsured"))
 
 business(
@@ -39,4 +41,5 @@ business(
     "同一季度、县区、行业的按期整改数不能多于责令限期整改数。",
     "按期整改 {orders_complied} 家,多于责令限期整改 {orders_issued} 件。请核对两个数字。",
     "orders complied {orders_complied} exceed orders issued {orders_issued}",
+    reads=("enforcement",),
 )(_within("orders_complied", "orders_issued"))

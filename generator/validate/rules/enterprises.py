@@ -27,6 +27,7 @@ def _names(frames, resource: str) -> dict[str, str]:
     "请补齐或删去名单中的企业,或更正投保进展的数字。",
     "{region_code} {industry_code}: coverage {period} has {units_required} required and "
     "{units_insured} insured, the roster {listed} and {listed_insured}",
+    reads=("enterprises", "coverage", "regions", "industries"),
 )
 def roster_counts(frames, policy):
     roster = frame_with(frames, "enterprises", *CELL, "insured", "last_checked")
@@ -71,6 +72,7 @@ def roster_counts(frames, policy):
     "名单中保险止期必须晚于保险起期。",
     "保险止期 {policy_end} 不晚于起期 {policy_start}。请对照保单核对两个日期。",
     "policy end {policy_end} is not after its start {policy_start}",
+    reads=("enterprises",),
 )
 def policy_dates_order(frames, policy):
     roster = frame_with(frames, "enterprises", "policy_start", "policy_end")
@@ -87,6 +89,7 @@ def policy_dates_order(frames, policy):
     "标为已投保,但保险止期 {policy_end} 早于最近核查月份 {last_checked}。请核实是否已续保,"
     "续保后更新保险期间;未续保的改为未投保。",
     "insured, but the policy ended {policy_end} before the last check {last_checked}",
+    reads=("enterprises",),
 )
 def policy_lapsed(frames, policy):
     roster = frame_with(frames, "enterprises", "insured", "policy_end", "last_checked")

@@ -14,6 +14,7 @@ from generator.validate.rules.frames import frame_with
     " 元的 {cap_percent}%)。请核对支出和实收保费;超出部分不能列支为事故预防费用。",
     "prevention spending {prevention_spending} exceeds the cap {cap_amount} "
     "({cap_percent}% of {premium_collected})",
+    reads=("prevention",),
 )
 def spending_over_cap(frames, policy):
     prevention = frame_with(frames, "prevention", "prevention_spending", "premium_collected")
@@ -32,6 +33,7 @@ def spending_over_cap(frames, policy):
     "同一年度同一保险机构的已整改隐患数不能多于发现隐患数。",
     "已整改隐患数 {hazards_rectified} 大于发现隐患数 {hazards_found}。请核对两个数字。",
     "hazards rectified {hazards_rectified} exceed hazards found {hazards_found}",
+    reads=("prevention",),
 )
 def rectified_exceeds_found(frames, policy):
     prevention = frame_with(frames, "prevention", "hazards_rectified", "hazards_found")
@@ -49,6 +51,7 @@ def rectified_exceeds_found(frames, policy):
     "低于执行下限 {floor_percent}%。请核实是否足额投入事故预防服务。",
     "prevention spending {prevention_spending} is {share}% of the budget {prevention_budget}, "
     "below the floor of {floor_percent}%",
+    reads=("prevention",),
 )
 def spending_under_floor(frames, policy):
     prevention = frame_with(frames, "prevention", "prevention_spending", "prevention_budget")

@@ -23,6 +23,7 @@ business(
     "同一年度、行业、保险机构备案的基准费率下限不能大于基准费率上限。",
     "基准费率下限 {base_rate_min}‰ 大于上限 {base_rate_max}‰。请核对两个数字是否填反。",
     "base rate minimum {base_rate_min} exceeds the maximum {base_rate_max}",
+    reads=("rates",),
 )(_ordered("base_rate_min", "base_rate_max"))
 
 business(
@@ -31,4 +32,5 @@ business(
     "浮动范围下限 {float_min}% 大于上限 {float_max}%。请核对:下浮用负数表示,如 -30 表示最多"
     "下浮 30%。",
     "floating range minimum {float_min} exceeds the maximum {float_max}",
+    reads=("rates",),
 )(_ordered("float_min", "float_max"))

@@ -14,6 +14,7 @@ from generator.validate.rules.frames import frame_with
     "统一社会信用代码 {uscc} 的校验码(第 18 位)不对,按前 17 位应为 {expected}。"
     "请对照营业执照核对。",
     "USCC {uscc}: the check character should be {expected}",
+    reads=("insurers", "assessors", "enterprises"),
 )
 def uscc_check(frames, policy):
     for resource in ("insurers", "assessors", "enterprises"):
@@ -33,6 +34,7 @@ def uscc_check(frames, policy):
     "每个实施步骤的开始日期不能晚于完成时限。",
     "开始日期 {start_date} 晚于完成时限 {due_date}。请核对两个日期。",
     "start {start_date} is after the due date {due_date}",
+    reads=("milestones",),
 )
 def milestone_order(frames, policy):
     milestones = frame_with(frames, "milestones", "start_date", "due_date")

@@ -30,6 +30,7 @@ business(
     "同一季度同一保险机构的已整改问题数不能多于发现违规问题数。",
     "已整改问题 {violations_corrected} 个,多于发现违规问题 {violations_found} 个。请核对两个数字。",
     "violations corrected {violations_corrected} exceed violations found {violations_found}",
+    reads=("insurer_supervision",),
 )(_within("violations_corrected", "violations_found"))
 
 business(
@@ -39,6 +40,7 @@ business(
     "已补正服务 {services_remedied} 家,多于未按合同提供服务 {services_undelivered} 家。"
     "请核对两个数字。",
     "services remedied {services_remedied} exceed services undelivered {services_undelivered}",
+    reads=("insurer_supervision",),
 )(_within("services_remedied", "services_undelivered"))
 
 
@@ -47,6 +49,7 @@ business(
     "同一季度同一保险机构的罚款金额大于 0 时,行政处罚案件数不能为 0。",
     "罚款金额 {penalty_amount} 元,但行政处罚案件数为 0。请填写案件数,或把罚款金额改为 0。",
     "penalty amount {penalty_amount} with no penalty case",
+    reads=("insurer_supervision",),
 )
 def fine_without_case(frames, policy):
     supervision = frame_with(frames, "insurer_supervision", "penalty_amount", "penalty_cases")
@@ -73,6 +76,7 @@ business(
     "承诺核定时限 {decide_days} 日,长于保险法规定的 {limit} 日。公开承诺不能低于法定要求,"
     "请核对。",
     "promised days to decide {decide_days} exceed the legal {limit}",
+    reads=("commitments",),
 )(_over_law("decide_days", "decide_within"))
 
 business(
@@ -80,6 +84,7 @@ business(
     "承诺支付时限不能长于 policy.yaml 的 claim_days.pay_within(保险法:达成协议后 10 日内支付)。",
     "承诺支付时限 {pay_days} 日,长于保险法规定的 {limit} 日。公开承诺不能低于法定要求,请核对。",
     "promised days to pay {pay_days} exceed the legal {limit}",
+    reads=("commitments",),
 )(_over_law("pay_days", "pay_within"))
 
 
@@ -89,6 +94,7 @@ business(
     "该保险机构在此行业有理赔记录,但 commitments 表中没有它在此行业的公开承诺。"
     "请补充承诺,或核对保险机构代码和行业代码。",
     "claims of an insurer in an industry without a published commitment",
+    reads=("claims", "commitments"),
 )
 def commitment_missing(frames, policy):
     claims = frame_with(frames, "claims", "insurer_code", "industry_code")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.package.text import is_identifier, visible
-from generator.validate.rules.base import Hits, business
+from generator.validate.rules.base import EACH, Hits, business
 from generator.validate.rules.contract import NEEDED
 from generator.validate.rules.texts import EMAIL, ID_CARD, PHONE, mask, normalise
 
@@ -53,6 +53,7 @@ def _personal(frames, pattern: str, keep: tuple[int, int]):
     "policy.yaml 的 public_hotlines 列出的公共服务热线除外。",
     "含电话号码 {found}。个人信息不能公开,请删除号码或改写为单位的办公电话。",
     "contains a phone number {found}; remove it",
+    reads=EACH,
 )
 def phone(frames, policy):
     yield from _personal(frames, PHONE, (3, 4))
@@ -63,6 +64,7 @@ def phone(frames, policy):
     "文字不能含 18 位或 15 位居民身份证号码(含带空格或短横线的写法)。",
     "含身份证号码 {found}。个人信息不能公开,请删除。",
     "contains an ID card number {found}; remove it",
+    reads=EACH,
 )
 def id_card(frames, policy):
     yield from _personal(frames, ID_CARD, (4, 2))
@@ -73,6 +75,7 @@ def id_card(frames, policy):
     "文字不能含电子邮箱地址(含全角 ＠ 的写法)。",
     "含电子邮箱 {found}。个人信息不能公开,请删除或改写为单位的公开邮箱说明。",
     "contains an e-mail address {found}; remove it",
+    reads=EACH,
 )
 def email(frames, policy):
     yield from _personal(frames, EMAIL, (1, 0))
@@ -84,6 +87,7 @@ def email(frames, policy):
     "文字单元格不能以 = + - @ 开头,否则用 Excel 打开下载文件时会被当作公式执行。",
     "以“{start}”开头,Excel 会把它当作公式。请删除开头的符号,或改写这段文字。",
     "starts with {start}: a spreadsheet would run it as a formula",
+    reads=EACH,
 )
 def formula(frames, policy):
     for resource, column, values in string_columns(frames, free_text_only=False):
@@ -99,6 +103,7 @@ def formula(frames, policy):
     "最长 64 个字符。",
     "代码“{value}”不能用在网页地址和文件名中:只能用英文字母、数字和 _ . -,以字母或数字开头。",
     "code {value} is not an identifier",
+    reads=EACH,
 )
 def code_identifier(frames, policy):
     for resource, fields in frames.fields.items():
