@@ -102,16 +102,6 @@ def _json_values(kind: type, values: list[str]) -> list[str]:
     return [NOT_FINITE.get(t, t) for t in texts]
 
 
-def _each(convert: Callable[[list[str]], list], values: list[str]) -> list:
-    """`convert(values)`, each distinct value converted once when most of them repeat (codes,
-    months, counts)."""
-    distinct = dict.fromkeys(values)
-    if len(distinct) * 2 > len(values):
-        return convert(values)
-    converted = dict(zip(distinct, convert(list(distinct)), strict=True))
-    return list(map(converted.__getitem__, values))
-
-
 def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[list[str]]],
                rows: int, out: IO[str]) -> Iterator[list[list[str]]]:
     """Pass on each block of `blocks` (a CSV's rows as columns) once its rows are written to
@@ -127,7 +117,7 @@ def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[list
         for number, (name, values) in enumerate(zip(header, columns, strict=True)):
             opening = ", " if number else ",\n{"  # a row's first value opens its object
             parts.append([f"{opening}{encode_basestring(name)}: "] * size)
-            parts.append(_each(partial(_json_values, kinds[name]), values))
+            parts.append(xlsx.each_distinct(partial(_json_values, kinds[name]), values))
         if count == 0:  # the first row of all
             parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
         parts.append(["}"] * size)
@@ -205,7 +195,7 @@ def to_xlsx(resource: dict, header: list[str], blocks: Iterable[list[list[str]]]
                 columns.append(values if "" not in values else
                                [v if v != "" else None for v in values])
             else:
-                columns.append(_each(partial(_typed, kind), values))
+                columns.append(xlsx.each_distinct(partial(_typed, kind), values))
             if name in names:
                 columns.append(list(map(names[name].get, values)))
         return columns

@@ -152,24 +152,31 @@ def _wrap(values: list, texts: Callable[[list], str], opening: str, closing: str
     return f"{opening}{joined}{closing}".split(SEPARATOR)
 
 
+def each_distinct(convert: Callable[[list], list], values: list) -> list:
+    """`convert(values)`, each distinct value converted once when most of them repeat (codes,
+    names, months, counts)."""
+    distinct = dict.fromkeys(values)
+    if len(distinct) * 2 > len(values):
+        return convert(values)
+    made = dict(zip(distinct, convert(list(distinct)), strict=True))
+    return list(map(made.__getitem__, values))
+
+
 def _cells(values: list, texts: Callable[[list], str], opening: str, closing: str, empty: str,
            share: bool = True) -> list[str]:
     """Each value's text (`texts`: the texts of values joined by SEPARATOR) between `opening`
-    and `closing`, or `empty` for None; when values repeat (codes, names, months, counts) and
-    equal values have equal texts (`share`), each is made once."""
-    distinct = dict.fromkeys(values)
-    gaps = None in distinct
-    distinct.pop(None, None)
-    if share and len(distinct) * 2 <= len(values):
-        made = dict(zip(distinct, _wrap(list(distinct), texts, opening, closing), strict=True))
-        made[None] = empty
-        return list(map(made.__getitem__, values))
-    if not gaps:
-        return _wrap(values, texts, opening, closing)
-    present = list(map(operator.is_not, values, repeat(None)))
-    cells = numpy.full(len(values), empty, dtype=object)
-    cells[numpy.array(present)] = _wrap(list(compress(values, present)), texts, opening, closing)
-    return cells.tolist()
+    and `closing`, or `empty` for None; when equal values have equal texts (`share`), each
+    distinct value's is made once (`each_distinct`)."""
+    def made(values: list) -> list[str]:
+        if None not in values:
+            return _wrap(values, texts, opening, closing)
+        present = list(map(operator.is_not, values, repeat(None)))
+        cells = numpy.full(len(values), empty, dtype=object)
+        cells[numpy.array(present)] = _wrap(list(compress(values, present)), texts, opening,
+                                            closing)
+        return cells.tolist()
+
+    return each_distinct(made, values) if share else made(values)
 
 
 def _cell(reference: str, value) -> str:
