@@ -14,6 +14,12 @@ and text and the page's address, title, metadata and table of contents) and the 
 each run of Han characters, which is how Material's search plugin hands text to `jieba.cut`,
 under the same fingerprint plus the user dictionary's bytes.
 
+Pages whose conversion is not kept are shared with a forked child when there are many
+(`mkdocs_split`, started by a plugin added to the loaded config): it converts and parses its
+share, and its work lands in the store under the keys above, taken as a kept entry would be
+(`render`, `take`) but not counted as kept. To tell how many pages are new before MkDocs reads
+them, `new_page` computes a page's key from its source; `render` reuses it for the same Markdown.
+
 The theme's templates are compiled once: their Jinja bytecode is kept in the same file, given to
 the build's Jinja environment from MkDocs's `on_env` event by a plugin added to the loaded config
 (never to mkdocs.yml); Jinja checks each against its template's source. The same plugin hands
@@ -78,6 +84,7 @@ from material.plugins.search import plugin as search_plugin  # type: ignore[impo
 from mkdocs.plugins import BasePlugin
 
 from generator import cache
+from generator.site import mkdocs_split
 
 SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
 MATERIAL = ("9.",)  # Material versions whose search index this module knows
@@ -136,6 +143,8 @@ class _Store:
         self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
         self.lexicon = _Lexicon.open(lexicon_of(path), context)
         self.loaded = False  # whether jieba's dictionaries were loaded for a new text
+        self.keys: dict[str, tuple] = {}  # `new_page`'s: (files, detailed, key, Markdown)
+        self.split = None  # the child converting new pages (`mkdocs_split.Split`), if any
 
     def save(self) -> None:
         cache.store(self.path, (FORMAT, self.context, self.used))
@@ -154,34 +163,56 @@ class _Store:
             self.names = (id(files), by_name)
         return self.names[1]
 
-    def key(self, page, text: str, files, detailed: bool) -> str:
+    def key(self, file, text: str, files, detailed: bool) -> str:
+        """The conversion key of the page of `file` whose Markdown, date marked, is `text`."""
         tokens = set(NAME.findall(text))
         tokens |= {unquote(t) for t in tokens if "%" in t}
         by_name = self._by_name(files)
         linked = sorted(line for name in tokens & by_name.keys() | {""} & by_name.keys()
                         for line in by_name[name])
-        own = page.file
+        own = file
         digest = hashlib.sha256(self.context.encode())
         for part in (own.src_uri, own.dest_uri, own.url, str(own.inclusion), str(detailed),
                      text, *linked):
             digest.update(part.encode() + b"\0\1")
         return digest.hexdigest()
 
+    def new_page(self, file, files) -> bool:
+        """Whether the conversion of `file`'s page (its source as MkDocs reads it) would be kept
+        and is not; its key is kept for `render`."""
+        from mkdocs.structure import pages as mkdocs_pages
+        from mkdocs.utils import meta
+
+        try:
+            markdown = meta.get_data(file.content_string)[0]
+        except Exception:  # MkDocs reports it when it reads the page
+            return False
+        marked = _marked(markdown)
+        if marked is None:
+            return False
+        detailed = mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG
+        key = self.key(file, marked[0], files, detailed)
+        self.keys[file.src_uri] = (id(files), detailed, key, markdown)
+        return key not in self.pages
+
     def render(self, original, page, config, files) -> None:
         """`Page.render` (`original`) of `page`, or what it set last time."""
         from mkdocs.structure import pages as mkdocs_pages
 
-        dates = DATE_LINE.findall(page.markdown or "")
-        if len(dates) > 1 or MARK in (page.markdown or ""):
+        marked = _marked(page.markdown or "")
+        if marked is None:
             original(page, config, files)
             return
-        date = dates[0][1] if dates else None
-        text = DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", page.markdown)
+        text, date = marked
         detailed = mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG
-        key = self.key(page, text, files, detailed)
+        known = self.keys.pop(page.file.src_uri, None)
+        key = (known[2] if known is not None and known[:2] == (id(files), detailed)
+               and known[3] == page.markdown else self.key(page.file, text, files, detailed))
         kept = self.pages.get(key)
-        if kept is not None:
-            content, toc, title, anchors, links = kept
+        child = self.split.conversion(page.file, key) if self.split is not None else None
+        found = kept if kept is not None else child  # the child's is converted, not kept
+        if found is not None:
+            content, toc, title, anchors, links = found
             targets = {uri: files.get_file_from_path(uri) for uri in links or {}}
             if None not in targets.values():
                 page.content = content if date is None else content.replace(MARK, date)
@@ -190,8 +221,8 @@ class _Store:
                 page.present_anchor_ids = set(anchors)
                 if detailed:
                     page.links_to_anchors = {targets[u]: dict(a) for u, a in links.items()}
-                self.used_pages[key] = kept
-                self.hits += 1
+                self.used_pages[key] = found
+                self.hits += kept is not None
                 return
         self._convert(original, page, config, files, date, key, detailed)
 
@@ -244,6 +275,18 @@ class _Store:
                 section.title = [t.replace(MARK, date) for t in section.title]
                 section.text = [t.replace(MARK, date) for t in section.text]
         return sections
+
+    def take(self, sections: dict, entries: dict, words: dict, loaded: bool) -> None:
+        """The search's work of a child (`mkdocs_split`): parsed sections, index entries and
+        segmentations, each under the key this store looks it up by, as if kept."""
+        self.sections.update(sections)
+        self.kept_entries.update(entries)
+        self.words.update(words)
+        self.used_words.update(words)  # what this process would have cut
+        if loaded:  # jieba's dictionaries as they were there, for the lexicon `save` writes
+            while self.dictionaries:
+                self.load_userdict(self.dictionaries.pop(0))
+            self.loaded = True
 
     def page_html(self, template, name: str, context: dict) -> str:
         """`template.render(context)`, the theme's HTML of the page of `context` (template `name`),
@@ -349,6 +392,16 @@ class _Store:
             words = tuple(original(sentence, cut_all, HMM, use_paddle))
         self.used_words[key] = words
         return iter(words)
+
+
+def _marked(markdown: str) -> tuple[str, str | None] | None:
+    """A page's Markdown with its date line's text replaced by the mark, and that text (None
+    when it has no date line); None when its conversion is not kept (two date lines, or the
+    mark in the page)."""
+    dates = DATE_LINE.findall(markdown)
+    if len(dates) > 1 or MARK in markdown:
+        return None
+    return DATE_LINE.sub(rf"\g<1>{MARK}\g<3>", markdown), dates[0][1] if dates else None
 
 
 def lexicon_of(kept: Path) -> Path:
@@ -579,6 +632,8 @@ def kept(path: Path | None, config_file: Path, config):
         store.render(render, page, config, files)
 
     def add_entry_from_context(self, page) -> None:  # Material 9's, with sections and entries kept
+        if store.split is not None:
+            store.split.search(page.file)
         search = page.meta.get("search") or {}
         if search.get("exclude"):
             return
@@ -588,6 +643,8 @@ def kept(path: Path | None, config_file: Path, config):
 
     Page.render = cached  # type: ignore[method-assign,assignment]
     config.plugins["azx/kept-templates"] = _KeptTemplates(store)
+    config.plugins["azx/split-pages"] = mkdocs_split.SplitPages(
+        store, add_entry_from_context if index is not None else None)
     if index is not None:
         index.add_entry_from_context = add_entry_from_context
     jieba.cut = lambda *args, **kwargs: store.cut(cut, *args, **kwargs)
@@ -595,6 +652,9 @@ def kept(path: Path | None, config_file: Path, config):
     try:
         yield store
     finally:
+        if store.split is not None:
+            store.split.close()
+            store.split = None
         Page.render = render  # type: ignore[method-assign]
         if index is not None:
             index.add_entry_from_context = add_entry
