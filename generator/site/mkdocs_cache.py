@@ -67,6 +67,7 @@ file is written only after MkDocs succeeded, and holds only the entries that bui
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import marshal
@@ -98,6 +99,7 @@ DATE_LINE = re.compile(rf"^{DATE}$", re.M)
 HTML_DATE = re.compile(DATE)
 MARK = "AZXUPDATEDDATEMARK"
 NAME = re.compile(r"[\w.~%+-]+")  # a link's last path component is one of these tokens
+_unquote = functools.lru_cache(maxsize=1 << 16)(unquote)  # pages repeat tokens (100.0%)
 
 
 class _Warned(logging.Handler):
@@ -166,7 +168,7 @@ class _Store:
     def key(self, file, text: str, files, detailed: bool) -> str:
         """The conversion key of the page of `file` whose Markdown, date marked, is `text`."""
         tokens = set(NAME.findall(text))
-        tokens |= {unquote(t) for t in tokens if "%" in t}
+        tokens |= {_unquote(t) for t in tokens if "%" in t}
         by_name = self._by_name(files)
         linked = sorted(line for name in tokens & by_name.keys() | {""} & by_name.keys()
                         for line in by_name[name])
@@ -267,9 +269,10 @@ class _Store:
             if (sum(t.count(MARK) for t in texts) != (date is not None)
                     or MARK in repr([s.id for s in sections])):
                 return _sections(parser, content)
-            kept = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
-        self.used_sections[key] = kept
-        sections = pickle.loads(kept)
+            self.used_sections[key] = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            self.used_sections[key] = kept
+            sections = pickle.loads(kept)
         if date is not None:
             for section in sections:
                 section.title = [t.replace(MARK, date) for t in section.title]
