@@ -139,7 +139,7 @@ class _Store:
         (self.used_pages, self.used_words, self.used_sections, self.used_templates,
          self.used_html, self.used_entries) = (self.used[name] for name in KINDS)
         self.names: tuple[int, dict] | None = None
-        self.site: tuple[tuple, bytes] | None = None  # `_site_digest`'s last objects and digest
+        self.site: tuple[tuple, bytes | None] | None = None  # `_site_digest`'s objects, digest
         self.hits = 0
         self.dictionaries: list = []  # user dictionaries, loaded before the first new text
         self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
@@ -265,8 +265,9 @@ class _Store:
         kept = self.sections.get(key)
         if kept is None:
             sections = _sections(parser, marked)
-            texts = [t for section in sections for t in (*section.title, *section.text)]
-            if (sum(t.count(MARK) for t in texts) != (date is not None)
+            # the marks in the sections' texts (none spans a "\0") and ids
+            texts = "\0".join("\0".join((*s.title, *s.text)) for s in sections)
+            if (texts.count(MARK) != (date is not None)
                     or MARK in repr([s.id for s in sections])):
                 return _sections(parser, content)
             self.used_sections[key] = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
@@ -325,10 +326,10 @@ class _Store:
         page = context["page"]
         rest = sorted((k, v) for k, v in context.items()
                       if k not in ("page", "nav", "pages", "config"))
-        if not (_plain(rest) and _plain(page.meta) and _plain(dict(context["config"].extra))):
-            return None  # (`extra`, set by the build, is the one setting not from mkdocs.yml)
-        digest = hashlib.sha256(self._site_digest(context["config"], context["nav"],
-                                                  context["pages"]))
+        site = self._site_digest(context["config"], context["nav"], context["pages"])
+        if site is None or not (_plain(rest) and _plain(page.meta)):
+            return None
+        digest = hashlib.sha256(site)
         neighbours = [p.url if p is not None else None
                       for p in (page.previous_page, page.next_page)]
         for part in (name, repr(rest), page.file.src_uri, page.file.dest_uri, page.url,
@@ -340,12 +341,17 @@ class _Store:
         digest.update(pickle.dumps(page.toc, protocol=pickle.HIGHEST_PROTOCOL))
         return digest.hexdigest()
 
-    def _site_digest(self, config, nav, pages) -> bytes:
+    def _site_digest(self, config, nav, pages) -> bytes | None:
         """What every page's HTML depends on besides the page, once a build: the context
         (mkdocs.yml, libraries, this module), every setting of the loaded config, the files of
-        the theme's folders that no library holds, the navigation and the list of pages."""
+        the theme's folders that no library holds, the navigation and the list of pages; None
+        (nothing kept) when the config's `extra`, set by the build, is not plain data (it is the
+        one setting not from mkdocs.yml)."""
         objects = (config, nav, pages)
         if self.site is None or any(a is not b for a, b in zip(self.site[0], objects, strict=True)):
+            if not _plain(dict(config.extra)):
+                self.site = (objects, None)
+                return None
             digest = hashlib.sha256(self.context.encode())
             homepage = nav.homepage.url if nav.homepage is not None else None
             for part in (_stable(config), _theme_files(config.theme.dirs), repr(_nav(nav.items)),
@@ -650,7 +656,7 @@ def kept(path: Path | None, config_file: Path, config):
         store, add_entry_from_context if index is not None else None)
     if index is not None:
         index.add_entry_from_context = add_entry_from_context
-    jieba.cut = lambda *args, **kwargs: store.cut(cut, *args, **kwargs)
+    jieba.cut = functools.partial(store.cut, cut)
     jieba.load_userdict = store.dictionaries.append
     try:
         yield store
