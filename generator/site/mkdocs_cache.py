@@ -172,9 +172,8 @@ class _Store:
         by_name = self._by_name(files)
         linked = sorted(line for name in tokens & by_name.keys() | {""} & by_name.keys()
                         for line in by_name[name])
-        own = file
         digest = hashlib.sha256(self.context.encode())
-        for part in (own.src_uri, own.dest_uri, own.url, str(own.inclusion), str(detailed),
+        for part in (file.src_uri, file.dest_uri, file.url, str(file.inclusion), str(detailed),
                      text, *linked):
             digest.update(part.encode() + b"\0\1")
         return digest.hexdigest()
