@@ -8,28 +8,15 @@ import os
 from pathlib import Path
 
 import pytest
+from test_mkdocs_cache import CONFIG as KEPT_CONFIG
+from test_mkdocs_cache import tree
 
 from generator import cache
 from generator.errors import SiteBuildError
 from generator.site import mkdocs_cache, mkdocs_split
 from generator.site.mkdocs_build import mkdocs_build_strict
 
-CONFIG = """site_name: 测试
-theme:
-  name: material
-  language: zh
-  font: false
-plugins:
-  - search:
-      lang: zh
-markdown_extensions:
-  - attr_list
-  - tables
-  - toc:
-      permalink: true
-nav:
-  - 首页: index.md
-"""
+CONFIG = KEPT_CONFIG + "nav:\n  - 首页: index.md\n"  # the regions' pages out of the navigation
 REGIONS = ["驿城区", "西平县", "上蔡县", "平舆县", "正阳县", "确山县", "泌阳县", "汝南县", "遂平县",
            "新蔡县"]
 
@@ -50,11 +37,6 @@ def write_docs(root: Path, date: str = "2025年12月31日", broken: str = "") ->
             f"## 分行业\n\n| 行业 | 覆盖率 |\n|---|---|\n{rows}\n\n"
             f"{name}危险化学品企业投保进展见[首页]({target})。\n", encoding="utf-8")
     return docs
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
