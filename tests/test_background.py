@@ -47,3 +47,15 @@ def test_the_child_leaves_what_it_inherits_out_of_its_collections_and_this_proce
         frozen = job.result()
     assert frozen > 1000
     assert gc.get_freeze_count() == 0
+
+
+def freeze_counts_here_and_in_a_child() -> tuple[int, int]:
+    with Background(gc.get_freeze_count) as job:
+        return gc.get_freeze_count(), job.result()
+
+
+def test_a_child_that_starts_its_own_child_keeps_what_it_inherited_frozen():
+    with Background(freeze_counts_here_and_in_a_child) as job:
+        own, its_child = job.result()  # frozen in the child after its child was started
+    assert own > 1000 and its_child >= own
+    assert gc.get_freeze_count() == 0
