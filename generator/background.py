@@ -9,6 +9,7 @@ children), the function simply runs in this process when its result is asked for
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -31,7 +32,17 @@ def start(target: Callable, *args: Any, daemon: bool = True) -> tuple[Any, Any] 
     sys.stderr.flush()
     process = context.Process(target=_orphan_safe, args=(target, os.getpid(), conn, child, *args),
                               daemon=daemon)
-    process.start()
+    # The child's collections leave what it inherits alone: visiting those objects would copy
+    # each page they are on (copy on write) and take time for nothing. A process that had frozen
+    # nothing collects as before (it may run for long, as `azx serve` does, and its garbage must
+    # go); one that had (a child itself) keeps all frozen.
+    frozen = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        if not frozen:
+            gc.unfreeze()
     child.close()
     return process, conn
 

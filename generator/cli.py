@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -218,15 +219,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command `argv`; its exit status. Run as the command itself (no `argv`), the
+    process ends here (`end`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
     except AzxError as exc:  # the one place where an error becomes an exit status
         print(terminal(exc.line(args.command)), file=sys.stderr)
-        return exc.exit_code
+        code = exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    if argv is None:
+        end(code)
+    return code
+
+
+def end(code: int) -> None:
+    """End the process now with `code`, its output flushed. The interpreter's own ending would
+    take apart every object a build left (0.1–0.3 s of CPU at city scale) for nothing: each file
+    is closed and each child process stopped by the command itself."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

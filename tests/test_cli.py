@@ -1,8 +1,12 @@
 """Help texts: every sub-command has one, and `azx validate --help` states the exit codes."""
 
+from pathlib import Path
+
 import pytest
 
 from generator import cli
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def subcommands() -> dict:
@@ -23,3 +27,15 @@ def test_validate_help_names_formats_and_exit_codes(capsys):
     assert exit_info.value.code == 0
     assert "{human,json,github}" in out
     assert "退出码:0 没有错误(可以有警告);1 有错误;2 路径或政策参数文件有问题。" in out
+
+
+def test_run_as_the_command_it_ends_the_process_itself_with_the_exit_status(monkeypatch):
+    """`azx` (no argv given) ends at once with os._exit, its output flushed; called with argv
+    (as here elsewhere) it returns the status."""
+    ended: list[int] = []
+    monkeypatch.setattr(cli.sys, "argv", ["azx", "rules", "--project", str(REPO)])
+    monkeypatch.setattr(cli.os, "_exit", ended.append)
+    assert cli.main() == 0
+    assert ended == [0]
+    assert cli.main(["rules", "--project", str(REPO)]) == 0
+    assert ended == [0]

@@ -93,3 +93,49 @@ def test_one_lookup_transfers_at_most_150_kb_at_city_scale():
     every_code = {r[0] for path, data in files.items() if "/code-" in path
                   for r in json.loads(data)}
     assert every_code == set(shown["uscc"])
+
+
+def test_lookup_files_are_linked_from_the_replaced_site_only_when_it_is_safe(tmp_path):
+    """A file the replaced site holds with the cache's bytes, under no other name and in its own
+    folder, is linked from there; any other is copied from the cache, which is never linked."""
+    kept = {"same": b"[1]", "changed": b"[2]", "missing": b"[3]", "two_names": b"[4]",
+            "a_link": b"[5]"}
+    cache = tmp_path / "cache"
+    (cache / roster.FOLDER).mkdir(parents=True)
+    for name, data in kept.items():
+        (cache / roster.FOLDER / f"{name}.json").write_bytes(data)
+    names = [f"{roster.FOLDER}/{name}.json" for name in kept]
+    (cache / "files.json").write_text(json.dumps(names))
+    old = tmp_path / "old" / roster.FOLDER
+    old.mkdir(parents=True)
+    (old / "same.json").write_bytes(b"[1]")
+    (old / "changed.json").write_bytes(b"[9]")
+    (old / "two_names.json").write_bytes(b"[4]")
+    (tmp_path / "elsewhere.json").hardlink_to(old / "two_names.json")
+    (tmp_path / "outside.json").write_bytes(b"[5]")
+    (old / "a_link.json").symlink_to(tmp_path / "outside.json")
+
+    assert roster.place_lookup(cache, tmp_path / "new", tmp_path / "old") == len(kept)
+
+    new = tmp_path / "new" / roster.FOLDER
+    assert {p.stem: p.read_bytes() for p in new.iterdir()} == kept
+    assert [p.stem for p in new.iterdir() if p.stat().st_nlink > 1] == ["same"]
+    assert (new / "same.json").samefile(old / "same.json")
+    assert not (new / "a_link.json").is_symlink()
+    assert [p.stat().st_nlink for p in (cache / roster.FOLDER).iterdir()] == [1] * len(kept)
+
+
+def test_no_lookup_file_is_linked_through_a_folder_linked_out_of_the_replaced_site(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / roster.FOLDER).mkdir(parents=True)
+    (cache / roster.FOLDER / "index.json").write_bytes(b"{}")
+    (cache / "files.json").write_text(json.dumps([f"{roster.FOLDER}/index.json"]))
+    outside = tmp_path / "outside"
+    (outside / "data").mkdir(parents=True)
+    (outside / "data" / "index.json").write_bytes(b"{}")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "lookup").symlink_to(outside)
+
+    roster.place_lookup(cache, tmp_path / "new", tmp_path / "old")
+
+    assert (tmp_path / "new" / roster.FOLDER / "index.json").stat().st_nlink == 1

@@ -90,8 +90,10 @@ def build(data_root: Path, site_dir: Path, work_dir: Path | None = None,
         print(f"数据、页面、配置和程序都没有变化,{site_dir}/ 已是最新(已核对全部文件)。")
         return 0
     fresh_work_dir = not work_dir.exists()
-    # the pipeline's modules are imported here, so that the check above stays fast
+    # the pipeline's modules are imported here, so that the check above stays fast (and before
+    # the second process is forked, which validates with the rules: site/helper.py)
     import generator.site.pages  # noqa: F401
+    import generator.validate.rules.catalog  # noqa: F401
 
     with work_folder_lock(work_dir):
         return _locked_build(project, data_root, site_dir, work_dir, inputs, fresh_work_dir,
@@ -212,7 +214,7 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     except site.SiteBuildError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    looked_up = roster.place_lookup(lookup, staging)  # copied from the cache
+    looked_up = roster.place_lookup(lookup, staging, site_dir)  # the cache's bytes
     done(f"MkDocs 构建(--strict):沿用上次转换的页面 {reused} 个;企业查询文件 {looked_up} 个")
 
     # 8. manifest: proof for `azx publish` that this site came from valid data

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -211,18 +212,41 @@ def prepare_lookup(package: Package, as_of: str, cache_dir: Path) -> Path | None
     return folder
 
 
-def place_lookup(folder: Path | None, site_dir: Path) -> int:
-    """Copy the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how many.
-    A copy (in the kernel), not a link: a file of the site changed in place must not change the
-    cache the next build takes it from."""
+def place_lookup(folder: Path | None, site_dir: Path, previous: Path | None = None) -> int:
+    """Put the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how many.
+    Never a link to the cache: a file of the site changed in place must not change the cache
+    the next build takes it from. A file that the site `site_dir` replaces (`previous`) holds
+    with the same bytes is linked from there instead of copied: that site is deleted once the
+    new one is in place, and a new file costs the file system more than reading two."""
     if folder is None:
         return 0
     names = json.loads((folder / "files.json").read_text(encoding="utf-8"))
+    parents = {Path(path).parent for path in names}
+    for parent in parents:
+        (site_dir / parent).mkdir(parents=True, exist_ok=True)
+    old = previous.resolve() if previous is not None else None
+    # links only from the old site's own folders, never through a symbolic link out of it
+    linkable = {p for p in parents if old is not None and (old / p).resolve() == old / p}
     for path in names:
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / path, target)
+        if not (Path(path).parent in linkable
+                and _linked(old / path, folder / path, site_dir / path)):
+            shutil.copyfile(folder / path, site_dir / path)
     return len(names)
+
+
+def _linked(old: Path, cached: Path, target: Path) -> bool:
+    """Link `old` at `target` when it is a file of no other name holding the bytes of `cached`
+    (so that the new site's file has no other name once the old site is gone); whether it did."""
+    try:
+        found = old.lstat()
+        if (not stat.S_ISREG(found.st_mode) or found.st_nlink != 1
+                or found.st_size != cached.stat().st_size
+                or old.read_bytes() != cached.read_bytes()):
+            return False
+        os.link(old, target, follow_symlinks=False)
+    except OSError:  # no such file, or no links here
+        return False
+    return True
 
 
 def _store(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:

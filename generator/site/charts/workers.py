@@ -6,22 +6,20 @@ and the build's peak memory would be that several times over; so a build forks i
 process first, while the build is still small. It waits there until `draw.start` hands it the
 charts to draw, which the build does as soon as it has planned the pages, while validation runs.
 It then draws the first one (importing matplotlib and loading the fonts: most of what a few charts
-cost) and, with many charts, forks one more drawer a core after that, so that they start with
-matplotlib loaded rather than each importing it again. A build with nothing to draw imports
-nothing. Each drawing goes into the work folder's cache, and onto the site only once validation
-has passed.
+cost) and, with many charts, forks a drawer for each further core, so that they start with
+matplotlib loaded rather than each importing it again; each, the drawing process too, then draws
+its share of the rest. A build with nothing to draw imports nothing. Each drawing goes into the
+work folder's cache, and onto the site only once validation has passed.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from generator import background
-from generator.background import end_with_parent
+from generator.background import Background
 
 MAX_WORKERS = 4
 PER_WORKER = 8  # charts to draw for each drawer: a drawer for fewer costs more than it saves
@@ -70,24 +68,24 @@ def _each(task: Callable, jobs: list) -> None:
 
 
 def _serve(conn, size: int) -> None:
-    """The drawing process: wait for the jobs, do the first, then the rest with one drawer for
-    every PER_WORKER of them (at most `size`), forked from here; answer (True, None), or
-    (False, the exception)."""
+    """The drawing process: wait for the jobs, do the first, then the rest in shares: one for
+    every PER_WORKER of them (at most `size`), this process drawing the first share and a drawer
+    forked from here each other one; answer (True, None), or (False, the exception)."""
     try:
         task, jobs = conn.recv()
     except EOFError:  # the build ended without charts to draw
         return
     try:
         task(jobs[0])  # imports and loads what every job needs, before any fork
-        drawers = min(size, len(jobs) // PER_WORKER)
-        if drawers > 1:
-            with ProcessPoolExecutor(drawers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=end_with_parent,
-                                     initargs=(os.getpid(),)) as pool:
-                for _ in pool.map(task, jobs[1:], chunksize=4):
-                    pass
-        else:
-            _each(task, jobs[1:])
+        shares = max(1, min(size, len(jobs) // PER_WORKER))
+        drawers = [Background(_each, task, jobs[1 + n::shares]) for n in range(1, shares)]
+        try:
+            _each(task, jobs[1::shares])
+            for drawer in drawers:
+                drawer.result()
+        finally:
+            for drawer in drawers:
+                drawer.close()
         answer: tuple[bool, Exception | None] = (True, None)
     except Exception as exc:  # handed to the build, which raises it
         answer = (False, exc)
