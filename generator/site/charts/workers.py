@@ -6,10 +6,10 @@ and the build's peak memory would be that several times over; so a build forks i
 process first, while the build is still small. It waits there until `draw.start` hands it the
 charts to draw, which the build does as soon as it has planned the pages, while validation runs.
 It then draws the first one (importing matplotlib and loading the fonts: most of what a few charts
-cost) and, with many charts, forks one more drawer a core after that, so that they start with
-matplotlib loaded rather than each importing it again. A build with nothing to draw imports
-nothing. Each drawing goes into the work folder's cache, and onto the site only once validation
-has passed.
+cost) and, with many charts, forks a drawer for each further core after that, so that they start
+with matplotlib loaded rather than each importing it again; it draws its own share meanwhile
+rather than wait for theirs. A build with nothing to draw imports nothing. Each drawing goes into
+the work folder's cache, and onto the site only once validation has passed.
 """
 
 from __future__ import annotations
@@ -24,13 +24,16 @@ from generator import background
 from generator.background import end_with_parent
 
 MAX_WORKERS = 4
-PER_WORKER = 8  # charts to draw for each drawer: a drawer for fewer costs more than it saves
+# Charts for each drawing process. A second process only saves wall time, and costs CPU: its fork,
+# the pages it copies on write, its caches filled again (about 0.1 s a drawer, measured); a
+# city's 73 charts take about a second in one process, while validation runs anyway.
+PER_WORKER = 100
 
 
 class Workers:
-    """The drawing process, forked now; it draws with up to one drawer a core (at most
-    MAX_WORKERS). Where processes cannot be forked or only one core is there, `run` draws in
-    this process."""
+    """The drawing process, forked now; it draws with up to one process a core, itself and the
+    drawers it forks (at most MAX_WORKERS in all). Where processes cannot be forked or only one
+    core is there, `run` draws in this process."""
 
     def __init__(self) -> None:
         cores = os.cpu_count() or 1
@@ -70,9 +73,9 @@ def _each(task: Callable, jobs: list) -> None:
 
 
 def _serve(conn, size: int) -> None:
-    """The drawing process: wait for the jobs, do the first, then the rest with one drawer for
-    every PER_WORKER of them (at most `size`), forked from here; answer (True, None), or
-    (False, the exception)."""
+    """The drawing process: wait for the jobs, do the first, then the rest, shared between
+    itself and the drawers it forks: one process for every PER_WORKER jobs, at most `size` in
+    all; answer (True, None), or (False, the exception)."""
     try:
         task, jobs = conn.recv()
     except EOFError:  # the build ended without charts to draw
@@ -80,14 +83,19 @@ def _serve(conn, size: int) -> None:
     try:
         task(jobs[0])  # imports and loads what every job needs, before any fork
         drawers = min(size, len(jobs) // PER_WORKER)
+        rest = jobs[1:]
         if drawers > 1:
-            with ProcessPoolExecutor(drawers, mp_context=multiprocessing.get_context("fork"),
+            mine = rest[::drawers]  # every drawers-th job: the shares mix kinds and sizes alike
+            theirs = [job for n, job in enumerate(rest) if n % drawers]
+            with ProcessPoolExecutor(drawers - 1, mp_context=multiprocessing.get_context("fork"),
                                      initializer=end_with_parent,
                                      initargs=(os.getpid(),)) as pool:
-                for _ in pool.map(task, jobs[1:], chunksize=4):
+                done = pool.map(task, theirs, chunksize=4)
+                _each(task, mine)
+                for _ in done:
                     pass
         else:
-            _each(task, jobs[1:])
+            _each(task, rest)
         answer: tuple[bool, Exception | None] = (True, None)
     except Exception as exc:  # handed to the build, which raises it
         answer = (False, exc)
