@@ -47,22 +47,28 @@ def set_up_matplotlib() -> None:
     Charts are drawn on bare `Figure`s: pyplot's figure managers cost time and nothing else here.
     Only what drawing needs is imported (a build that redraws one chart pays for the import)."""
     import importlib.util
+    import inspect
     import sys
     import warnings
 
     import matplotlib
     from matplotlib import font_manager
 
-    # matplotlib.figure imports its projections, which import mplot3d's Axes3D when they can:
-    # a fifth of the import, and no chart is 3-D
+    # matplotlib.figure imports all that drawing needs, and more. Two parts of it are kept out,
+    # two fifths of the import: mplot3d's Axes3D, which its projections import when they can
+    # (no chart is 3-D), and the docstrings of each Artist's `set`, which matplotlib builds from
+    # its setters' docstrings, and skips where there are none (python -OO), as `inspect.getdoc`
+    # answers meanwhile
     blocked = "mpl_toolkits.mplot3d" not in sys.modules
     if blocked:
         sys.modules["mpl_toolkits.mplot3d"] = None  # type: ignore[assignment]  # import fails
+    getdoc, inspect.getdoc = inspect.getdoc, lambda object: None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Unable to import Axes3D"
             import matplotlib.figure  # noqa: F401
     finally:
+        inspect.getdoc = getdoc
         if blocked:
             del sys.modules["mpl_toolkits.mplot3d"]
     fonts = importlib.util.find_spec("mplfonts")  # its folder only: importing it costs more
