@@ -3,6 +3,8 @@ chart's bytes must not depend on what was drawn before it; ticks are drawn as pl
 marks; only the labels that may end furthest out are measured for the layout."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -85,3 +87,17 @@ def test_month_labels_thin_out_so_that_they_never_overlap(first, last, labels):
              "series": [{"label": "煤矿", "color": "#0072B2", "values": [0.5, 1.0]}]}
     svg = charts.render_svg("trend", trend).decode()
     assert re.findall(r">(\d{4}年(?:\d+月)?)<", svg) == labels
+
+
+def test_a_drawing_process_imports_neither_mplot3d_nor_mplfonts_and_leaves_them_importable():
+    """Only what drawing needs is imported (a build that redraws one chart pays the import)."""
+    script = "\n".join([
+        "import sys",
+        "from generator.site import charts",
+        f"charts.render_svg('hbar', {RATES!r})",
+        "print(sorted(m for m in ('mpl_toolkits.mplot3d', 'mplfonts') if m in sys.modules))",
+        "from mpl_toolkits.mplot3d import Axes3D",
+        "print(Axes3D.name)"])
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert (done.stdout, done.stderr) == ("[]\n3d\n", "")

@@ -19,9 +19,10 @@ def record(job: tuple[Path, int]) -> None:
     (folder / f"{number}.txt").write_text(f"{os.getpid()} {os.getppid()}")
 
 
-def fail(job: tuple[Path, int]) -> None:
-    if job[1] == 3:
-        raise ValueError("画不出第 3 张")
+def fail(job: tuple[Path, int, int]) -> None:
+    _, number, bad = job
+    if number == bad:
+        raise ValueError(f"画不出第 {bad} 张")
 
 
 def who(folder: Path, count: int) -> list[tuple[int, int]]:
@@ -63,11 +64,12 @@ def test_many_jobs_the_first_by_the_drawing_process_the_rest_shared_with_a_drawe
     assert done[2::2] == [(drawer, first)] * (count // 2 - 1)  # forked after the first
 
 
-def test_a_jobs_exception_is_raised_by_the_wait(tmp_path, two_cores):
+@pytest.mark.parametrize("bad", [2, 3])  # a drawer's job, one of the drawing process's share
+def test_a_jobs_exception_is_raised_by_the_wait(tmp_path, two_cores, bad):
     workers = Workers()
     try:
-        wait = workers.run(fail, [(tmp_path, n) for n in range(4 * PER_WORKER)])
-        with pytest.raises(ValueError, match="^画不出第 3 张$"):
+        wait = workers.run(fail, [(tmp_path, n, bad) for n in range(4 * PER_WORKER)])
+        with pytest.raises(ValueError, match=f"^画不出第 {bad} 张$"):
             wait()
     finally:
         workers.close()

@@ -44,12 +44,30 @@ YEAR_LABELS = 8
 def set_up_matplotlib() -> None:
     """matplotlib with the CJK font registered and the reproducible SVG settings (once a process,
     before its first drawing).
-    Charts are drawn on bare `Figure`s: pyplot's figure managers cost time and nothing else here."""
+    Charts are drawn on bare `Figure`s: pyplot's figure managers cost time and nothing else here.
+    Only what drawing needs is imported (a build that redraws one chart pays for the import)."""
+    import importlib.util
+    import sys
+    import warnings
+
     import matplotlib
-    import mplfonts
     from matplotlib import font_manager
 
-    font_path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    # matplotlib.figure imports all that drawing needs, and mplot3d's Axes3D besides, which its
+    # projections import when they can (no chart is 3-D): kept out for the import, a fifth of it
+    blocked = "mpl_toolkits.mplot3d" not in sys.modules
+    if blocked:
+        sys.modules["mpl_toolkits.mplot3d"] = None  # type: ignore[assignment]  # import fails
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Unable to import Axes3D")
+            import matplotlib.figure  # noqa: F401
+    finally:
+        if blocked:
+            del sys.modules["mpl_toolkits.mplot3d"]
+    fonts = importlib.util.find_spec("mplfonts")  # its folder only: importing it costs more
+    assert fonts is not None and fonts.origin is not None, "mplfonts is a dependency"
+    font_path = Path(fonts.origin).parent / "fonts" / FONT_FILE
     font_manager.fontManager.addfont(str(font_path))
     name = font_manager.FontProperties(fname=str(font_path)).get_name()
     matplotlib.rcParams.update({
