@@ -54,6 +54,23 @@ def test_a_name_registered_by_a_person_is_masked_everywhere_it_is_published(
     assert b"last_checked" not in published[0]
 
 
+def test_the_lookup_files_are_kept_in_one_file_and_placed_as_made(tmp_path, fixture_package):
+    """The cache folder holds two files (the lookup's bytes end to end, and each file's path and
+    size); the site gets every file `lookup_files` makes, byte for byte, and nothing else."""
+    package = load_package(fixture_package("site_small"))
+    folder = roster.prepare_lookup(package, "2025-05", tmp_path / "cache")
+    assert folder is not None
+    assert sorted(p.name for p in folder.iterdir()) == [roster.DATA, roster.FILES]
+    site = tmp_path / "site"
+    made = roster.lookup_files(roster.published(package), package, "2025-05")
+    assert roster.place_lookup(folder, site) == len(made) > 2
+    placed = {p.relative_to(site).as_posix(): p.read_bytes()
+              for p in site.rglob("*") if p.is_file()}
+    assert placed == made
+    assert roster.prepare_lookup(package, "2025-05", tmp_path / "cache") == folder  # kept
+    assert roster.place_lookup(None, site) == 0
+
+
 def test_masking_by_code_prefix_and_by_listed_ending():
     policy = load_package(DATA).policy
     names = pd.Series(["李示例（个体工商户）", "示例恒远运输有限公司", "王某某"])

@@ -200,42 +200,49 @@ def uninsured(roster: pd.DataFrame | None, industry_names: dict) -> dict[str, li
 
 def prepare_lookup(package: Package, as_of: str, cache_dir: Path) -> Path | None:
     """The cache folder holding the lookup files of this roster (made once for the same inputs,
-    `inputs_key`, and listed in its files.json); None when the package has no roster. The files
-    are static JSON that MkDocs need not see: `place_lookup` copies them into the built site."""
+    `inputs_key`: see `_store`); None when the package has no roster. The files are static
+    JSON that MkDocs need not see: `place_lookup` writes them into the built site."""
     if package.frames.get(RESOURCE) is None:
         return None
     folder = cache.use(cache_dir / f"lookup-{inputs_key(package, as_of)}")
     assert folder is not None
-    if not (folder / "files.json").is_file():
+    if not (folder / FILES).is_file():
         _store(folder, lookup_items(published(package), package, as_of))  # never all held
     return folder
 
 
+FILES, DATA = "files.json", "data"  # a stored lookup: each file's path and size; their bytes
+
+
 def place_lookup(folder: Path | None, site_dir: Path) -> int:
-    """Copy the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how many.
-    A copy (in the kernel), not a link: a file of the site changed in place must not change the
-    cache the next build takes it from."""
+    """Write the lookup files kept in `folder` (see `_store`) into `site_dir`; how many. Copies,
+    not links: a file of the site changed in place must not change the cache the next build
+    takes it from."""
     if folder is None:
         return 0
-    names = json.loads((folder / "files.json").read_text(encoding="utf-8"))
-    for path in names:
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / path, target)
-    return len(names)
+    files = json.loads((folder / FILES).read_text(encoding="utf-8"))
+    for parent in sorted({(site_dir / path).parent for path, _ in files}):
+        parent.mkdir(parents=True, exist_ok=True)
+    with (folder / DATA).open("rb") as data:
+        for path, size in files:
+            (site_dir / path).write_bytes(data.read(size))
+    return len(files)
 
 
 def _store(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
-    """Keep `files` in the cache folder `folder`, whole or not at all (a rename at the end)."""
+    """Keep `files` in the cache folder `folder`, whole or not at all (a rename at the end): their
+    bytes one after the other in one file, and the path and size of each in order: creating a
+    file costs more than writing its bytes (about 1 ms of system CPU each on the 2-core build
+    machine, 0.4 s for a province's 516 files)."""
     temporary = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(temporary, ignore_errors=True)
-    paths = []
-    for path, data in files:
-        target = temporary / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        paths.append(path)
-    (temporary / "files.json").write_text(json.dumps(sorted(paths)), encoding="utf-8")
+    temporary.mkdir(parents=True)
+    listed = []
+    with (temporary / DATA).open("wb") as out:
+        for path, data in files:
+            out.write(data)
+            listed.append((path, len(data)))
+    (temporary / FILES).write_text(json.dumps(listed), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
 
