@@ -172,3 +172,26 @@ def test_kept_typed_frames_follow_the_file_and_its_fields(tmp_path, fixture_pack
     regions = load_package(data, store).frames["regions"]
     assert len(list(store.iterdir())) == len(cold) + 2
     pd.testing.assert_frame_equal(regions, load_package(data).frames["regions"])
+
+
+def test_a_typed_frame_reads_an_empty_cell_of_a_field_as_missing():
+    """Each type's empty cell is its missing value; a column no field names stays text as is."""
+    import io
+
+    import pandas as pd
+
+    from generator.package.load import typed_frame
+
+    fields = [{"name": "code", "type": "string"}, {"name": "count", "type": "integer"},
+              {"name": "amount", "type": "number"}, {"name": "day", "type": "date"}]
+    csv = "code,count,amount,day,extra\nA,1,1.5,2025-01-31,x\n,,,,\nNA,007,-0.0,2024-02-29,\n"
+    frame = typed_frame(io.BytesIO(csv.encode()), fields)
+    assert [str(t) for t in frame.dtypes] == ["string", "Int64", "float64", "datetime64[us]",
+                                              "str"]
+    assert frame["code"].tolist() == ["A", pd.NA, "NA"]
+    assert frame["count"].tolist() == [1, pd.NA, 7]
+    amounts = frame["amount"].tolist()
+    assert amounts[0] == 1.5 and pd.isna(amounts[1]) and str(amounts[2]) == "-0.0"
+    assert frame["day"].tolist() == [pd.Timestamp("2025-01-31"), pd.NaT,
+                                     pd.Timestamp("2024-02-29")]
+    assert frame["extra"].tolist() == ["x", "", ""]

@@ -328,6 +328,14 @@ def test_columns_written_at_once_are_the_cells_written_one_at_a_time():
         assert (out.getvalue().decode(), last) == cell_by_cell(header, blocks)
 
 
+def test_interleave_joins_columns_row_by_row():
+    assert writer.interleave([["a", "b", "c"], ["1", "2", "3"], ["|"] * 3]) == "a1|b2|c3|"
+    assert writer.interleave([["只"], ["一行"]]) == "只一行"
+    assert writer.interleave([[], []]) == writer.interleave([]) == ""
+    with pytest.raises(ValueError):
+        writer.interleave([["a", "b"], ["1"]])
+
+
 def test_every_character_neutralise_replaces_is_unprintable():
     """The fast check of a column (str.isprintable) finds whatever neutralise would replace."""
     from generator.package.text import CELL_FORBIDDEN

@@ -54,6 +54,23 @@ def test_a_name_registered_by_a_person_is_masked_everywhere_it_is_published(
     assert b"last_checked" not in published[0]
 
 
+def test_the_lookup_files_are_kept_in_one_file_and_placed_as_made(tmp_path, fixture_package):
+    """The cache folder holds two files (the lookup's bytes end to end, and each file's path and
+    size); the site gets every file `lookup_files` makes, byte for byte, and nothing else."""
+    package = load_package(fixture_package("site_small"))
+    folder = roster.prepare_lookup(package, "2025-05", tmp_path / "cache")
+    assert folder is not None
+    assert sorted(p.name for p in folder.iterdir()) == [roster.DATA, roster.FILES]
+    site = tmp_path / "site"
+    made = roster.lookup_files(roster.published(package), package, "2025-05")
+    assert roster.place_lookup(folder, site) == len(made) > 2
+    placed = {p.relative_to(site).as_posix(): p.read_bytes()
+              for p in site.rglob("*") if p.is_file()}
+    assert placed == made
+    assert roster.prepare_lookup(package, "2025-05", tmp_path / "cache") == folder  # kept
+    assert roster.place_lookup(None, site) == 0
+
+
 def test_masking_by_code_prefix_and_by_listed_ending():
     policy = load_package(DATA).policy
     names = pd.Series(["李示例（个体工商户）", "示例恒远运输有限公司", "王某某"])
@@ -101,11 +118,7 @@ def test_lookup_files_are_linked_from_the_replaced_site_only_when_it_is_safe(tmp
     kept = {"same": b"[1]", "changed": b"[2]", "missing": b"[3]", "two_names": b"[4]",
             "a_link": b"[5]"}
     cache = tmp_path / "cache"
-    (cache / roster.FOLDER).mkdir(parents=True)
-    for name, data in kept.items():
-        (cache / roster.FOLDER / f"{name}.json").write_bytes(data)
-    names = [f"{roster.FOLDER}/{name}.json" for name in kept]
-    (cache / "files.json").write_text(json.dumps(names))
+    roster._store(cache, [(f"{roster.FOLDER}/{name}.json", data) for name, data in kept.items()])
     old = tmp_path / "old" / roster.FOLDER
     old.mkdir(parents=True)
     (old / "same.json").write_bytes(b"[1]")
@@ -122,14 +135,12 @@ def test_lookup_files_are_linked_from_the_replaced_site_only_when_it_is_safe(tmp
     assert [p.stem for p in new.iterdir() if p.stat().st_nlink > 1] == ["same"]
     assert (new / "same.json").samefile(old / "same.json")
     assert not (new / "a_link.json").is_symlink()
-    assert [p.stat().st_nlink for p in (cache / roster.FOLDER).iterdir()] == [1] * len(kept)
+    assert (cache / roster.DATA).stat().st_nlink == 1
 
 
 def test_no_lookup_file_is_linked_through_a_folder_linked_out_of_the_replaced_site(tmp_path):
     cache = tmp_path / "cache"
-    (cache / roster.FOLDER).mkdir(parents=True)
-    (cache / roster.FOLDER / "index.json").write_bytes(b"{}")
-    (cache / "files.json").write_text(json.dumps([f"{roster.FOLDER}/index.json"]))
+    roster._store(cache, [(f"{roster.FOLDER}/index.json", b"{}")])
     outside = tmp_path / "outside"
     (outside / "data").mkdir(parents=True)
     (outside / "data" / "index.json").write_bytes(b"{}")

@@ -98,3 +98,24 @@ def test_not_current_for_another_site_folder(built, tmp_path):
     other = tmp_path / "other"
     shutil.copytree(site, other)
     assert not uptodate.is_current(work, other, "k")
+
+
+def test_the_docs_tree_key_takes_the_known_digest_of_a_download(tmp_path):
+    """The downloads' SHA-256 (known from making them) stands for hashing them again: the same
+    key; a file not known is hashed."""
+    import hashlib
+
+    from generator.site import build, publisher
+
+    docs = tmp_path / "docs"
+    (docs / "downloads").mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    (docs / "downloads" / "t.csv").write_bytes(b"a,b\n1,2\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: 示例\n", encoding="utf-8")
+    found = publisher.load(REPO / "data", REPO / "data")
+    plain = build.tree_key(docs, config, found, "x")
+    sha = hashlib.sha256(b"a,b\n1,2\n").digest()
+    assert build.tree_key(docs, config, found, "x", {"downloads/t.csv": sha}) == plain
+    assert build.tree_key(docs, config, found, "x", {"downloads/t.csv": bytes(32)}) != plain
+    assert build.tree_key(docs, config, found, "y") != plain

@@ -68,10 +68,12 @@ def typed_frame(csv_path: Path | IO[str] | IO[bytes], fields: list[dict]) -> pd.
     """Read one CSV with dtypes taken from its Table Schema fields."""
     import pandas as pd
 
-    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    # an empty cell of a field is missing: read as such by the parser, not replaced afterwards
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                        na_values={field["name"]: [""] for field in fields})
     for field in fields:
         name, kind = field["name"], field["type"]
-        column = frame[name].replace("", None)
+        column = frame[name]
         if kind == "integer":
             frame[name] = pd.to_numeric(column).astype("Int64")
         elif kind == "number":

@@ -200,7 +200,9 @@ def _build(project: Project, data_root: Path, site_dir: Path, work_dir: Path,
     done(f"生成页面:{len(planned)} 页")
 
     # 7. mkdocs build --strict into a staging folder (skipped when nothing changed)
-    key = tree_key(docs_dir, project.config, publisher, lookup.name if lookup else "")
+    key = tree_key(docs_dir, project.config, publisher, lookup.name if lookup else "",
+                   {f["path"]: bytes.fromhex(f["sha256"]) for d in site_data.downloads
+                    for f in d["files"]})
     if unchanged(work_dir, site_dir, key):
         uptodate.remember(work_dir, site_dir, key, inputs)
         cache.prune(cache_dir)
@@ -252,9 +254,11 @@ def last_updated(data_root: Path, as_of: dt.date) -> Callable[[list[str]], dt.da
 
 
 def tree_key(docs_dir: Path, config: Path, publisher: publishers.Publisher,
-             extra: str = "") -> str:
+             extra: str = "", known: dict[str, bytes] | None = None) -> str:
     """One hash of the docs tree, the MkDocs config, theme overrides and publisher, the library
-    versions and `extra` (the lookup files' cache key: they are placed into the site directly)."""
+    versions and `extra` (the lookup files' cache key: they are placed into the site directly).
+    `known`: the SHA-256 of files already hashed (the downloads), by path under `docs_dir`."""
+    known = known or {}
     digest = hashlib.sha256(extra.encode() + b"\0")
     for line in cache.library_versions():
         digest.update(line.encode() + b"\0")
@@ -263,8 +267,9 @@ def tree_key(docs_dir: Path, config: Path, publisher: publishers.Publisher,
     for path in sorted(p for p in site.THEME.rglob("*") if p.is_file()):
         digest.update(path.relative_to(site.THEME).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
-        digest.update(cache.file_digest(path))  # a download can be hundreds of MB
+        name = path.relative_to(docs_dir).as_posix()
+        digest.update(name.encode() + b"\0")
+        digest.update(known.get(name) or cache.file_digest(path))  # a download: hundreds of MB
     return digest.hexdigest()
 
 

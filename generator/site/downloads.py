@@ -121,7 +121,7 @@ def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[list
         if count == 0:  # the first row of all
             parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
         parts.append(["}"] * size)
-        out.write("".join(chain.from_iterable(zip(*parts, strict=True))))
+        out.write(xlsx.interleave(parts))
         count += size
         yield columns
     if count != rows:

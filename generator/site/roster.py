@@ -201,47 +201,51 @@ def uninsured(roster: pd.DataFrame | None, industry_names: dict) -> dict[str, li
 
 def prepare_lookup(package: Package, as_of: str, cache_dir: Path) -> Path | None:
     """The cache folder holding the lookup files of this roster (made once for the same inputs,
-    `inputs_key`, and listed in its files.json); None when the package has no roster. The files
-    are static JSON that MkDocs need not see: `place_lookup` copies them into the built site."""
+    `inputs_key`: see `_store`); None when the package has no roster. The files are static
+    JSON that MkDocs need not see: `place_lookup` writes them into the built site."""
     if package.frames.get(RESOURCE) is None:
         return None
     folder = cache.use(cache_dir / f"lookup-{inputs_key(package, as_of)}")
     assert folder is not None
-    if not (folder / "files.json").is_file():
+    if not (folder / FILES).is_file():
         _store(folder, lookup_items(published(package), package, as_of))  # never all held
     return folder
 
 
+FILES, DATA = "files.json", "data"  # a stored lookup: each file's path and size; their bytes
+
+
 def place_lookup(folder: Path | None, site_dir: Path, previous: Path | None = None) -> int:
-    """Put the lookup files kept in `folder` (see `prepare_lookup`) into `site_dir`; how many.
+    """Put the lookup files kept in `folder` (see `_store`) into `site_dir`; how many.
     Never a link to the cache: a file of the site changed in place must not change the cache
     the next build takes it from. A file that the site `site_dir` replaces (`previous`) holds
-    with the same bytes is linked from there instead of copied: that site is deleted once the
+    with the same bytes is linked from there instead of written: that site is deleted once the
     new one is in place, and a new file costs the file system more than reading two."""
     if folder is None:
         return 0
-    names = json.loads((folder / "files.json").read_text(encoding="utf-8"))
-    parents = {Path(path).parent for path in names}
-    for parent in parents:
+    files = json.loads((folder / FILES).read_text(encoding="utf-8"))
+    parents = {Path(path).parent for path, _ in files}
+    for parent in sorted(parents):
         (site_dir / parent).mkdir(parents=True, exist_ok=True)
     old = previous.resolve() if previous is not None else None
     # links only from the old site's own folders, never through a symbolic link out of it
     linkable = {p for p in parents if old is not None and (old / p).resolve() == old / p}
-    for path in names:
-        if not (Path(path).parent in linkable
-                and _linked(old / path, folder / path, site_dir / path)):
-            shutil.copyfile(folder / path, site_dir / path)
-    return len(names)
+    with (folder / DATA).open("rb") as data:
+        for path, size in files:
+            content = data.read(size)
+            if not (Path(path).parent in linkable
+                    and _linked(old / path, content, site_dir / path)):
+                (site_dir / path).write_bytes(content)
+    return len(files)
 
 
-def _linked(old: Path, cached: Path, target: Path) -> bool:
-    """Link `old` at `target` when it is a file of no other name holding the bytes of `cached`
-    (so that the new site's file has no other name once the old site is gone); whether it did."""
+def _linked(old: Path, content: bytes, target: Path) -> bool:
+    """Link `old` at `target` when it is a file of no other name holding `content` (so that the
+    new site's file has no other name once the old site is gone); whether it did."""
     try:
         found = old.lstat()
         if (not stat.S_ISREG(found.st_mode) or found.st_nlink != 1
-                or found.st_size != cached.stat().st_size
-                or old.read_bytes() != cached.read_bytes()):
+                or found.st_size != len(content) or old.read_bytes() != content):
             return False
         os.link(old, target, follow_symlinks=False)
     except OSError:  # no such file, or no links here
@@ -250,16 +254,19 @@ def _linked(old: Path, cached: Path, target: Path) -> bool:
 
 
 def _store(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
-    """Keep `files` in the cache folder `folder`, whole or not at all (a rename at the end)."""
+    """Keep `files` in the cache folder `folder`, whole or not at all (a rename at the end): their
+    bytes one after the other in one file, and the path and size of each in order: creating a
+    file costs more than writing its bytes (about 1 ms of system CPU each on the 2-core build
+    machine, 0.4 s for a province's 516 files)."""
     temporary = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(temporary, ignore_errors=True)
-    paths = []
-    for path, data in files:
-        target = temporary / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        paths.append(path)
-    (temporary / "files.json").write_text(json.dumps(sorted(paths)), encoding="utf-8")
+    temporary.mkdir(parents=True)
+    listed = []
+    with (temporary / DATA).open("wb") as out:
+        for path, data in files:
+            out.write(data)
+            listed.append((path, len(data)))
+    (temporary / FILES).write_text(json.dumps(listed), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
 

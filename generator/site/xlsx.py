@@ -218,6 +218,16 @@ def _lists(pieces: list[str | list[str]], size: int) -> list[list[str]]:
     return [[piece] * size if isinstance(piece, str) else piece for piece in pieces]
 
 
+def interleave(columns: list[list[str]]) -> str:
+    """The texts of `columns` (lists of one length) row by row: the first of each, then the
+    second of each, joined; placed in one list by slices rather than zipped into tuples."""
+    width = len(columns)
+    texts = [""] * (width * len(columns[0])) if columns else []
+    for number, column in enumerate(columns):
+        texts[number::width] = column  # a column of another length raises ValueError
+    return "".join(texts)
+
+
 def column_letter(number: int) -> str:
     """0 → A, 26 → AA."""
     letters = ""
@@ -267,8 +277,8 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
                 column, after = column[1:], opening
             pieces[:0] = column
         if every_row:  # joined without a loop
-            rows_xml = _lists(['<row r="', rows, '">' + after, *pieces], size)
-            out.write("".join(chain.from_iterable(zip(*rows_xml, strict=True))).encode("utf-8"))
+            out.write(interleave(_lists(['<row r="', rows, '">' + after, *pieces], size))
+                      .encode("utf-8"))
             last = first
             continue
         lines = []
