@@ -161,7 +161,8 @@ def test_kept_theme_html_is_not_taken_when_what_surrounds_the_page_changed(
     assert "乙单位" in warm["other/index.html"].decode()
 
 
-@pytest.mark.parametrize("footer", ["<footer>页脚</footer>", "<footer>{{ build_date_utc }}</footer>",
+@pytest.mark.parametrize("footer", ["<footer>页脚</footer>",
+                                    "<footer>{{ build_date_utc }}</footer>",
                                     "<footer>{{ page.update_date }}</footer>"])
 def test_kept_theme_html_of_a_build_on_a_new_data_date(tmp_path, monkeypatch, rendered, footer):
     """A build of a new data commit (its date in SOURCE_DATE_EPOCH, as `azx build` sets it, and

@@ -9,9 +9,18 @@ import json
 import xml.etree.ElementTree as ET
 
 from fixtures.cases import write_site_small
-from release_history import DECEMBER, MOVE, RELEASES, git, make_history, month_figures
+from release_history import (
+    CORRECTED,
+    COVERED,
+    DECEMBER,
+    MOVE,
+    RELEASES,
+    git,
+    make_history,
+    month_figures,
+)
 
-from generator.history import releases
+from generator.history import changes, releases
 from generator.package.load import load_package
 from generator.site import pages, render
 
@@ -187,6 +196,33 @@ def test_release_cache_is_keyed_by_the_descriptor(tmp_path):
 
     assert found[0].lines[0].startswith("coverage(投保进展情况):")
     assert len(list(cache.glob("*.pickle"))) == 6
+
+
+def test_a_new_commit_figures_the_headlines_of_its_new_version_alone(tmp_path, monkeypatch):
+    """With the cache, the build after a new data commit computes the headline figures of the
+    commit's new version only: those of its old version were kept by the build before (as its
+    newest version); the releases are those found without the cache."""
+    data = make_history(tmp_path)
+    cache = tmp_path / "cache"
+    releases.data_releases(data, cache)
+    coverage = data / "coverage.csv"
+    again = CORRECTED.replace(f",{COVERED + 4},", f",{COVERED + 8},")
+    coverage.write_text(coverage.read_text(encoding="utf-8").replace(CORRECTED, again),
+                        encoding="utf-8")
+    git(data.parent, "commit", "-q", "-am", "再次更正", date="2026-01-10T09:00:00+08:00")
+    releases._history.cache_clear()
+    changes._HEADLINES.clear()  # a new process
+    figured: list[dict] = []
+    headline_figures = changes.headline_figures
+    monkeypatch.setattr(changes, "headline_figures",
+                        lambda frames: figured.append(frames) or headline_figures(frames))
+
+    found = releases.data_releases(data, cache)
+
+    assert len(figured) == 1
+    assert found[0].commit.subject == "再次更正" and found[0].diff.headlines
+    changes._HEADLINES.clear()
+    assert found == releases.data_releases(data)
 
 
 def test_page_headings_name_tables_and_files_by_their_titles():
