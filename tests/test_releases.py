@@ -264,3 +264,24 @@ def test_the_newest_release_folds_a_long_row_list_under_its_headings():
     assert folded == [rows, few]
     short = [few, headline]
     assert releases.split_newest(short) == (short, [])
+
+
+def test_a_file_that_revisions_share_is_read_once(tmp_path, monkeypatch):
+    from generator.history import git as history_git
+
+    data = make_history(tmp_path)
+    specs = [f"{rev}:data/{name}" for rev in ("HEAD~3", "HEAD~2", "HEAD~1", "HEAD")
+             for name in ("coverage.csv", "regions.csv", "nothing.csv")]
+    one_by_one = [history_git.read_blobs(data, [spec])[0] for spec in specs]
+    asked: list[bytes] = []
+    run = history_git.git
+
+    def recorded(root, *args, stdin=None):
+        if args[-1] == "--batch":
+            asked.append(stdin)
+        return run(root, *args, stdin=stdin)
+
+    monkeypatch.setattr(history_git, "git", recorded)
+    assert history_git.read_blobs(data, specs) == one_by_one
+    assert one_by_one.count(None) == 4 and len(set(one_by_one)) == 5  # 3 coverages, 1 regions
+    assert len(asked) == 1 and asked[0].count(b"\n") == 4  # each read once
