@@ -339,7 +339,7 @@ def test_every_character_neutralise_replaces_is_unprintable():
 
 def json_of(source: Path, rows: int, target: Path) -> str:
     """The JSON download of the CSV `source` of `rows` rows (HOSTILE_FIELDS)."""
-    with target.open("wb") as out:
+    with target.open("w", encoding="utf-8", newline="\n") as out:
         for _ in downloads.write_json(HOSTILE_FIELDS, *downloads._blocks(source), rows, out):
             pass
     return target.read_text(encoding="utf-8")
@@ -382,35 +382,3 @@ def test_blocks_hold_the_cells_csv_reader_reads(tmp_path, monkeypatch):
     (tmp_path / "wide.csv").write_text("a,b\n1,2,3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="a row of 3 cells"):
         list(downloads._blocks(tmp_path / "wide.csv")[1])
-
-
-def test_a_conversion_copies_the_json_of_the_blocks_that_did_not_change(tmp_path, monkeypatch,
-                                                                        fixture_package):
-    """A table whose last month changed (a new version of its CSV) is converted again, but the
-    JSON of each block of rows it shares with the last conversion is copied from there: the
-    same bytes as a conversion without the cache."""
-    package = load_package(fixture_package("site_small"))
-    resource = next(r for r in package.descriptor["resources"] if r["name"] == "coverage")
-    source = tmp_path / "coverage.csv"
-    shutil.copyfile(package.root / "coverage.csv", source)
-    monkeypatch.setattr(downloads, "BLOCK_ROWS", 25)
-    rows = len(package.frames["coverage"])
-    assert rows > 3 * 25
-
-    def convert(cache: Path) -> dict[str, bytes]:
-        folder, _ = downloads.convert(resource, source, downloads.file_digest(source).hex(),
-                                      cache, {}, rows)
-        return {name: (folder / name).read_bytes() for name in ("csv", "json", "xlsx")}
-
-    convert(tmp_path / "cache")
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[-1] = lines[-1].replace(",", ",1", 1)  # a cell of the last row
-    source.write_text("".join(lines), encoding="utf-8")
-    made: list[bool] = []
-    block = downloads._json_block
-    monkeypatch.setattr(downloads, "_json_block",
-                        lambda *args: made.append(args[3]) or block(*args))
-    warm = convert(tmp_path / "cache")
-    assert made == [False]  # the last block alone
-    assert warm == convert(tmp_path / "cold")
-    assert json.loads(warm["json"])[-1]["period"].startswith(lines[-1][:7])

@@ -31,7 +31,7 @@ from typing import IO
 
 import pandas as pd
 
-from generator.cache import file_digest, fingerprint, replacing, use, write_bytes
+from generator.cache import file_digest, fingerprint, replacing, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import identifier, sheet_title
 from generator.site import xlsx
@@ -102,84 +102,31 @@ def _json_values(kind: type, values: list[str]) -> list[str]:
     return [NOT_FINITE.get(t, t) for t in texts]
 
 
-class KeptBlocks:
-    """The JSON of each block of a resource's last conversion (its file and where each block
-    lies in it, by `_block_key`), for the blocks a conversion finds unchanged; and where each
-    block of this conversion lies in its file (`made`)."""
-
-    def __init__(self, json: Path | None = None, places: dict | None = None) -> None:
-        self.json, self.places = json, places or {}
-        self.made: dict[str, list[int]] = {}
-        self.code = fingerprint([], code=(__name__, "generator.site.xlsx"))
-
-    def get(self, key: str | None) -> bytes | None:
-        place = self.places.get(key) if key else None
-        if place is None or self.json is None:
-            return None
-        try:
-            with self.json.open("rb") as handle:
-                handle.seek(place[0])
-                data = handle.read(place[1] - place[0])
-        except (OSError, TypeError, ValueError, IndexError):  # not a file this module wrote
-            return None
-        return data if len(data) == place[1] - place[0] else None
-
-
-def _block_key(code: str, first: bool, header: list[str], kinds: dict,
-               columns: list[list[str]]) -> str | None:
-    """The key of a block's JSON: the code, whether it is the first, the header and its types
-    and every cell; None when a cell holds a NUL (the cells of a column are joined by it)."""
-    digest = hashlib.sha256(repr((code, first, header, [kinds[n].__name__ for n in header],
-                                  len(columns[0]))).encode())
-    for values in columns:
-        joined = "\0".join(values)
-        if joined.count("\0") != len(values) - 1:
-            return None
-        data = joined.encode()
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
-
-
 def write_json(fields: list[dict], header: list[str], blocks: Iterable[list[list[str]]],
-               rows: int, out: IO[bytes], kept: KeptBlocks | None = None
-               ) -> Iterator[list[list[str]]]:
+               rows: int, out: IO[str]) -> Iterator[list[list[str]]]:
     """Pass on each block of `blocks` (a CSV's rows as columns) once its rows are written to
     `out`: a JSON array of objects, one a line, typed by the schema, empty cells null; the
     array is closed after the last block, which must make `rows` rows. The same bytes as
-    json.dumps(ensure_ascii=False) of each row, made a column at a time: a fifth of the CPU.
-    With `kept`, a block whose key it holds is copied from the last conversion, and where
-    each block lies is noted in `kept.made`."""
+    json.dumps(ensure_ascii=False) of each row, made a column at a time: a fifth of the CPU."""
     kinds = {f["name"]: JSON_TYPES.get(f["type"], str) for f in fields}
     count = 0
-    out.write(b"[")
+    out.write("[")
     for columns in blocks:
         size = len(columns[0])
-        key = _block_key(kept.code, count == 0, header, kinds, columns) if kept else None
-        data = kept.get(key) if kept else None
-        if data is None:
-            data = _json_block(kinds, header, columns, count == 0).encode()
-        if kept is not None and key is not None:
-            kept.made[key] = [out.tell(), out.tell() + len(data)]
-        out.write(data)
+        parts: list[list[str]] = []
+        for number, (name, values) in enumerate(zip(header, columns, strict=True)):
+            opening = ", " if number else ",\n{"  # a row's first value opens its object
+            parts.append([f"{opening}{encode_basestring(name)}: "] * size)
+            parts.append(xlsx.each_distinct(partial(_json_values, kinds[name]), values))
+        if count == 0:  # the first row of all
+            parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
+        parts.append(["}"] * size)
+        out.write("".join(chain.from_iterable(zip(*parts, strict=True))))
         count += size
         yield columns
     if count != rows:
         raise ValueError(f"{rows} rows expected, {count} read")
-    out.write(b"\n]\n" if count else b"]\n")
-
-
-def _json_block(kinds: dict, header: list[str], columns: list[list[str]], first: bool) -> str:
-    """The JSON of a block's rows, each opened by ",\\n{" ("\\n{" for the first row of all)."""
-    size = len(columns[0])
-    parts: list[list[str]] = []
-    for number, (name, values) in enumerate(zip(header, columns, strict=True)):
-        opening = ", " if number else ",\n{"  # a row's first value opens its object
-        parts.append([f"{opening}{encode_basestring(name)}: "] * size)
-        parts.append(xlsx.each_distinct(partial(_json_values, kinds[name]), values))
-    if first:  # the first row of all
-        parts[0][0] = "\n{" + parts[0][0][len(",\n{"):]
-    parts.append(["}"] * size)
-    return "".join(chain.from_iterable(zip(*parts, strict=True)))
+    out.write("\n]\n" if count else "]\n")
 
 
 def write_csv(source: Path, target: Path) -> None:
@@ -285,19 +232,15 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
                        json.dumps(names, sort_keys=True, ensure_ascii=False)],
                       code=(__name__, "generator.site.xlsx"))
     folder = use(cache_dir / key)
-    last = use(cache_dir / f"last-{identifier(resource['name'])}")  # its last folder's name
     if (folder / "meta.json").is_file():
-        if not last.is_file() or last.read_text(encoding="utf-8") != key:
-            write_bytes(last, key.encode())
         return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     temporary = cache_dir / f".{folder.name}.tmp"
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
     write_csv(source, temporary / "csv")
     header, blocks = _blocks(source)
-    kept = _kept_blocks(cache_dir / (last.read_text(encoding="utf-8") if last.is_file() else "-"))
-    with (temporary / "json").open("wb") as out:
-        blocks = write_json(resource["schema"]["fields"], header, blocks, rows, out, kept)
+    with (temporary / "json").open("w", encoding="utf-8", newline="\n") as out:
+        blocks = write_json(resource["schema"]["fields"], header, blocks, rows, out)
         if rows < EXCEL_SHEET_ROWS:  # made from the blocks as the JSON is written
             (temporary / "xlsx").write_bytes(to_xlsx(resource, header, blocks, names))
         for _ in blocks:  # the JSON of the rest (all of it, without an XLSX)
@@ -306,21 +249,10 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
                                            "json": file_digest(temporary / "json").hex()}}
     if rows < EXCEL_SHEET_ROWS:
         meta["sha256"]["xlsx"] = file_digest(temporary / "xlsx").hex()
-    (temporary / "json-blocks").write_text(json.dumps(kept.made), encoding="utf-8")
     (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(temporary, folder)
-    write_bytes(last, key.encode())
     return folder, meta
-
-
-def _kept_blocks(folder: Path) -> KeptBlocks:
-    """The JSON blocks of the conversion in `folder` (none when it is gone or unreadable)."""
-    try:
-        places = json.loads((folder / "json-blocks").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return KeptBlocks()
-    return KeptBlocks(folder / "json", places if isinstance(places, dict) else {})
 
 
 def _published(package: Package, cache_dir: Path) -> dict[str, tuple[dict, Path]]:
