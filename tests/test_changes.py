@@ -257,3 +257,32 @@ def test_the_feed_counts_roster_changes_and_names_no_enterprise(tmp_path):
     for line in [*touched, added]:
         code, name = line.split(",")[:2]
         assert code not in feed and name not in feed
+
+
+RESOURCE = {"name": "t", "schema": {"primaryKey": ["period", "code"], "fields": [
+    {"name": "period"}, {"name": "code"}, {"name": "units"}, {"name": "premium"},
+    {"name": "note"}]}}
+TEXTS = [  # (old, new) CSV texts: every kind of row, and texts a line is not a row of
+    ("period,code,units,premium\n2025-11,a,1,2.5\n2025-12,a,3,4\n2025-12,b,5,6\n",
+     "period,code,units,premium\n2025-11,a,1,2.5\n2025-12,a,3,4.5\n\n2025-12,c,7,8\n"
+     "2025-12,a,9,4.5\n2025-11,z,1,1\n"),  # changed, removed, added, a duplicate key, empty line
+    ("code,units\na,1\nb,2\n", "code,units\nb,3\na,1\nc,1\n"),  # a key column missing
+    ("period,code,units\n2025-12,a,1\n", "period,code,units,premium\n2025-12,a,1,2\n"),
+    ("period,code,units\n2025-12,a,1\n", 'period,code,units\n2025-12,a,"1,5"\n'),
+    ("period,code,units\n2025-12,a,1\n", "period,code,units\n2025-12,a,1,9\n2025-12,b\n"),
+    ("period,code,units\r\n2025-12,a,1\r\n", "period,code,units\r\n2025-12,a,2\r\n"),
+    ("period,code,code\n2025-12,a,b\n", "period,code,code\n2025-12,a,c\n"),
+    (None, "period,code,units\n2025-12,a,1\n"), ("period,code\n", "")]
+
+
+def test_rows_split_at_commas_diff_as_the_csv_reader_reads_them(monkeypatch):
+    """The diff of two texts whose lines are rows (`_plain_lines`) is the one of the rows as
+    `csv.DictReader` reads them: rows added, removed and changed, in the same order."""
+    fast = [changes.diff_table(RESOURCE, old, new) for old, new in TEXTS]
+    assert changes._plain_lines(*TEXTS[0]) is not None  # the lines of the first are its rows
+    monkeypatch.setattr(changes, "_plain_lines", lambda *texts: None)
+    assert fast == [changes.diff_table(RESOURCE, old, new) for old, new in TEXTS]
+    assert fast[0].changed == [(("2025-12", "a"), "units", "3", "9"),
+                               (("2025-12", "a"), "premium", "4", "4.5")]
+    assert (fast[0].added, fast[0].removed) == ([("2025-12", "c"), ("2025-11", "z")],
+                                                [("2025-12", "b")])

@@ -63,6 +63,21 @@ def config(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The pages whose theme HTML each build renders (the rest it takes from the kept file)."""
+    seen: list[str] = []
+    render = jinja2.Template.render
+
+    def counted(self, *args, **kwargs):
+        if args and isinstance(args[0], dict) and args[0].get("page") is not None:
+            seen.append(args[0]["page"].file.src_uri)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    return seen
+
+
 def test_kept_conversions_give_the_bytes_of_a_build_without_them(tmp_path, config, monkeypatch):
     kept = tmp_path / "work" / "kept.pickle"
     docs = write_docs(tmp_path / "work", "2025年11月30日")
@@ -115,27 +130,19 @@ def test_the_kept_lexicon_cuts_every_text_as_jieba_does(tmp_path):
 
 
 def test_kept_theme_html_is_not_taken_when_what_surrounds_the_page_changed(
-        tmp_path, config, monkeypatch):
+        tmp_path, config, monkeypatch, rendered):
     """The theme's HTML of a page whose Markdown did not change is kept (for a build into the
     same folder, as `azx build`'s staging folder is), but not taken when the navigation it shows
     changed (another page's title) or the footer's publisher did."""
     first = {"site_url": "https://example.org/", "sponsor": "甲单位"}
     second = {"site_url": "https://example.org/", "sponsor": "乙单位"}
     kept, site = tmp_path / "work" / "kept.pickle", tmp_path / "site"
-    rendered: list[str] = []
-    render = jinja2.Template.render
-
-    def counted(self, *args, **kwargs):
-        if args and isinstance(args[0], dict) and args[0].get("page") is not None:
-            rendered.append(args[0]["page"].file.src_uri)
-        return render(self, *args, **kwargs)
 
     def build(docs: Path, publisher: dict, kept: Path | None = None) -> dict[str, bytes]:
         rendered.clear()
         mkdocs_build_strict(docs, site, config, publisher, kept=kept)
         return tree(site)
 
-    monkeypatch.setattr(jinja2.Template, "render", counted)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # the build's day, as `azx build` sets
     pages = ["index.md", "industry.md", "other.md"]
     docs = write_docs(tmp_path / "work", "2025年11月30日")
@@ -152,3 +159,35 @@ def test_kept_theme_html_is_not_taken_when_what_surrounds_the_page_changed(
         assert warm == build(plain, publisher)  # publisher in every page's footer
     assert "行业投保" in warm["other/index.html"].decode()
     assert "乙单位" in warm["other/index.html"].decode()
+
+
+@pytest.mark.parametrize("footer", ["<footer>页脚</footer>",
+                                    "<footer>{{ build_date_utc }}</footer>",
+                                    "<footer>{{ page.update_date }}</footer>"])
+def test_kept_theme_html_of_a_build_on_a_new_data_date(tmp_path, monkeypatch, rendered, footer):
+    """A build of a new data commit (its date in SOURCE_DATE_EPOCH, as `azx build` sets it, and
+    in every page's date line) keeps every page's theme HTML, as no template reads the build's
+    date, and gives the bytes of a build without the kept file; a template of the theme's
+    custom_dir that reads the date (MkDocs's `build_date_utc`, a page's `update_date`) makes
+    the date count again."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(CONFIG.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"),
+                      encoding="utf-8")
+    (tmp_path / "overrides" / "partials").mkdir(parents=True)
+    (tmp_path / "overrides" / "partials" / "footer.html").write_text(footer, encoding="utf-8")
+    kept, site = tmp_path / "work" / "kept.pickle", tmp_path / "site"
+    pages = ["index.md", "industry.md", "other.md"]
+
+    def build(docs: Path, day: str, kept: Path | None = None) -> dict[str, bytes]:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", day)
+        rendered.clear()
+        mkdocs_build_strict(docs, site, config, {"site_url": "https://example.org/"}, kept=kept)
+        return tree(site)
+
+    build(write_docs(tmp_path / "work", "2025年11月30日"), "1764460800", kept)  # 2025-11-30
+    assert sorted(rendered) == pages
+    warm = build(write_docs(tmp_path / "work", "2025年12月31日"), "1767139200", kept)
+    assert sorted(rendered) == ([] if "页脚" in footer else pages)
+    assert warm == build(write_docs(tmp_path / "plain", "2025年12月31日"), "1767139200")
+    assert "2025-12-31" in warm["sitemap.xml"].decode()
+    assert ("2025-12-31" in warm["other/index.html"].decode()) == ("页脚" not in footer)

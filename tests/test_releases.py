@@ -9,9 +9,18 @@ import json
 import xml.etree.ElementTree as ET
 
 from fixtures.cases import write_site_small
-from release_history import DECEMBER, MOVE, RELEASES, git, make_history, month_figures
+from release_history import (
+    CORRECTED,
+    COVERED,
+    DECEMBER,
+    MOVE,
+    RELEASES,
+    git,
+    make_history,
+    month_figures,
+)
 
-from generator.history import releases
+from generator.history import changes, releases
 from generator.package.load import load_package
 from generator.site import pages, render
 
@@ -189,6 +198,33 @@ def test_release_cache_is_keyed_by_the_descriptor(tmp_path):
     assert len(list(cache.glob("*.pickle"))) == 6
 
 
+def test_a_new_commit_figures_the_headlines_of_its_new_version_alone(tmp_path, monkeypatch):
+    """With the cache, the build after a new data commit computes the headline figures of the
+    commit's new version only: those of its old version were kept by the build before (as its
+    newest version); the releases are those found without the cache."""
+    data = make_history(tmp_path)
+    cache = tmp_path / "cache"
+    releases.data_releases(data, cache)
+    coverage = data / "coverage.csv"
+    again = CORRECTED.replace(f",{COVERED + 4},", f",{COVERED + 8},")
+    coverage.write_text(coverage.read_text(encoding="utf-8").replace(CORRECTED, again),
+                        encoding="utf-8")
+    git(data.parent, "commit", "-q", "-am", "再次更正", date="2026-01-10T09:00:00+08:00")
+    releases._history.cache_clear()
+    changes._HEADLINES.clear()  # a new process
+    figured: list[dict] = []
+    headline_figures = changes.headline_figures
+    monkeypatch.setattr(changes, "headline_figures",
+                        lambda frames: figured.append(frames) or headline_figures(frames))
+
+    found = releases.data_releases(data, cache)
+
+    assert len(figured) == 1
+    assert found[0].commit.subject == "再次更正" and found[0].diff.headlines
+    changes._HEADLINES.clear()
+    assert found == releases.data_releases(data)
+
+
 def test_page_headings_name_tables_and_files_by_their_titles():
     found = releases.outline((
         "首次发布数据包:regions(报送单位)3 行,coverage(投保进展)18 行",
@@ -228,3 +264,24 @@ def test_the_newest_release_folds_a_long_row_list_under_its_headings():
     assert folded == [rows, few]
     short = [few, headline]
     assert releases.split_newest(short) == (short, [])
+
+
+def test_a_file_that_revisions_share_is_read_once(tmp_path, monkeypatch):
+    from generator.history import git as history_git
+
+    data = make_history(tmp_path)
+    specs = [f"{rev}:data/{name}" for rev in ("HEAD~3", "HEAD~2", "HEAD~1", "HEAD")
+             for name in ("coverage.csv", "regions.csv", "nothing.csv")]
+    one_by_one = [history_git.read_blobs(data, [spec])[0] for spec in specs]
+    asked: list[bytes] = []
+    run = history_git.git
+
+    def recorded(root, *args, stdin=None):
+        if args[-1] == "--batch":
+            asked.append(stdin)
+        return run(root, *args, stdin=stdin)
+
+    monkeypatch.setattr(history_git, "git", recorded)
+    assert history_git.read_blobs(data, specs) == one_by_one
+    assert one_by_one.count(None) == 4 and len(set(one_by_one)) == 5  # 3 coverages, 1 regions
+    assert len(asked) == 1 and asked[0].count(b"\n") == 4  # each read once

@@ -11,10 +11,12 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 import pandas as pd
 
+from generator import cache
 from generator.history.git import GitError as GitError
 from generator.history.git import Undecodable, decode, git, read_blobs
 from generator.package.load import DESCRIPTOR, POLICY, read_descriptor, typed_frame
@@ -127,6 +129,9 @@ def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> Re
         return diff
     key = key_fields(resource)
     names = [f["name"] for f in resource["schema"]["fields"]]
+    plain = _plain_lines(old_text, new_text)
+    if plain is not None:
+        return _diff_lines(diff, key, names, *plain)
     old = {tuple(r.get(k, "") for k in key): r for r in parse_rows(old_text)}
     new = {tuple(r.get(k, "") for k in key): r for r in parse_rows(new_text)}
     diff.added = [k for k in new if k not in old]
@@ -138,6 +143,56 @@ def diff_table(resource: dict, old_text: str | None, new_text: str | None) -> Re
         for name in names:
             if before.get(name, "") != row.get(name, ""):
                 diff.changed.append((k, name, before.get(name, ""), row.get(name, "")))
+    return diff
+
+
+def _plain_lines(*texts: str | None) -> tuple[list[str], list[str], list[str]] | None:
+    """The common header and the row lines of two CSV texts in which a line is a row and a row
+    its cells split at commas, as `csv.DictReader` reads them: no quote, carriage return or NUL,
+    the same header of distinct names, and every line (empty ones aside, which DictReader skips)
+    as many cells as the header. None otherwise."""
+    split = []
+    for text in texts:
+        if not text or '"' in text or "\r" in text or "\0" in text:
+            return None
+        header, *lines = text.split("\n")
+        cells = header.count(",")
+        if not header or any(line.count(",") != cells for line in lines if line):
+            return None
+        split.append((header, [line for line in lines if line]))
+    (header, old), (other, new) = split
+    names = header.split(",")
+    if header != other or len(set(names)) != len(names):
+        return None
+    return names, old, new
+
+
+def _diff_lines(diff: ResourceDiff, key: list[str], names: list[str], header: list[str],
+                old_lines: list[str], new_lines: list[str]) -> ResourceDiff:
+    """`diff_table` of two texts of `_plain_lines`, a row's cells split only where its line
+    differs from the line of the same key: the same rows added, removed and changed."""
+    at = {name: i for i, name in enumerate(header)}
+    places = [at.get(k) for k in key]  # None: not a column, "" in every row
+    cut = max((p for p in places if p is not None), default=-1) + 1  # the key's cells lie before
+
+    def keyed(lines: list[str]) -> dict[tuple[str, ...], str]:
+        rows = map(methodcaller("split", ",", cut), lines)
+        if None in places:
+            return {tuple(cells[p] if p is not None else "" for p in places): line
+                    for cells, line in zip(rows, lines, strict=True)}
+        keys = map(itemgetter(*places, 0), rows)  # one more item: always a tuple, cut off
+        return {k[:-1]: line for k, line in zip(keys, lines, strict=True)}
+
+    old, new = keyed(old_lines), keyed(new_lines)
+    diff.added = [k for k in new if k not in old]
+    diff.removed = [k for k in old if k not in new]
+    compared = [(name, at[name]) for name in names if name in at]  # others: "" on both sides
+    for k, line in new.items():
+        before = old.get(k)
+        if before is None or before == line:
+            continue
+        was, now = before.split(","), line.split(",")
+        diff.changed += [(k, name, was[i], now[i]) for name, i in compared if was[i] != now[i]]
     return diff
 
 
@@ -190,19 +245,33 @@ def headline_figures(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     return figures
 
 
-def _headlines(descriptor: dict, files: Snapshot) -> dict[str, str]:
+def _headlines(descriptor: dict, files: Snapshot, cache_dir: Path | None = None) -> dict[str, str]:
     """`headline_figures` of a snapshot, once a process: releases come newest first, so a
-    snapshot is the old side of one diff and the new side of the next."""
+    snapshot is the old side of one diff and the new side of the next. With `cache_dir`, kept
+    there under the descriptor, the texts of the tables read and the code: the old side of a new
+    commit is the new side of the commit a build before."""
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
-    key = (json.dumps(descriptor), *(files.get(paths.get(n, "")) for n in HEADLINE_TABLES))
+    texts = [files.get(paths.get(n, "")) for n in HEADLINE_TABLES]
+    described = json.dumps(descriptor)
+    key = (described, *texts)
     if key not in _HEADLINES:
-        _HEADLINES[key] = headline_figures(frames_of(descriptor, files))
+        kept = cache.use(cache_dir / "{}.headlines".format(cache.fingerprint(
+            [described, *("-" if t is None else f"+{t}" for t in texts)], code=HEADLINE_CODE))
+        ) if cache_dir else None
+        figures = cache.load(kept)
+        if not isinstance(figures, dict):
+            figures = headline_figures(frames_of(descriptor, files))
+            cache.store(kept, figures)
+        _HEADLINES[key] = figures
         if len(_HEADLINES) > 3:  # the latest diff's two snapshots and the new one
             del _HEADLINES[next(iter(_HEADLINES))]
     return _HEADLINES[key]
 
 
 _HEADLINES: dict[tuple, dict[str, str]] = {}
+# the modules whose code decides a snapshot's headline figures
+HEADLINE_CODE = ("generator.history.changes", "generator.site.metrics", "generator.site.filters",
+                 "generator.package.load")
 
 
 def reference_names(descriptor: dict, *snapshots: Snapshot) -> dict[str, dict[str, str]]:
@@ -227,13 +296,15 @@ def reference_names(descriptor: dict, *snapshots: Snapshot) -> dict[str, dict[st
     return found
 
 
-def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot) -> Diff:
-    """The whole difference between two snapshots of the package."""
+def diff_snapshots(descriptor: dict, old: Snapshot, new: Snapshot,
+                   cache_dir: Path | None = None) -> Diff:
+    """The whole difference between two snapshots of the package; each snapshot's headline
+    figures kept in `cache_dir` (`_headlines`)."""
     resources = [
         diff_table(r, old.get(r["path"]), new.get(r["path"])) for r in descriptor["resources"]
     ]
     files = [name for name in (DESCRIPTOR, POLICY) if old.get(name) != new.get(name)]
-    before, after = _headlines(descriptor, old), _headlines(descriptor, new)
+    before, after = _headlines(descriptor, old, cache_dir), _headlines(descriptor, new, cache_dir)
     headlines = [
         (label, before.get(label, "—"), after.get(label, "—"))
         for label in dict.fromkeys([*before, *after])

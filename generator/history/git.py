@@ -106,20 +106,24 @@ def decode(data: bytes, name: str) -> str:
 
 def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
     """The text of each `rev:path` in `specs` (None when it does not exist, `Undecodable` when
-    it is not UTF-8), in one git call."""
+    it is not UTF-8), in two git calls: the object of each, then each object once (a file
+    most revisions share is read and decoded once)."""
     if not specs:
         return []
-    out = git(root, "cat-file", "--batch", stdin=("\n".join(specs) + "\n").encode())
-    texts: list[str | None] = []
+    ids = []
+    for line in git(root, "cat-file", "--batch-check",
+                    stdin=("\n".join(specs) + "\n").encode()).split(b"\n")[:len(specs)]:
+        header = line.split()
+        ids.append(header[0] if len(header) == 3 and header[1] == b"blob" else None)
+    unique = list(dict.fromkeys(i for i in ids if i is not None))
+    out = git(root, "cat-file", "--batch", stdin=b"".join(i + b"\n" for i in unique))
+    texts: dict[bytes, str] = {}
     pos = 0
-    for spec in specs:
+    for blob in unique:
         end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            texts.append(decode(out[pos: pos + size], spec))
-            pos += size + 1
-        else:
-            texts.append(None)
-    return texts
+        size = int(out[pos:end].split()[2])
+        texts[blob] = decode(out[end + 1: end + 1 + size], "")
+        pos = end + 1 + size + 1
+    return [None if i is None else
+            Undecodable(spec) if isinstance(texts[i], Undecodable) else texts[i]
+            for spec, i in zip(specs, ids, strict=True)]

@@ -100,7 +100,7 @@ def data_releases(data_root: Path, cache_dir: Path | None = None) -> list[Releas
                                  SKIPPED)
             cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])
             continue
-        diff = changes.diff_snapshots(descriptor, old, new)
+        diff = changes.diff_snapshots(descriptor, old, new, cache_dir)
         found[commit.sha] = (diff, tuple(words.diff_lines(diff, descriptor)),
                              words.release_title(diff, descriptor))
         cache.store(_cache_path(cache_dir, keys[commit.sha]), found[commit.sha])

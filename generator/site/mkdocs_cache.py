@@ -28,10 +28,18 @@ under: every setting of the loaded config (mkdocs.yml's bytes stand for the obje
 build's `extra`, the publisher, must be plain data), the theme's folders and the bytes of those no
 library holds, the navigation (each item's kind, title, address, metadata and children), the list
 of pages, the page's paths, addresses, title, metadata, neighbours, ancestors, table of contents
-and HTML with the date line marked, and every other value of the template's context, which must
-be plain data (the build's date among them: `azx build` sets it to the data's date, so a build on
-a day of new data renders every page). The theme's HTML must hold the mark exactly once (the page's
-content, shown once), else nothing is kept; a render that logged a warning is not kept.
+and HTML with the date line marked. The context's other values (`_loose`: the build's date, which
+`azx build` sets to the data's date, among them), which must be plain data, are kept beside the
+HTML with the names of the templates its render loaded (Jinja's `Environment._load_template`, which
+every `get_template`, `select_template`, extends, include and import goes through): the HTML is
+taken when each value that changed since is one whose name none of those templates' sources holds
+and no context-passing filter, test or global of the environment reads (`_readers`; any other
+extension or such function: every value counts). A template reads a context value only by its
+name, so a render whose every read gives what it gave last time loads the same templates and
+writes the same HTML; neither Material nor our overrides read the date, so a build of a new data
+commit keeps the theme's HTML, and a template that names `build_date_utc` makes the date count.
+The theme's HTML must hold the mark exactly once (the page's content, shown once), else nothing
+is kept; a render that logged a warning is not kept.
 
 MkDocs and Material internals relied on (checked for mkdocs 1.6.x; any other version builds as
 usual, without the cache):
@@ -90,7 +98,7 @@ from generator.site import mkdocs_split
 SUPPORTED = ("1.6.",)  # MkDocs versions whose Page.render this module knows
 MATERIAL = ("9.",)  # Material versions whose search index this module knows
 JIEBA = ("0.42.",)  # jieba versions whose dictionary lookups `_Lexicon` knows
-FORMAT = 3
+FORMAT = 4
 KINDS = ("pages", "words", "sections", "templates", "html", "entries")
 # The date line of _base.md.j2; its text only letters, digits and spaces, which neither Markdown
 # nor the search's HTML parser treat in any way, as they do not treat the mark.
@@ -140,6 +148,10 @@ class _Store:
          self.used_html, self.used_entries) = (self.used[name] for name in KINDS)
         self.names: tuple[int, dict] | None = None
         self.site: tuple[tuple, bytes | None] | None = None  # `_site_digest`'s objects, digest
+        self.loading: set[str] | None = None  # the templates loaded by the page render under way
+        self.recording = False  # whether `loading` sees every template a render loads
+        self.mentioned: dict[tuple[str, str], bool] = {}  # `_mentions`, once a build
+        self.readers: tuple[jinja2.Environment, frozenset[str] | None] | None = None
         self.hits = 0
         self.dictionaries: list = []  # user dictionaries, loaded before the first new text
         self.load_userdict: Callable[[str], object] = print  # jieba's, set by `kept`
@@ -294,44 +306,75 @@ class _Store:
     def page_html(self, template, name: str, context: dict) -> str:
         """`template.render(context)`, the theme's HTML of the page of `context` (template `name`),
         or what it was when the same inputs last reached the theme; kept with the date line's text
-        replaced by the mark, as the page's conversion is."""
+        replaced by the mark, as the page's conversion is. The context's loose values (`_loose`)
+        are kept beside it with the templates that render loaded: a loose value that changed
+        since then counts only when one of those templates mentions its name."""
         page = context["page"]
         content = page.content or ""
         dates = HTML_DATE.findall(content)
-        key = self._html_key(name, context, content) if len(dates) < 2 else None
-        if key is None or MARK in content:
+        loose = _loose(context)
+        key = self._html_key(name, context, content) if len(dates) < 2 and loose else None
+        if key is None or loose is None or MARK in content:
             return template.render(context)
         date = dates[0][1] if dates else None
-        html = self.html.get(key)
-        if html is None:
+        kept = self.html.get(key)
+        if kept is not None and self._same(template.environment, loose, *kept[:2]):
+            html, loaded = kept[2], kept[1]
+        else:
             page.content = HTML_DATE.sub(rf"\g<1>{MARK}\g<3>", content)
+            self.loading = {name}
             try:
                 with _watched() as warned:
                     html = template.render(context)
             finally:
-                page.content = content
+                page.content, seen, self.loading = content, self.loading, None
             if html.count(MARK) != (date is not None):  # the mark reached more than the content
                 return template.render(context)
             if warned.seen:  # never kept: a build that takes it would not warn
                 return html if date is None else html.replace(MARK, date)
-        self.used_html[key] = html
+            loaded = tuple(sorted(seen)) if self.recording else None
+        self.used_html[key] = (loose, loaded, html)
         return html if date is None else html.replace(MARK, date)
 
+    def _same(self, env: jinja2.Environment, loose: dict[str, str], was: dict[str, str],
+              loaded: tuple[str, ...] | None) -> bool:
+        """Whether a render whose loose values were `was` and that loaded the templates `loaded`
+        would read the same values from `loose`: every value that changed is one whose name
+        none of those templates mentions, nor the environment's own code reads (`_readers`)."""
+        changed = {n for n in loose.keys() | was.keys() if loose.get(n) != was.get(n)}
+        if not changed:
+            return True
+        if self.readers is None or self.readers[0] is not env:
+            self.readers = (env, _readers(env))
+        readers = self.readers[1]
+        return loaded is not None and readers is not None and not changed & readers and not any(
+            self._mentions(env, template, n.rsplit(".", 1)[-1])
+            for template in loaded for n in changed)
+
+    def _mentions(self, env: jinja2.Environment, template: str, name: str) -> bool:
+        """Whether the source of `template` (as the environment's loader gives it) holds `name`;
+        once a build. A template the loader no longer finds mentions every name."""
+        if (template, name) not in self.mentioned:
+            try:
+                source = env.loader.get_source(env, template)[0] if env.loader else None
+            except jinja2.TemplateNotFound:
+                source = None
+            self.mentioned[template, name] = source is None or name in source
+        return self.mentioned[template, name]
+
     def _html_key(self, name: str, context: dict, content: str) -> str | None:
-        """The fingerprint of what the theme reads to write a page: the site (`_site_digest`),
-        the template's name, the context's other values (plain data, else None: not kept) and
-        the page's own: paths, addresses, title, metadata, neighbours, ancestors, table of
-        contents and its HTML with the date line marked."""
+        """The fingerprint of what the theme reads to write a page, its loose values (`_loose`)
+        aside: the site (`_site_digest`), the template's name and the page's own: paths,
+        addresses, title, metadata, neighbours, ancestors, table of contents and its HTML with
+        the date line marked. None (not kept) when the metadata or `extra` is not plain data."""
         page = context["page"]
-        rest = sorted((k, v) for k, v in context.items()
-                      if k not in ("page", "nav", "pages", "config"))
         site = self._site_digest(context["config"], context["nav"], context["pages"])
-        if site is None or not (_plain(rest) and _plain(page.meta)):
-            return None
+        if site is None or not _plain(page.meta):
+            return None  # (`extra`, set by the build, is the one setting not from mkdocs.yml)
         digest = hashlib.sha256(site)
         neighbours = [p.url if p is not None else None
                       for p in (page.previous_page, page.next_page)]
-        for part in (name, repr(rest), page.file.src_uri, page.file.dest_uri, page.url,
+        for part in (name, page.file.src_uri, page.file.dest_uri, page.url,
                      str(page.canonical_url), str(page.abs_url), str(page.edit_url),
                      str(page.title), repr(page.meta), str(page.is_homepage), repr(neighbours),
                      repr([str(a.title) for a in page.ancestors]),
@@ -493,6 +536,44 @@ def _plain(value) -> bool:
     return value is None or isinstance(value, str | int | float | dt.date)
 
 
+def _loose(context: dict) -> dict[str, str] | None:
+    """The values of a page's template context that a template can read only by their name, each
+    as its repr: all but the page, the navigation, the pages and the config (in MkDocs 1.6
+    `base_url`, `extra_css`, `extra_javascript`, `mkdocs_version` and the build's date
+    `build_date_utc`), and the page's `update_date` (the build's date too). None when one is not
+    plain data."""
+    values = {k: v for k, v in context.items() if k not in ("page", "nav", "pages", "config")}
+    values["page.update_date"] = getattr(context["page"], "update_date", None)
+    return {k: repr(v) for k, v in values.items()} if _plain(list(values.values())) else None
+
+
+# Modules whose context-passing filters, tests and globals read, of a template's context, only
+# the values named here (Jinja's own: its gettext alias `_`; MkDocs's `url` and `script_tag`).
+READERS = {"jinja2.filters": (), "jinja2.tests": (), "jinja2.ext": ("gettext",),
+           "mkdocs.utils.templates": ("page", "base_url")}
+EXTENSIONS = {"jinja2.ext.InternationalizationExtension"}  # add no node that reads the context
+
+
+def _readers(env: jinja2.Environment) -> frozenset[str] | None:
+    """The names of the context values that the environment's own code reads (its
+    context-passing filters, tests, globals and finalize, as READERS says); None when one of them,
+    or an extension, is not known."""
+    if set(env.extensions) - EXTENSIONS:
+        return None
+    names: set[str] = set()
+    for value in (*env.filters.values(), *env.tests.values(), *env.globals.values(),
+                  env.finalize):
+        for function in (value, value.__call__) if callable(value) else ():
+            passed = getattr(function, "jinja_pass_arg", None)
+            if getattr(passed, "name", None) != "context":
+                continue
+            module = getattr(function, "__module__", None)
+            if module not in READERS:
+                return None
+            names.update(READERS[module])
+    return frozenset(names)
+
+
 def _stable(value) -> str:
     """A config setting as text: plain data as it is, a mapping (the config, a theme, `extra`)
     item by item, a plugin by its settings; other objects by their type (mkdocs.yml alone sets
@@ -587,6 +668,19 @@ class _KeptEnv:
 
     def __init__(self, env: jinja2.Environment, store: _Store) -> None:
         self.env, self.store = env, store
+        # every get_template, select_template, extends, include and import loads through it
+        load = getattr(env, "_load_template", None)
+        if load is None:  # not this Jinja: the templates a render loads are not known
+            return
+
+        def recorded(name: str, globals):
+            template = load(name, globals)
+            if store.loading is not None:
+                store.loading.add(name)
+            return template
+
+        env._load_template = recorded  # type: ignore[method-assign]
+        store.recording = True
 
     def __getattr__(self, name: str):
         return getattr(self.env, name)
