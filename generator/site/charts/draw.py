@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -572,16 +573,21 @@ def start(charts: list[Chart], keys: list[str], cache_dir: Path,
 
 
 def place(charts: list[Chart], keys: list[str], out_dir: Path, cache_dir: Path) -> list[Chart]:
-    """Copy each chart's drawing from `cache_dir` under `out_dir/charts/` (named by the hash of
-    its bytes); the charts with `src` and size set."""
+    """Put each chart's drawing from `cache_dir` under `out_dir/charts/` (named by the hash of
+    its bytes): a hard link to the cache's file (which is only ever replaced, never written in
+    place), else a copy; the charts with `src` and size set."""
     (out_dir / "charts").mkdir(parents=True, exist_ok=True)
     drawn = []
     for chart, name in zip(charts, keys, strict=True):
-        svg = (cache_dir / f"{name}.svg").read_bytes()
+        kept = cache_dir / f"{name}.svg"
+        svg = kept.read_bytes()
         src = f"charts/{chart.name}-{hashlib.sha256(svg).hexdigest()[:10]}.svg"
         target = out_dir / src
         if not target.exists():
-            target.write_bytes(svg)
+            try:
+                os.link(kept, target)
+            except OSError:  # no links here
+                target.write_bytes(svg)
         width, height = svg_size(svg)
         drawn.append(dataclasses.replace(chart, src=src, width=width, height=height))
     return drawn
