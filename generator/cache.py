@@ -26,7 +26,8 @@ from typing import TypeVar
 
 # The libraries whose versions can change the bytes of a cached artefact.
 LIBRARIES = ("matplotlib", "mplfonts", "openpyxl", "pandas", "numpy", "frictionless",
-             "pyyaml", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions", "jieba")
+             "pyyaml", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions", "jieba",
+             "zlib-ng")
 
 
 @functools.cache

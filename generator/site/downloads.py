@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain
@@ -35,6 +34,7 @@ from generator.cache import file_digest, fingerprint, replacing, use
 from generator.package.load import DESCRIPTOR, POLICY, Package
 from generator.package.text import identifier, sheet_title
 from generator.site import xlsx
+from generator.site.archive import Archive
 
 FOLDER = "downloads"
 JSON_TYPES = {"integer": int, "number": float}
@@ -44,16 +44,13 @@ WIDTH_ROWS = 1000  # column widths are fitted to the header and the first rows
 BLOCK_ROWS = 20_000  # rows converted at a time
 
 
-Opener = tuple[int, Callable[[], IO[bytes]]]  # the size of an entry and a function opening it
-
-
-def _zip(entries: Sequence[tuple[str, bytes | Opener]], target: IO[bytes]) -> None:
-    """Write to `target` a zip of (name, bytes) with stable bytes (`xlsx.add_entry`). An entry
-    given as its size and a function opening it is copied in chunks, never held whole."""
-    with zipfile.ZipFile(target, "w") as archive:
+def _zip(entries: Sequence[tuple[str, bytes | Callable[[], IO[bytes]]]],
+         target: IO[bytes]) -> None:
+    """Write to `target` a zip of (name, bytes) with stable bytes (generator.site.archive). An
+    entry given as a function opening it is copied in chunks, never held whole."""
+    with Archive(target) as archive:
         for name, data in entries:
-            xlsx.add_entry(archive, name, data if isinstance(data, bytes) else
-                           (data[0], _chunks(data[1])))
+            archive.add(name, [data] if isinstance(data, bytes) else _chunks(data))
 
 
 def _chunks(opener: Callable[[], IO[bytes]]) -> Iterator[bytes]:
@@ -230,7 +227,7 @@ def convert(resource: dict, source: Path, source_sha: str, cache_dir: Path,
     sha256 of each file. The CSV is parsed once for the JSON and the XLSX."""
     key = fingerprint([json.dumps(resource, sort_keys=True), source_sha,
                        json.dumps(names, sort_keys=True, ensure_ascii=False)],
-                      code=(__name__, "generator.site.xlsx"))
+                      code=(__name__, "generator.site.xlsx", "generator.site.archive"))
     folder = use(cache_dir / key)
     if (folder / "meta.json").is_file():
         return folder, json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -280,13 +277,12 @@ def package_zip(package: Package, cache_dir: Path,
     key = fingerprint([f"{DESCRIPTOR}\0{_sha(contents[DESCRIPTOR])}",
                        f"{POLICY}\0{_sha(contents[POLICY])}"]
                       + [f"{name}\0{file_digest(path).hex()}" for name, path in sources.items()],
-                      code=(__name__,))
+                      code=(__name__, "generator.site.archive"))
     cached = use(cache_dir / f"package-{key}.zip")
     if not cached.is_file():  # written to the file a source at a time, never held whole
         with replacing(cached) as temporary, temporary.open("wb") as out:
             _zip([(name, contents[name] if name in contents else
-                   (sources[name].stat().st_size, partial(sources[name].open, "rb")))
-                  for name in names], out)
+                   partial(sources[name].open, "rb")) for name in names], out)
     return cached
 
 

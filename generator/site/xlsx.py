@@ -5,11 +5,13 @@ Written here a column at a time rather than by a library a cell at a time: XlsxW
 constant-memory mode) spent about 5 µs of Python per cell, 50 s of a province build's 137 s CPU.
 A column's cells are made as one joined string, escaped and split at once, and a value that
 repeats (codes, names, months, counts) is made once; a row is then one join of its row number
-and its cells' texts. A cell costs a few tenths of a microsecond, and zlib about as much as all
-the rest. The cells are the ones XlsxWriter wrote (same inline strings, same `_xHHHH_` escapes,
-same number format, same truncation at 32,767 UTF-16 units), and the sheet's other elements
-too; the package around them is the least Excel, WPS and LibreOffice open. Rows are written in
-blocks straight into the zip, fixed dates keep the bytes stable from one build to the next.
+and its cells' texts. A cell costs a few tenths of a microsecond, and deflating it about half
+as much (zlib-ng, generator.site.archive). The cells are the ones XlsxWriter wrote (same inline
+strings, same `_xHHHH_` escapes, same number format, same truncation at 32,767 UTF-16 units),
+and the sheet's other elements too; the package around them is the least Excel, WPS and
+LibreOffice open. Rows are written in blocks to a temporary file (the sheet's dimension, before
+them, needs the last row), then deflated into the zip; fixed dates keep the bytes stable from
+one build to the next.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import math
 import operator
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import chain, compress, repeat
@@ -28,6 +29,7 @@ from typing import IO
 import numpy
 
 from generator.package.text import CELL_FORBIDDEN, neutralise
+from generator.site.archive import Archive
 
 CELL_CHARACTERS = 32767  # the longest text an Excel cell holds, in UTF-16 units
 # characters XML 1.0 cannot carry (neutralise has replaced most of them already)
@@ -41,12 +43,6 @@ SLOW_TEXT = re.compile(CELL_FORBIDDEN.pattern.replace("\t]", "\t\r]"))
 LONGEST = 10 ** 15  # an integer below it in size is written as "{:.16G}" writes it
 SEPARATOR = "\x00"  # between the cells of a joined column; never in a neutralised text
 SPACE_AFTER_SEPARATOR = re.compile(r"\x00\s")  # reversed: a space before it
-DATE_TIME = (1980, 1, 1, 0, 0, 0)  # every zip entry's date (`add_entry`): stable bytes
-# zlib's level of every zip entry (`add_entry`). At province the largest sheet (129 MB of XML)
-# takes 1.54 s CPU and 12.1 MB at level 6 (zipfile's default), 0.77 s and 13.4 MB at 3, 0.56 s
-# and 15.0 MB at 1; the package zip (29 MB of CSV) 0.94 s and 5.7 MB at 6, 0.45 s and 6.6 MB
-# at 3, 0.28 s and 7.4 MB at 1
-LEVEL = 3
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -291,31 +287,12 @@ def _sheet_data(header: list[str], blocks: Iterable[list[list]], out: IO[bytes])
     return last
 
 
-def add_entry(archive: zipfile.ZipFile, name: str,
-              data: bytes | tuple[int, Iterable[bytes]]) -> None:
-    """Add `data` to `archive` as `name`, deflated at LEVEL and dated 1980-01-01 so that the
-    bytes are stable; `data` given as its size and its chunks is written as they come, never
-    held whole (the workbook's sheet, the package zip's tables)."""
-    info = zipfile.ZipInfo(name, date_time=DATE_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info._compresslevel = LEVEL  # type: ignore[attr-defined]  # ZipInfo has no setter
-    if isinstance(data, bytes):
-        archive.writestr(info, data)
-        return
-    info.file_size = data[0]  # the same bytes as `writestr`: it too sets the size first
-    with archive.open(info, "w") as entry:
-        for chunk in data[1]:
-            entry.write(chunk)
-
-
 def workbook(title: str, header: list[str], blocks: Iterable[list[list]],
              widths: list[float]) -> bytes:
     """A one-sheet workbook titled `title`: the frozen bold `header`, then the rows of `blocks`
     (each a list of columns of one block of rows; None: an empty cell)."""
     with tempfile.TemporaryFile() as data:
         last = _sheet_data(header, blocks, data)
-        size = data.tell()
         data.seek(0)
         corner = f"{column_letter(len(header) - 1)}{last}"
         sheet = HEAD + (
@@ -328,14 +305,13 @@ def workbook(title: str, header: list[str], blocks: Iterable[list[list]],
                        f'<sheet name="{_escape(text(title)).replace(chr(34), "&quot;")}" '
                        'sheetId="1" r:id="rId1"/></sheets></workbook>')
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
+        with Archive(buffer) as archive:
             for name, xml in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
                               ("docProps/core.xml", CORE), ("xl/workbook.xml", book),
                               ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
                               ("xl/styles.xml", STYLES)):
-                add_entry(archive, name, xml.encode("utf-8"))
-            add_entry(archive, "xl/worksheets/sheet1.xml", (
-                len(sheet.encode()) + size + len(SHEET_END),
-                chain([sheet.encode("utf-8")], iter(partial(data.read, 1 << 20), b""),
-                      [SHEET_END.encode()])))
+                archive.add(name, [xml.encode("utf-8")])
+            archive.add("xl/worksheets/sheet1.xml", chain(
+                [sheet.encode("utf-8")], iter(partial(data.read, 1 << 20), b""),
+                [SHEET_END.encode()]))
     return buffer.getvalue()
