@@ -134,3 +134,24 @@ def test_kept_bulletins_are_the_computed_ones_and_a_new_month_recomputes_only_it
     assert repr(issued) == repr(bulletins.bulletins(package))
     assert len(set(kept.iterdir()) - before) == 1
     assert issued[-1]["month"] == latest
+
+
+def test_bulletins_from_the_whole_tables_are_those_from_the_rows_up_to_their_month():
+    """`bulletins` prepares once what every bulletin takes from the whole tables (its months,
+    quarters, verdicts and prevention years) and selects the rows of each by the columns'
+    distinct values: the same rows, and the same bulletins, as each computed alone."""
+    import pandas as pd
+
+    from generator.package.load import load_package
+    from generator.site import bulletins
+
+    package = load_package(DATA)
+    months = bulletins.bulletin_months(package.frames["coverage"])
+    at_most = bulletins.distinct_masks(package.frames)
+    for month in months:
+        rows = bulletins.read_rows(package, month, at_most)
+        for name, frame in bulletins.read_rows(package, month).items():
+            pd.testing.assert_frame_equal(rows[name], frame)
+    alone = [bulletins.bulletin(package, month, months[i - 1] if i else None)
+             for i, month in enumerate(months)]
+    assert repr(bulletins.bulletins(package)) == repr(alone)

@@ -195,3 +195,24 @@ def test_a_typed_frame_reads_an_empty_cell_of_a_field_as_missing():
     assert frame["day"].tolist() == [pd.Timestamp("2025-01-31"), pd.NaT,
                                      pd.Timestamp("2024-02-29")]
     assert frame["extra"].tolist() == ["x", "", ""]
+
+
+def test_a_typed_frame_reads_integers_as_to_numeric_does():
+    """The CSV parser reads an integer field's cells (not `pd.to_numeric` afterwards): the same
+    value for every spelling of an integer, and a cell that is none stops the read."""
+    import io
+
+    import pandas as pd
+    import pytest
+
+    from generator.package.load import typed_frame
+
+    cells = [" 7", "7 ", "+7", "007", "-0", "-12", "1e3", "1.0", "4294967296", ""]
+    csv = "count\n" + "\n".join(f'"{c}"' for c in cells) + "\n"
+    frame = typed_frame(io.BytesIO(csv.encode()), [{"name": "count", "type": "integer"}])
+    expected = [pd.to_numeric(pd.Series([cell], dtype="string")).astype("Int64").iloc[0]
+                for cell in cells[:-1]]  # each alone: "1e3" makes a column of floats
+    assert frame["count"].tolist() == [*expected, pd.NA]
+    assert expected == [7, 7, 7, 7, 0, -12, 1000, 1, 2**32]
+    with pytest.raises(TypeError):  # as `pd.to_numeric(...).astype("Int64")` does
+        typed_frame(io.BytesIO(b"count\n1.5\n"), [{"name": "count", "type": "integer"}])

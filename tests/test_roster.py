@@ -150,3 +150,18 @@ def test_no_lookup_file_is_linked_through_a_folder_linked_out_of_the_replaced_si
     roster.place_lookup(cache, tmp_path / "new", tmp_path / "old")
 
     assert (tmp_path / "new" / roster.FOLDER / "index.json").stat().st_nlink == 1
+
+
+def test_name_pieces_are_each_names_two_character_pieces_found_once_a_name():
+    """Paired as numbers in one array, the pieces are those of `_pieces` name by name: a piece
+    twice in a name counts once, a one-character or empty name has none, and a character beyond
+    the basic plane is one character."""
+    names = ["甲乙甲乙", "", "丙", "乙甲", "𠀀甲乙", "甲乙𠀀", "甲乙"]
+    expected: dict[str, list[int]] = {}
+    for n, name in enumerate(names):
+        for piece in sorted(roster._pieces(name)):
+            expected.setdefault(piece, []).append(n)
+    found = roster.name_pieces(names)
+    assert list(found) == sorted(expected)
+    assert {piece: list(rows) for piece, rows in found.items()} == expected
+    assert roster.name_pieces([]) == {} and roster.name_pieces(["", "甲"]) == {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -68,15 +69,19 @@ def typed_frame(csv_path: Path | IO[str] | IO[bytes], fields: list[dict]) -> pd.
     """Read one CSV with dtypes taken from its Table Schema fields."""
     import pandas as pd
 
-    # an empty cell of a field is missing: read as such by the parser, not replaced afterwards
-    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+    # an empty cell of a field is missing: read as such by the parser, not replaced afterwards;
+    # integers are parsed by the parser too, which reads a valid one as `pd.to_numeric` does
+    # (not numbers: it reads "-0" as -0.0, `pd.to_numeric` as 0.0)
+    integers = {field["name"]: "Int64" for field in fields if field["type"] == "integer"}
+    frame = pd.read_csv(csv_path, keep_default_na=False, encoding="utf-8-sig",
+                        dtype=defaultdict(lambda: str, integers),
                         na_values={field["name"]: [""] for field in fields})
     for field in fields:
         name, kind = field["name"], field["type"]
         column = frame[name]
         if kind == "integer":
-            frame[name] = pd.to_numeric(column).astype("Int64")
-        elif kind == "number":
+            continue
+        if kind == "number":
             frame[name] = pd.to_numeric(column).astype("float64")
         elif kind == "date":
             frame[name] = pd.to_datetime(column, format="%Y-%m-%d")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,21 +44,42 @@ def _quarter_row(table: pd.DataFrame, quarter: str) -> dict | None:
     return table.loc[quarter].to_dict() if quarter in table.index else None
 
 
-def read_rows(package: Package, month: str) -> dict[str, pd.DataFrame]:
-    """The rows the bulletin of the quarter ending in `month` reads, by resource."""
+Mask = Callable[[str, str, object], np.ndarray]  # (table, column, bound) → rows at most it
+
+
+def read_rows(package: Package, month: str, at_most: Mask | None = None
+              ) -> dict[str, pd.DataFrame]:
+    """The rows the bulletin of the quarter ending in `month` reads, by resource; `at_most`
+    (see `distinct_masks`) selects them."""
     f = package.frames
+    at_most = at_most or (lambda name, column, bound: (f[name][column] <= bound).to_numpy())
     quarter, year = quarter_of(month), int(month[:4])
     # a year's prevention figures are complete only at its end
     last_year = year if month[5:] == "12" else year - 1
     return {
-        "coverage": f["coverage"][f["coverage"]["period"] <= month],
+        "coverage": f["coverage"][at_most("coverage", "period", month)],
         "industries": f["industries"], "regions": f["regions"], "insurers": f["insurers"],
-        "claims": f["claims"][f["claims"]["period"] <= quarter],
-        "enforcement": f["enforcement"][f["enforcement"]["period"] <= quarter],
+        "claims": f["claims"][at_most("claims", "period", quarter)],
+        "enforcement": f["enforcement"][at_most("enforcement", "period", quarter)],
         "insurer_supervision": f["insurer_supervision"][
-            f["insurer_supervision"]["period"] <= quarter],
-        "prevention": f["prevention"][f["prevention"]["year"] <= last_year],
+            at_most("insurer_supervision", "period", quarter)],
+        "prevention": f["prevention"][at_most("prevention", "year", last_year)],
     }
+
+
+def distinct_masks(frames: dict[str, pd.DataFrame]) -> Mask:
+    """`read_rows`'s selection for many bulletins: a column's distinct values are compared
+    with the bound, not every row's (its values are factorised once, at the first use)."""
+    found: dict[tuple[str, str], tuple[np.ndarray, pd.api.extensions.ExtensionArray]] = {}
+
+    def at_most(name: str, column: str, bound: object) -> np.ndarray:
+        if (name, column) not in found:
+            found[name, column] = pd.factorize(frames[name][column])
+        codes, distinct = found[name, column]
+        # a missing value (code -1, none in a valid package) is not at most anything
+        return np.append(np.asarray(distinct <= bound, dtype=bool), False)[codes]
+
+    return at_most
 
 
 def frame_digest(frame: pd.DataFrame, whole: pd.DataFrame | None = None,
@@ -79,37 +101,71 @@ def frame_digest(frame: pd.DataFrame, whole: pd.DataFrame | None = None,
 def bulletin(package: Package, month: str, previous: str | None) -> dict:
     """The figures of the bulletin for the quarter ending in `month` (data up to that month
     only), with what changed since the bulletin of `previous`."""
-    return _bulletin(read_rows(package, month), package.policy, month, previous)
+    rows = read_rows(package, month)
+    return _bulletin(rows, package.policy, month, previous, Shared.of(rows, package.policy))
 
 
-Verdicts = Callable[[tuple[str, ...], str], pd.DataFrame]  # (keys, month) → deadline verdicts
+@dataclass(frozen=True)
+class Shared:
+    """What bulletins take from whole tables, made once for all of them (`Shared.of`): each
+    bulletin reads only its months and quarters of it, which are the same in the tables up to
+    its month as in the whole tables."""
+
+    verdicts_at: Callable[[tuple[str, ...], str], pd.DataFrame]  # (keys, month) → verdicts
+    months: dict[str, pd.DataFrame]  # month → its coverage rows, in order
+    enforcement: pd.DataFrame  # `metrics.enforcement_by` period
+    supervision: pd.DataFrame  # `promises.supervision_by_period`
+    claims: pd.DataFrame | None  # `metrics.claims_by_period`; None without claims
+    prevention: Callable[[int | None], pd.DataFrame]  # year → `metrics.prevention_table`
+
+    @classmethod
+    def of(cls, f: dict[str, pd.DataFrame], policy) -> Shared:
+        coverage = f["coverage"]
+        industries = f["industries"].sort_values("display_order")
+        # a verdict up to a month reads only the coverage up to it: summed once for every
+        # month; a bulletin's industry verdicts are those its successor compares with, kept
+        basis = functools.cache(lambda keys: verdicts.verdict_basis(
+            verdicts.period_sums(coverage, list(keys)), industries, list(keys), policy))
+
+        @functools.lru_cache(maxsize=8)
+        def verdicts_at(keys: tuple[str, ...], latest: str) -> pd.DataFrame:
+            return verdicts.deadline_verdicts(coverage, industries, list(keys), latest, policy,
+                                              basis(keys))
+
+        prevention, insurers = f["prevention"], f["insurers"].sort_values("display_order")
+
+        @functools.cache
+        def prevention_of(year: int | None) -> pd.DataFrame:
+            rows = prevention.iloc[:0] if year is None else prevention[prevention["year"] == year]
+            return metrics.prevention_table(rows, insurers, policy.prevention_cap,
+                                            policy.prevention_floor)
+
+        claims = f["claims"]
+        return cls(verdicts_at, dict(iter(coverage.groupby("period", sort=False))),
+                   metrics.enforcement_by(f["enforcement"], "period"),
+                   promises.supervision_by_period(f["insurer_supervision"]),
+                   metrics.claims_by_period(claims) if len(claims) else None, prevention_of)
 
 
 def _bulletin(f: dict[str, pd.DataFrame], policy, month: str, previous: str | None,
-              verdicts_at: Verdicts | None = None) -> dict:
+              shared: Shared) -> dict:
+    """`bulletin` of the rows `f` (those up to `month`) and `shared`, made of them or of the
+    whole tables."""
     as_of = metrics.period_end(month)
     quarter = quarter_of(month)
-    coverage = f["coverage"]
+    verdicts_at, months = shared.verdicts_at, shared.months
     industries = f["industries"].sort_values("display_order")
     regions = f["regions"].sort_values("display_order")
-    insurers = f["insurers"].sort_values("display_order")
-    if verdicts_at is None:
-        def verdicts_at(keys: tuple[str, ...], latest: str) -> pd.DataFrame:
-            return verdicts.deadline_verdicts(coverage, industries, list(keys), latest, policy)
-    overall = metrics.overall_coverage(coverage, month)
-    by_industry = metrics.coverage_by_industry(coverage, industries, month, as_of, policy)
+    overall = metrics.overall_coverage(months[month], month)
+    by_industry = metrics.coverage_by_industry(months[month], industries, month, as_of, policy)
     verdict = verdicts_at(("industry_code",), month)
     by_industry = by_industry.merge(verdict[["industry_code", *verdicts.VERDICT]],
                                     left_on="code", right_on="industry_code", how="left")
     county = verdicts.county_assessment(verdicts_at(("region_code", "industry_code"), month),
                                         regions)
-    claims, enforcement = f["claims"], f["enforcement"]
-    supervision, prevention = f["insurer_supervision"], f["prevention"]
+    prevention = f["prevention"]
     year = int(month[:4])
     prevention_year = int(prevention["year"].max()) if len(prevention) else None
-    prevention_rows = metrics.prevention_table(
-        prevention[prevention["year"] == prevention_year], insurers, policy.prevention_cap,
-        policy.prevention_floor)
     behind = by_industry[(by_industry["units_uninsured"] > 0)
                          | by_industry["status"].isin(["late", "missed"])]
     result = {
@@ -119,16 +175,16 @@ def _bulletin(f: dict[str, pd.DataFrame], policy, month: str, previous: str | No
         "industries_behind": records(behind),
         "counties_behind": records(county[(county["units_uninsured"] > 0)
                                           | (county["industries_missed"] > 0)]),
-        "enforcement": _quarter_row(metrics.enforcement_by(enforcement, "period"), quarter),
-        "supervision": _quarter_row(promises.supervision_by_period(supervision), quarter),
-        "claims": _quarter_row(metrics.claims_by_period(claims), quarter) if len(claims) else None,
+        "enforcement": _quarter_row(shared.enforcement, quarter),
+        "supervision": _quarter_row(shared.supervision, quarter),
+        "claims": None if shared.claims is None else _quarter_row(shared.claims, quarter),
         "prevention_year": prevention_year,
-        "prevention": records(prevention_rows),
+        "prevention": records(shared.prevention(prevention_year)),
         "previous": previous,
         "change": None,
     }
     if previous is not None:
-        before = metrics.overall_coverage(coverage, previous)
+        before = metrics.overall_coverage(months[previous], previous)
         was = verdicts_at(("industry_code",), previous).set_index("industry_code")
         now = verdict.set_index("industry_code")
         met = policy.target_met(now["units_insured"], now["units_required"])
@@ -150,22 +206,11 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
     months = bulletin_months(package.frames["coverage"])
     issued = []
     hashes: dict[int, np.ndarray] = {}  # row hashes of each whole table, by id
-    coverage = package.frames["coverage"]
-    industries = package.frames["industries"].sort_values("display_order")
-    # a verdict up to a month reads only the coverage up to it: summed once for every bulletin
-    # (the rows up to each month are those of the whole table); a bulletin's industry verdicts
-    # are those its successor compares with, kept for it
-    basis = functools.cache(lambda keys: verdicts.verdict_basis(
-        verdicts.period_sums(coverage, list(keys)), industries, list(keys), package.policy))
-
-    @functools.lru_cache(maxsize=8)
-    def verdicts_at(keys: tuple[str, ...], latest: str) -> pd.DataFrame:
-        return verdicts.deadline_verdicts(coverage, industries, list(keys), latest,
-                                          package.policy, basis(keys))
-
+    shared = Shared.of(package.frames, package.policy)
+    at_most = distinct_masks(package.frames)
     for i, month in enumerate(months):
         previous = months[i - 1] if i else None
-        rows = read_rows(package, month)
+        rows = read_rows(package, month, at_most)
         entry = None
         if cache_dir is not None:
             inputs: list[bytes | str] = [month, previous or "", repr(package.policy)]
@@ -174,7 +219,7 @@ def bulletins(package: Package, cache_dir: Path | None = None) -> list[dict]:
             entry = cache.use(cache_dir / f"{cache.fingerprint(inputs, CODE)}.pickle")
         found = cache.load(entry)
         if not isinstance(found, dict):
-            found = _bulletin(rows, package.policy, month, previous, verdicts_at)
+            found = _bulletin(rows, package.policy, month, previous, shared)
             cache.store(entry, found)
         issued.append(found)
     return issued

@@ -20,6 +20,7 @@ from functools import partial
 from json.encoder import encode_basestring
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from generator import cache
@@ -73,6 +74,34 @@ def _text(value) -> str | None:
 
 def _pieces(name: str) -> set[str]:
     return {name[i:i + 2] for i in range(len(name) - 1)}
+
+
+def name_pieces(names: list[str]) -> dict[str, array]:
+    """Each two-character piece of the names (`_pieces`) → the numbers of the names holding
+    it, ascending; pieces in code point order. The names' characters are paired as numbers in
+    one array, not as strings name by name (a province's roster holds 1.6 million pairs)."""
+    lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
+    points = np.frombuffer("".join(names).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    row = np.repeat(np.arange(len(names), dtype=np.int64), lengths)
+    paired = row[:-1] == row[1:]  # a character and the next one of the same name
+    pairs = (points[:-1][paired] << 21) | points[1:][paired]  # a code point is below 2**21
+    found = _distinct(pairs)
+    # each (piece, name) once, by piece then name
+    held = _distinct(np.searchsorted(found, pairs) * len(names) + row[:-1][paired])
+    piece_of, row_of = np.divmod(held, len(names))
+    bounds = np.searchsorted(piece_of, np.arange(len(found) + 1))
+    return {chr(pair >> 21) + chr(pair & 0x1FFFFF): array("I", row_of[start:end].tolist())
+            for pair, start, end in zip(found.tolist(), bounds[:-1].tolist(),
+                                        bounds[1:].tolist(), strict=True)}
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending: `np.unique`, which takes fifty times a sort's time with
+    numpy 2.4 (a province's 1.6 million pieces: 2.1 s against 0.04 s)."""
+    if not len(values):
+        return values
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def lookup_files(roster: pd.DataFrame, package: Package, as_of: str) -> dict[str, bytes]:
@@ -145,12 +174,9 @@ def lookup_items(roster: pd.DataFrame, package: Package, as_of: str
 
     width = 1 if len(ends) <= CODE_SHARD_ROWS else 2  # 31 or 961 code shards
     by_code: dict[str, array] = defaultdict(partial(array, "I"))
-    by_piece: dict[str, array] = defaultdict(partial(array, "I"))
-    names = [name or "" for name in _texts_of(roster, "name")]
-    for n, (code, name) in enumerate(zip(roster["uscc"].tolist(), names, strict=True)):
+    for n, code in enumerate(roster["uscc"].tolist()):
         by_code[code[-width:]].append(n)
-        for piece in _pieces(name):
-            by_piece[piece].append(n)
+    by_piece = name_pieces([name or "" for name in _texts_of(roster, "name")])
     index = {
         "as_of": as_of,
         "limit": NAME_SHARD_LIMIT,

@@ -53,15 +53,16 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     if basis is None:
         basis = verdict_basis(period_sums(coverage[coverage["period"] <= latest], keys),
                               industries, keys, policy)
-    sums, first = basis
+    sums, first, periods = basis
     # what is known at `latest`: the combinations seen by then; the due month's figures and the
     # first months met once those months have come
     table = first[(first["since"] <= latest).to_numpy(dtype=bool, na_value=False)].copy()
     due_seen = (table["due_month"] <= latest).to_numpy(dtype=bool, na_value=False)
     reported = table["reported"].to_numpy() & due_seen
-    now = sums[sums["period"] == latest].set_index(keys)
+    now = sums.iloc[periods.get(latest, [])].set_index(keys)
     as_of = pd.Period(latest, freq="M").end_time.date()
-    table["due_passed"] = [bool(policy.due_passed(d, as_of)) for d in table["due_date"]]
+    passed = {day: bool(policy.due_passed(day, as_of)) for day in set(table["due_date"])}
+    table["due_passed"] = [passed[day] for day in table["due_date"]]  # a dozen dates, many rows
     table["required_at_due"] = table["required_at_due"].where(reported, 0.0)
     table["insured_at_due"] = table["insured_at_due"].where(reported, 0.0)
     table["rate_at_due"] = rate(table["insured_at_due"], table["required_at_due"])
@@ -88,15 +89,16 @@ def deadline_verdicts(coverage: pd.DataFrame, industries: pd.DataFrame, keys: li
     return table[COLUMNS].reset_index()
 
 
-Basis = tuple[pd.DataFrame, pd.DataFrame]  # `verdict_basis`
+Basis = tuple[pd.DataFrame, pd.DataFrame, dict]  # `verdict_basis`
 
 
 def verdict_basis(sums: pd.DataFrame, industries: pd.DataFrame, keys: list[str],
                   policy: Policy) -> Basis:
     """What the verdicts of every month are made from (`deadline_verdicts`): `sums`
-    (`period_sums` by `keys`), and per combination of `keys` its first month (`since`), its
+    (`period_sums` by `keys`); per combination of `keys` its first month (`since`), its
     industry's due date and month, the units at the due month (`reported`: rows there), the first
-    month it met the target and the first month after the due month it did."""
+    month it met the target and the first month after the due month it did; and the positions
+    of each period's rows in `sums` (found once, not by comparing every row for each month)."""
     due = dict(zip(industries["code"], pd.to_datetime(industries["due_date"]).dt.date,
                    strict=True))
     months = {code: due_month(day) for code, day in due.items()}  # once a code, not a row
@@ -114,7 +116,7 @@ def verdict_basis(sums: pd.DataFrame, industries: pd.DataFrame, keys: list[str],
     first["first_full"] = _first_period(sums[met], keys).reindex(first.index)
     after = (sums["period"] > due_months).to_numpy(dtype=bool, na_value=False)
     first["met_after"] = _first_period(sums[met & after], keys).reindex(first.index)
-    return sums, first
+    return sums, first, sums.groupby("period", sort=False).indices
 
 
 def _first_period(sums: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -132,26 +134,31 @@ def batch_sentences(verdicts: pd.DataFrame, industries: pd.DataFrame, as_of) -> 
     table = verdicts.merge(industries[["code", "name", "batch", "display_order"]],
                            left_on="industry_code", right_on="code")
     table = table.sort_values(["due_date", "display_order"])
+    rows = table[["batch", "name", "due_date", "due_passed", "status", "rate_at_due",
+                  "met_after", "units_uninsured", "coverage_rate"]].to_dict("records")
+    parts: dict = {}  # batch → its rows, batches in the order of their first row
+    for row in rows:
+        parts.setdefault(row["batch"], []).append(row)
     out = []
-    for batch, part in table.groupby("batch", sort=False):
-        due = part["due_date"].max()
-        passed = bool(part["due_passed"].all())
-        counted = part[part["status"] != "none"]
-        missed = counted[counted["status"].isin(["late", "missed"])]
-        still = counted[counted["status"] == "open"]
-        unknown = counted[counted["status"] == "unknown"]
+    for batch, part in parts.items():  # a dozen rows: plain Python, not a frame a batch
+        due = max(r["due_date"] for r in part)
+        passed = all(r["due_passed"] for r in part)
+        counted = [r for r in part if r["status"] != "none"]
+        met = [r["name"] for r in counted if r["status"] == ("on_time" if passed else "met")]
+        missed = [r for r in counted if r["status"] in ("late", "missed")]
         out.append({
             "batch": batch, "due_date": due, "count": len(counted), "passed": passed,
-            "met": int((counted["status"] == ("on_time" if passed else "met")).sum()),
-            "met_names": tuple(counted.loc[counted["status"] == ("on_time" if passed else "met"),
-                                           "name"]),
-            "missed": tuple(missed[["name", "rate_at_due"]].to_dict("records")),
-            "reached_later": tuple(missed.loc[missed["status"] == "late", ["name", "met_after"]]
-                                   .to_dict("records")),
-            "still_missed": tuple(missed.loc[missed["status"] == "missed",
-                                             ["name", "units_uninsured"]].to_dict("records")),
-            "open": tuple(still[["name", "coverage_rate"]].to_dict("records")),
-            "unknown": tuple(unknown["name"]),
+            "met": len(met),
+            "met_names": tuple(met),
+            "missed": tuple({"name": r["name"], "rate_at_due": r["rate_at_due"]}
+                            for r in missed),
+            "reached_later": tuple({"name": r["name"], "met_after": r["met_after"]}
+                                   for r in missed if r["status"] == "late"),
+            "still_missed": tuple({"name": r["name"], "units_uninsured": r["units_uninsured"]}
+                                  for r in missed if r["status"] == "missed"),
+            "open": tuple({"name": r["name"], "coverage_rate": r["coverage_rate"]}
+                          for r in counted if r["status"] == "open"),
+            "unknown": tuple(r["name"] for r in counted if r["status"] == "unknown"),
             "days_left": (due - as_of).days,
         })
     return out
