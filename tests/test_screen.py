@@ -76,7 +76,7 @@ def assert_same_reports(root: Path, limit: int = tableschema.ERROR_LIMIT) -> tup
         found += len(expected["tasks"][0]["errors"])
         resource = ours.get_resource(name)
         with resource:
-            plain += screen._plain_rows(resource, data) is not None
+            plain += screen._plain_lines(resource, data) is not None
     return found, plain
 
 
@@ -161,13 +161,31 @@ def test_damaged_tables_without_quotes_split_as_plain_rows(seed, count, tmp_path
     assert found > 0 and plain == sum(b'"' not in t.data for t in tables) >= len(tables) - 3
 
 
+def plain_rows(data: bytes, width: int) -> list[list[str]]:
+    """The rows the screen splits of `data`'s lines, having checked each chunk's row numbers
+    and its columns: a row's cells, or all None with the row flagged when it has not `width`."""
+    rows: list[list[str]] = []
+    for number, lines in screen._lines(data):
+        assert number == len(rows) + 1
+        chunk = screen._from_lines(number, lines, width)
+        assert list(chunk.numbers) == list(range(number, number + len(lines)))
+        for j in range(len(lines)):
+            cells = chunk.cells(j)
+            assert [column[j] for column in chunk.columns] == (
+                cells if len(cells) == width else [None] * width)
+            assert chunk.flags[j] == (len(cells) != width)
+            rows.append(cells)
+    return rows
+
+
 @pytest.mark.parametrize("text", [
     "a,b\n1,2\n", "a,b\n1,2", "a,b\n\n1,2\n\n", "a,b\n,\n,,,\n1\n\n\n", "\ufeffa,b\n中,文\n",
-    "a\n" + "x" * 100_000 + "\n", "a,b\n1,2\x0b3\u20284,5\x1c\n"])
+    "a\n" + "x" * 100_000 + "\n", "a,b\n1,2\x0b3\u20284,5\x1c\n", "a,b\n1,2,3\n4\n5,6\n",
+    "a,b\n" + "1,2\n" * 50_000 + "3\n" + "4,5\n" * 50_000, "a,b\n" + "1,2\n" * 50_000])
 def test_plain_rows_are_what_the_csv_reader_reads(text):
     data = text.encode("utf-8")
     expected = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    assert list(screen._split_rows(data)) == expected
+    assert plain_rows(data, 2) == expected
 
 
 @pytest.mark.parametrize("text", ['a,b\n"1",2\n', "a,b\r\n1,2\r\n", "a,b\n1, 2\n", "a,b\n 1,2\n",
@@ -178,8 +196,8 @@ def test_rows_a_csv_reader_may_read_otherwise_are_not_split(text, tmp_path):
         {"name": "t", "path": "t.csv", "dialect": tableschema.CSV_DIALECT,
          "schema": {"fields": [{"name": "a"}, {"name": "b"}]}}, basepath=str(tmp_path))
     with resource:
-        assert screen._plain_rows(resource, text.encode("utf-8")) is None
-        assert screen._plain_rows(resource, text.replace('"', "").replace("\r", "").replace(
+        assert screen._plain_lines(resource, text.encode("utf-8")) is None
+        assert screen._plain_lines(resource, text.replace('"', "").replace("\r", "").replace(
             ", ", ",").replace("\n ", "\n").lstrip().replace("\x00", "").encode("utf-8"))
 
 
@@ -196,3 +214,25 @@ def test_a_valid_table_is_screened(monkeypatch):
 
     monkeypatch.setattr(frictionless.Resource, "validate", refuse)
     assert described(screen.validate(ours.get_resource("coverage"), 1000)) == expected
+
+
+def test_a_column_reads_each_distinct_cell_once(monkeypatch):
+    """A cell seen in an earlier chunk is not read again (until MEMORY cells are seen); its
+    notes, missing value and value are remembered."""
+    read: list[str] = []
+
+    def reader(cell):
+        read.append(cell)
+        notes = {"minimum": "below 0"} if cell.startswith("-") else None
+        return (None, None) if cell == "" else (int(cell), notes)
+
+    column = screen._Column(reader, typed=True)
+    column.read({"1", "", "-1"})
+    column.read({"1", "2"})
+    assert sorted(read) == ["", "-1", "1", "2"]
+    assert (column.bad, column.missing, column.values) == (
+        {"-1"}, {""}, {"1": 1, "": None, "-1": -1, "2": 2})
+    monkeypatch.setattr(screen, "MEMORY", 3)
+    column.read({"1", "3"})  # four seen: forgotten, then read again
+    assert sorted(read) == ["", "-1", "1", "1", "2", "3"]
+    assert column.values == {"1": 1, "3": 3} and column.bad == {"-1"}

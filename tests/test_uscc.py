@@ -43,3 +43,11 @@ def test_codes_are_checked_a_chunk_at_a_time_with_the_same_answers(monkeypatch):
     whole = valid_codes(codes).tolist()
     monkeypatch.setattr(uscc, "CHUNK", 2)
     assert valid_codes(codes).tolist() == whole == [is_valid(c) for c in codes]
+
+
+def test_every_character_is_checked_against_the_set():
+    """A code with any one character (ASCII or not) in any place checks as `is_valid` does."""
+    good = "91350100M000100Y43"
+    codes = [good[:i] + chr(c) + good[i + 1:] for i in range(18)
+             for c in [*range(33, 128), 0x80, 0xFF10, 0x1F600]]
+    assert valid_codes(codes).tolist() == [is_valid(c) for c in codes]

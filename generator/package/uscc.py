@@ -29,13 +29,16 @@ def valid_codes(codes: Sequence[str]) -> np.ndarray:
     CHUNK codes at a time: a national roster's 3 million at once would take 1.1 GB."""
     valid = np.zeros(len(codes), dtype=bool)
     sized = [n for n, code in enumerate(codes) if len(code) == 18]
-    charset = np.array([ord(c) for c in CHARSET], dtype=np.uint32)  # in ascending order
+    # each ASCII code point's value in CHARSET, 31 for a character not in it (all above ASCII
+    # are read as DEL, 127, which is not)
+    index = np.full(128, len(CHARSET), dtype=np.int64)
+    index[[ord(c) for c in CHARSET]] = np.arange(len(CHARSET))
     for start in range(0, len(sized), CHUNK):
         part = sized[start:start + CHUNK]
         text = "".join(codes[n] for n in part).encode("utf-32-le")
         points = np.frombuffer(text, dtype=np.uint32).reshape(-1, 18)
-        values = np.minimum(np.searchsorted(charset, points), len(CHARSET) - 1)
-        in_set = (charset[values] == points).all(axis=1)
+        values = index[np.minimum(points, 127)]
+        in_set = (values < len(CHARSET)).all(axis=1)
         total = (values[:, :17] * np.array(WEIGHTS)).sum(axis=1)
         valid[part] = in_set & (values[:, 17] == (31 - total % 31) % 31)
     return valid

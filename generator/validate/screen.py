@@ -3,13 +3,15 @@
 `Resource.validate` makes a Frictionless `Row` of every CSV row and reads its cells one by one;
 on a large table that is most of validation's time, though nearly every row is clean. Here
 Frictionless opens the resource as always (dialect, header, foreign-key lookups) and parses the
-CSV (its cell stream), and each distinct cell of a column, a chunk of rows at a time, is read
-once by its field's own Frictionless cell reader. A row becomes a Frictionless `Row`, and goes
-through the very steps of Frictionless's row stream and baseline check (`_row_errors`), only
-when it may yield an error: a cell with a type or constraint note, a row of the wrong width or
-all blank, a foreign key missing from its lookup, a unique value or primary key seen before, a
-primary key of blanks. Every other row only updates the primary-key and unique memories, as its
-Row would. The errors, their order, the error limit and the report are Frictionless's own.
+CSV (its cell stream, or, where no cell can be quoted, its lines split at commas, a chunk of
+rows cut into columns at once), and each distinct cell of a column is read once by its field's
+own Frictionless cell reader (what it was kept for the next chunks). A row becomes a
+Frictionless `Row`, and goes through the very steps of Frictionless's row stream and baseline
+check (`_row_errors`), only when it may yield an error: a cell with a type or constraint note,
+a row of the wrong width or all blank, a foreign key missing from its lookup, a unique value or
+primary key seen before, a primary key of blanks. Every other row only updates the primary-key
+and unique memories, as its Row would. The errors, their order, the error limit and the report
+are Frictionless's own.
 
 The steps copied here are those of frictionless `SCREENED` (`Resource.validate` and
 `TableResource.__open_row_stream`); with any other version, and for anything but a CSV table
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
 from typing import Any
@@ -42,7 +44,7 @@ def validate(resource: frictionless.Resource, limit_errors: int,
              data: bytes | None = None) -> Report:
     """`resource.validate(limit_errors=limit_errors)`, the clean rows screened out; `data`, the
     bytes of the resource's UTF-8 file when the caller has them, spares parsing them as CSV
-    where no cell can be quoted (`_plain_rows`)."""
+    where no cell can be quoted (`_plain_lines`)."""
     if not (frictionless.__version__ == SCREENED and isinstance(resource, TableResource)
             and resource.format == "csv" and system.onerror == "ignore" and limit_errors > 0):
         return resource.validate(limit_errors=limit_errors)
@@ -81,7 +83,7 @@ def validate(resource: frictionless.Resource, limit_errors: int,
                 if checklist.match(error):
                     found.append(error)
         labels = resource.labels
-        plain = _plain_rows(resource, data)
+        plain = _plain_lines(resource, data)
         try:
             for rows, row_errors in _errors(resource, handlers, plain):
                 resource.stats.rows = rows
@@ -142,64 +144,125 @@ class _Keys:
         return {self.position[name] for name in names}
 
 
-def _plain_rows(resource: TableResource, data: bytes | None) -> Iterator[list[str]] | None:
-    """The rows of `data` split at line feeds and commas, when that is exactly what Frictionless
-    reads (Python's csv reader with its dialect): UTF-8 as Frictionless decodes it, without a
-    quote, carriage return or NUL, and no cell starting with a space (a sniffed
-    skipInitialSpace would drop it). None otherwise: Frictionless's cell stream is read."""
+def _plain_lines(resource: TableResource, data: bytes | None
+                 ) -> Iterator[tuple[int, list[str]]] | None:
+    """The lines of `data` (`_lines`) when splitting them at commas is exactly what Frictionless
+    reads (Python's csv reader with its dialect, every row after the header a content row): UTF-8
+    as Frictionless decodes it, without a quote, carriage return or NUL, and no cell starting
+    with a space (a sniffed skipInitialSpace would drop it). None otherwise: Frictionless's cell
+    stream is read."""
     if data is None:
         return None
     control = CsvControl.from_dialect(resource.dialect)
+    dialect = resource.dialect
     has_bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8):] if has_bom else data
     if (resource.encoding != "utf-8-sig" and (resource.encoding != "utf-8" or has_bom)
             or control.delimiter != "," or control.quote_char != '"' or control.escape_char
+            or dialect.create_comment_filter() or dialect.create_blank_filter()
             or body.startswith(b" ") or any(c in body for c in PLAIN_EXCEPT)):
         return None
-    return _split_rows(data)
+    return _lines(data)
 
 
 PLAIN_EXCEPT = (b'"', b"\r", b"\0", b", ", b"\n ")
 
 
-def _split_rows(data: bytes) -> Iterator[list[str]]:
-    """The lines of UTF-8 `data` (a BOM dropped) split at commas, an empty line an empty row,
-    as Python's csv reader makes them of text without quotes; a file that is not UTF-8 fails as
-    Frictionless's cell stream would."""
-    tail = ""
+def _lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(the row number of the first, up to CHUNK lines) of UTF-8 `data` (a BOM dropped), without
+    their line feeds, rows numbered from 1 as Frictionless's content stream numbers them; a
+    file that is not UTF-8 fails as Frictionless's cell stream would."""
+    tail, number = "", 1
     try:
         for text in pieces(data):
             lines = (tail + text).split("\n")
             tail = lines.pop()
-            yield from (line.split(",") if line else [] for line in lines)
+            for start in range(0, len(lines), CHUNK):
+                yield number + start, lines[start:start + CHUNK]
+            number += len(lines)
     except UnicodeDecodeError as exception:
         raise FrictionlessException(errors.EncodingError(note=str(exception))) from exception
     if tail:
-        yield tail.split(",")
+        yield number, [tail]
 
 
-def _errors(resource: TableResource, handlers: dict, plain: Iterator[list[str]] | None
+class _Chunk:
+    """Content rows read at once: their row numbers, their cells by column (those of a row of
+    the wrong width all None, the row flagged), and each row's own cells (`cells`)."""
+
+    def __init__(self, numbers: Sequence[int], columns: list[list], flags: bytearray,
+                 cells: Callable[[int], list]):
+        self.numbers, self.columns, self.flags, self.cells = numbers, columns, flags, cells
+
+
+def _chunks(resource: TableResource, plain: Iterator[tuple[int, list[str]]] | None,
+            width: int) -> Iterator[_Chunk]:
+    """The content rows of `plain`'s lines, or else of Frictionless's cell stream, CHUNK at a
+    time at most."""
+    if plain is None:
+        content = resource.dialect.read_enumerated_content_stream(resource.cell_stream)
+        while chunk := list(islice(content, CHUNK)):
+            yield _from_rows([number for number, _ in chunk], [cells for _, cells in chunk],
+                             width)
+        return
+    first = resource.dialect.create_first_content_row()
+    for number, lines in plain:
+        if number < first:
+            lines, number = lines[first - number:], first
+        if lines:
+            yield _from_lines(number, lines, width)
+
+
+def _from_rows(numbers: list[int], rows: list[list], width: int) -> _Chunk:
+    flags = bytearray(len(rows))
+    shaped = rows
+    if set(map(len, rows)) - {width}:
+        shaped = list(rows)
+        for j, cells in enumerate(rows):
+            if len(cells) != width:
+                flags[j] = 1
+                shaped[j] = [None] * width  # flagged: any cells will do
+    columns = [list(map(itemgetter(i), shaped)) for i in range(width)]
+    return _Chunk(numbers, columns, flags, rows.__getitem__)
+
+
+def _from_lines(number: int, lines: list[str], width: int) -> _Chunk:
+    """The rows of `lines` split at commas (as Python's csv reader splits text without quotes,
+    an empty line an empty row), numbered from `number`. When every line has `width` cells, the
+    columns are cut from one list of all the cells, split at once."""
+    numbers = range(number, number + len(lines))
+    if "" not in lines:
+        # NUL, absent from a plain file, marks the end of each line among the cells
+        cells = ",\0,".join(lines).split(",")
+        step = width + 1
+        if len(cells) == len(lines) * step - 1 and cells[width::step].count("\0") == len(lines) - 1:
+            return _Chunk(numbers, [cells[i::step] for i in range(width)],
+                          bytearray(len(lines)), lambda j: lines[j].split(","))
+    return _from_rows(list(numbers), [line.split(",") if line else [] for line in lines], width)
+
+
+def _errors(resource: TableResource, handlers: dict,
+            plain: Iterator[tuple[int, list[str]]] | None
             ) -> Iterator[tuple[int, list[frictionless.Error]]]:
     """(rows read, that row's errors) for each row with errors, in order, then (rows read, [])
     at the end; a failing cell stream raises its FrictionlessException. The cells are `plain`'s
-    rows, or else those of Frictionless's cell stream."""
-    readers = [handler.reader for handler in handlers.values()]
+    lines split, or else those of Frictionless's cell stream."""
     keys = _Keys(resource, handlers)
     typed = keys.typed_columns()
-    content = resource.dialect.read_enumerated_content_stream(
-        resource.cell_stream if plain is None else plain)
+    known = [_Column(handler.reader, i in typed) for i, handler in enumerate(handlers.values())]
     count = 0
-    while chunk := list(islice(content, CHUNK)):
-        flags, values = _screen([cells for _, cells in chunk], readers, typed)
+    for chunk in _chunks(resource, plain, len(known)):
+        flags, numbers = chunk.flags, chunk.numbers
+        values = _screen(chunk.columns, flags, known)
         _flag_foreign_keys(resource, keys, values, flags)
         primary = (list(zip(*(values[keys.position[n]] for n in keys.primary_labels), strict=True))
                    if keys.has_primary_key else [])
         blank_key = (None,) * len(keys.primary_labels)
         if 1 not in flags and not keys.memory_unique and _new_keys(primary, blank_key, keys):
-            count += len(chunk)  # no row has errors: the chunk's keys are remembered at once
-            keys.memory_primary.update(zip(primary, (number for number, _ in chunk), strict=True))
+            count += len(numbers)  # no row has errors: the chunk's keys are remembered at once
+            keys.memory_primary.update(zip(primary, numbers, strict=True))
             continue
-        for j, (row_number, cells) in enumerate(chunk):
+        for j, row_number in enumerate(numbers):
             count += 1
             if not flags[j] and (not primary or (primary[j] != blank_key
                                                  and not keys.memory_primary.get(primary[j]))):
@@ -212,7 +275,7 @@ def _errors(resource: TableResource, handlers: dict, plain: Iterator[list[str]] 
                     if primary:
                         keys.memory_primary[primary[j]] = row_number
                     continue  # its Row would have no errors
-            row = Row(cells, handlers=handlers, row_number=row_number)
+            row = Row(chunk.cells(j), handlers=handlers, row_number=row_number)
             row_errors = _row_errors(resource, row, keys)
             if row_errors:
                 yield count, row_errors
@@ -226,40 +289,63 @@ def _new_keys(primary: list[tuple], blank_key: tuple, keys: _Keys) -> bool:
             and keys.memory_primary.keys().isdisjoint(distinct))
 
 
-def _screen(rows: list[list], readers: list[Callable], typed: set[int]
-            ) -> tuple[bytearray, dict[int, list]]:
-    """Flags of the rows whose Frictionless Row has errors of its own (a cell with notes, a
-    row of the wrong width or all blank), and the values of the `typed` columns."""
-    width = len(readers)
-    flags = bytearray(len(rows))
-    if set(map(len, rows)) - {width}:
-        rows = list(rows)
-        for j, cells in enumerate(rows):
-            if len(cells) != width:
-                flags[j] = 1
-                rows[j] = [None] * width  # flagged: any cells will do
+MEMORY = 50_000  # the distinct cells of a column remembered: beyond, they are forgotten
+
+
+class _Column:
+    """What the cells of one column read so far were: those read (`seen`, at most about
+    MEMORY), those with notes or that its reader fails on (`bad`), those read as missing
+    (`missing`), and, for a column whose values the screen needs, each one's value."""
+
+    def __init__(self, reader: Callable, typed: bool):
+        self.reader = reader
+        self.seen: set = set()
+        self.bad: set = set()
+        self.missing: set = set()
+        self.values: dict | None = {} if typed else None
+
+    def read(self, cells: set) -> None:
+        """Read the `cells` not seen yet."""
+        if len(self.seen) > MEMORY:
+            self.seen.clear()
+            if self.values is not None:
+                self.values.clear()
+        fresh = cells.difference(self.seen)
+        if not fresh:
+            return
+        self.seen |= fresh
+        answers = _read(self.reader, fresh)
+        self.bad.update(cell for cell, answer in answers.items() if answer is None or answer[1])
+        self.missing.update(cell for cell, answer in answers.items()
+                            if answer and answer[0] is None)
+        if self.values is not None:
+            self.values.update((cell, answer[0]) for cell, answer in answers.items() if answer)
+
+
+def _screen(columns: list[list], flags: bytearray, known: list[_Column]) -> dict[int, list]:
+    """Flag the rows whose Frictionless Row has errors of its own (a cell with notes, a row all
+    blank; a row of the wrong width is flagged already), and the values of the typed columns
+    (`known`, each column's cells read so far: each distinct cell is read once)."""
     values: dict[int, list] = {}
     blank: set[int] | None = None  # rows whose every cell so far is read as missing
-    for i, reader in enumerate(readers):
-        cell_of = itemgetter(i)
-        answers = _read(reader, set(map(cell_of, rows)))
-        bad = {cell for cell, answer in answers.items() if answer is None or answer[1]}
+    for i, (column, state) in enumerate(zip(columns, known, strict=True)):
+        cells = set(column)
+        state.read(cells)
+        bad = state.bad.intersection(cells)
         if bad:
-            for j, cell in enumerate(map(cell_of, rows)):
+            for j, cell in enumerate(column):
                 if cell in bad:
                     flags[j] = 1
-        missing = {cell for cell, answer in answers.items() if answer and answer[0] is None}
+        missing = state.missing.intersection(cells)
         if blank is None:
-            blank = ({j for j, cell in enumerate(map(cell_of, rows)) if cell in missing}
-                     if missing else set())
+            blank = {j for j, cell in enumerate(column) if cell in missing} if missing else set()
         elif blank:
-            blank = {j for j in blank if rows[j][i] in missing}
-        if i in typed:
-            read = {cell: answer[0] for cell, answer in answers.items() if answer}
-            values[i] = list(map(read.get, map(cell_of, rows)))
+            blank = {j for j in blank if column[j] in missing}
+        if state.values is not None:
+            values[i] = list(map(state.values.get, column))
     for j in blank or ():
         flags[j] = 1
-    return flags, values
+    return values
 
 
 def _read(reader: Callable, cells: set) -> dict[Any, tuple | None]:

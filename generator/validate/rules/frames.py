@@ -42,9 +42,11 @@ def _numeric(raw: pd.Series, spec: dict, table) -> tuple[pd.Series, list[Problem
     return values.mask(huge), problems
 
 
-def _is_code(spec: dict) -> bool:
+def _is_code(spec: dict, primary_key: list[str]) -> bool:
+    """A string field with a pattern or an enum, but the table's one-field primary key: that
+    has a value a row (a roster's 160,000 USCCs), so a categorical only costs building it."""
     constraints = spec.get("constraints", {})
-    return "pattern" in constraints or "enum" in constraints
+    return ("pattern" in constraints or "enum" in constraints) and primary_key != [spec["name"]]
 
 
 def typed_frame(table, frame: pd.DataFrame,
@@ -52,8 +54,8 @@ def typed_frame(table, frame: pd.DataFrame,
     """The table's rows (`frame`, from `read.parse_rows`) without rejected rows, its values
     typed, rejected cells empty.
 
-    Codes (string fields with a pattern or an enum) become categoricals: few distinct values, so
-    grouping and text checks on them stay cheap at province scale.
+    Codes (string fields with a pattern or an enum, `_is_code`) become categoricals: few
+    distinct values, so grouping and text checks on them stay cheap at province scale.
     """
     rows = outcome.bad_rows.get(table.name)
     if rows:
@@ -74,7 +76,8 @@ def typed_frame(table, frame: pd.DataFrame,
             typed[spec["name"]] = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
         else:
             text = raw.where(raw != "")
-            typed[spec["name"]] = text.astype("category" if _is_code(spec) else "string")
+            code = _is_code(spec, table.primary_key)
+            typed[spec["name"]] = text.astype("category" if code else "string")
     return pd.DataFrame(typed, index=frame.index), problems
 
 
