@@ -376,6 +376,13 @@ def _draw_trend(d: dict):
     return fig
 
 
+def _trend_layout(d: dict) -> str:
+    """What a trend chart's layout depends on: its dates, deadlines and legend, not its values
+    (its lines are left out of the measuring, its y axis is fixed), nor a lone series' name."""
+    names = [s["label"] for s in d["series"]] if len(d["series"]) > 1 else len(d["series"])
+    return json.dumps([d["x"], d.get("due", []), names], ensure_ascii=False, sort_keys=True)
+
+
 def _draw_heatmap(d: dict):
     import numpy as np
     from matplotlib.colors import ListedColormap
@@ -437,6 +444,9 @@ def _draw_grouped(d: dict):
 
 DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
         "grouped": _draw_grouped}
+# The kinds whose layout may repeat from chart to chart: what it depends on (a province's
+# hundred-odd trend charts share a few layouts).
+LAYOUT = {"trend": _trend_layout}
 
 
 PAD = 0.05  # inches of white around the drawing
@@ -490,10 +500,17 @@ def _measurer():
     return _renderer()(1, 1, io.StringIO())
 
 
-def _fit(fig) -> None:
+def _fit(fig, layout: str | None = None) -> None:
     """Place the axes so that the drawing with its labels and legend fills the figure with PAD
     to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
-    chart keeps the width and height it had with them."""
+    chart keeps the width and height it had with them. A chart whose `layout` (`LAYOUT`) a
+    chart before it in this process had is placed as that one was, without measuring."""
+    placed = _placements()
+    if layout in placed:
+        size, position = placed[layout]
+        fig.set_size_inches(size)
+        fig.axes[0].set_position(position)
+        return
     renderer = _measurer()
     ax = fig.axes[0]  # its x and y axes are hidden: their ticks and names are plain texts
     width, height = fig.get_size_inches() - 2 * TRIM
@@ -507,8 +524,17 @@ def _fit(fig) -> None:
         width = max(width, left + right + MIN_PLOT[0])
         height = max(height, bottom + top + MIN_PLOT[1])
         fig.set_size_inches(width, height)
-    ax.set_position([left / width, bottom / height, 1 - (left + right) / width,
-                     1 - (bottom + top) / height])
+    position = [left / width, bottom / height, 1 - (left + right) / width,
+                1 - (bottom + top) / height]
+    ax.set_position(position)
+    if layout is not None:
+        placed[layout] = ((width, height), position)
+
+
+@functools.cache
+def _placements() -> dict:
+    """The figure size and axes position of each layout `_fit` measured in this process."""
+    return {}
 
 
 def render_svg(kind: str, data: dict) -> bytes:
@@ -517,7 +543,7 @@ def render_svg(kind: str, data: dict) -> bytes:
 
     set_up_matplotlib()
     fig = DRAW[kind](data)
-    _fit(fig)
+    _fit(fig, LAYOUT[kind](data) if kind in LAYOUT else None)
     width, height = fig.get_size_inches() * 72
     buffer = io.StringIO()
     renderer = _renderer()(width, height, buffer, metadata={"Date": None, "Creator": None})
