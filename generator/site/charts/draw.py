@@ -168,12 +168,20 @@ def _bars(ax, ys, values: list, height: float, colours: list, label: str = "_nol
 
 
 def _value_labels(ax, series: list) -> None:
-    """Each bar's value beside its end; `series` lists (bars, their labels) pairs."""
-    _measure_furthest([
-        (bar.get_width(), text) for group, names in series
-        for bar, text in zip(group, ax.bar_label(group, names, padding=3, fontsize=SMALL,
-                                                  annotation_clip=False),  # always inside
-                             strict=True)])
+    """Each bar's value beside its end, 3 points after it, where `bar_label` puts it; but as a
+    plain text, where `bar_label` makes an annotation, which costs more to make and to draw.
+    `series` lists (bars, their labels) pairs; the bars' lengths are never negative."""
+    from matplotlib.transforms import Affine2D
+
+    after = ax.transData + Affine2D().translate(3, 0)  # points: the figures are at 72 dpi
+    pairs = []
+    for group, names in series:
+        for bar, name in zip(group, names, strict=True):
+            (_, y0), (x1, y1) = bar.get_bbox().get_points()
+            text = ax.text(x1, (y0 + y1) / 2, name, transform=after, ha="left", va="center",
+                           fontsize=SMALL, clip_path=_unclipped(ax))
+            pairs.append((bar.get_width(), text))
+    _measure_furthest(pairs)
 
 
 def _measure_furthest(pairs: list) -> None:
