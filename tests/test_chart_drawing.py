@@ -74,6 +74,35 @@ def test_measuring_only_the_furthest_labels_places_the_plot_as_measuring_all(kin
     assert placed(everything=False) == placed(everything=True)
 
 
+@pytest.mark.parametrize("data", [RATES, COUNTS])
+def test_value_labels_are_where_bar_label_puts_them(data):
+    from matplotlib.container import BarContainer
+
+    draw.set_up_matplotlib()
+    fig = draw.DRAW["hbar"](data)
+    draw._fit(fig)
+    ax, renderer = fig.axes[0], draw._measurer()
+    ours = [t for t in ax.texts if t.get_text() in data["value_labels"]]
+    bars = BarContainer(ax.patches, datavalues=[bar.get_width() for bar in ax.patches],
+                        orientation="horizontal")
+    theirs = ax.bar_label(bars, data["value_labels"], padding=3, fontsize=draw.SMALL)
+    assert [t.get_text() for t in ours] == data["value_labels"]
+    assert ([t.get_window_extent(renderer).bounds for t in ours]
+            == [t.get_window_extent(renderer).bounds for t in theirs])
+
+
+def test_a_trend_chart_is_placed_as_one_measured_before_it_that_differs_only_in_values():
+    other = {**TREND, "series": [{"label": "非煤矿山", "color": "#E69F00",
+                                  "values": [1.0, 0.2, None]}]}
+    assert draw._trend_layout(other) == draw._trend_layout(TREND)
+    assert draw._trend_layout(other) != draw._trend_layout({**TREND, "due": []})
+    draw._placements().clear()
+    measured = charts.render_svg("trend", other)
+    draw._placements().clear()
+    charts.render_svg("trend", TREND)
+    assert charts.render_svg("trend", other) == measured  # placed as TREND was
+
+
 @pytest.mark.parametrize(("first", "last", "labels"), [
     ("2025-01-31", "2025-12-31", ["2025年4月", "2025年7月", "2025年10月", "2026年1月"]),
     ("2024-01-31", "2025-12-31", ["2024年1月", "2024年7月", "2025年1月", "2025年7月",

@@ -168,12 +168,20 @@ def _bars(ax, ys, values: list, height: float, colours: list, label: str = "_nol
 
 
 def _value_labels(ax, series: list) -> None:
-    """Each bar's value beside its end; `series` lists (bars, their labels) pairs."""
-    _measure_furthest([
-        (bar.get_width(), text) for group, names in series
-        for bar, text in zip(group, ax.bar_label(group, names, padding=3, fontsize=SMALL,
-                                                  annotation_clip=False),  # always inside
-                             strict=True)])
+    """Each bar's value beside its end, 3 points after it, where `bar_label` puts it; but as a
+    plain text, where `bar_label` makes an annotation, which costs more to make and to draw.
+    `series` lists (bars, their labels) pairs; the bars' lengths are never negative."""
+    from matplotlib.transforms import Affine2D
+
+    after = ax.transData + Affine2D().translate(3, 0)  # points: the figures are at 72 dpi
+    pairs = []
+    for group, names in series:
+        for bar, name in zip(group, names, strict=True):
+            (_, y0), (x1, y1) = bar.get_bbox().get_points()
+            text = ax.text(x1, (y0 + y1) / 2, name, transform=after, ha="left", va="center",
+                           fontsize=SMALL, clip_path=_unclipped(ax))
+            pairs.append((bar.get_width(), text))
+    _measure_furthest(pairs)
 
 
 def _measure_furthest(pairs: list) -> None:
@@ -376,6 +384,13 @@ def _draw_trend(d: dict):
     return fig
 
 
+def _trend_layout(d: dict) -> str:
+    """What a trend chart's layout depends on: its dates, deadlines and legend, not its values
+    (its lines are left out of the measuring, its y axis is fixed), nor a lone series' name."""
+    names = [s["label"] for s in d["series"]] if len(d["series"]) > 1 else len(d["series"])
+    return json.dumps([d["x"], d.get("due", []), names], ensure_ascii=False, sort_keys=True)
+
+
 def _draw_heatmap(d: dict):
     import numpy as np
     from matplotlib.colors import ListedColormap
@@ -437,6 +452,9 @@ def _draw_grouped(d: dict):
 
 DRAW = {"hbar": _draw_hbar, "trend": _draw_trend, "heatmap": _draw_heatmap,
         "grouped": _draw_grouped}
+# The kinds whose layout may repeat from chart to chart: what it depends on (a province's
+# hundred-odd trend charts share a few layouts).
+LAYOUT = {"trend": _trend_layout}
 
 
 PAD = 0.05  # inches of white around the drawing
@@ -490,10 +508,17 @@ def _measurer():
     return _renderer()(1, 1, io.StringIO())
 
 
-def _fit(fig) -> None:
+def _fit(fig, layout: str | None = None) -> None:
     """Place the axes so that the drawing with its labels and legend fills the figure with PAD
     to spare: one measurement instead of `tight_layout` plus a "tight" bounding box, and the
-    chart keeps the width and height it had with them."""
+    chart keeps the width and height it had with them. A chart whose `layout` (`LAYOUT`) a
+    chart before it in this process had is placed as that one was, without measuring."""
+    placed = _placements()
+    if layout in placed:
+        size, position = placed[layout]
+        fig.set_size_inches(size)
+        fig.axes[0].set_position(position)
+        return
     renderer = _measurer()
     ax = fig.axes[0]  # its x and y axes are hidden: their ticks and names are plain texts
     width, height = fig.get_size_inches() - 2 * TRIM
@@ -507,8 +532,17 @@ def _fit(fig) -> None:
         width = max(width, left + right + MIN_PLOT[0])
         height = max(height, bottom + top + MIN_PLOT[1])
         fig.set_size_inches(width, height)
-    ax.set_position([left / width, bottom / height, 1 - (left + right) / width,
-                     1 - (bottom + top) / height])
+    position = [left / width, bottom / height, 1 - (left + right) / width,
+                1 - (bottom + top) / height]
+    ax.set_position(position)
+    if layout is not None:
+        placed[layout] = ((width, height), position)
+
+
+@functools.cache
+def _placements() -> dict:
+    """The figure size and axes position of each layout `_fit` measured in this process."""
+    return {}
 
 
 def render_svg(kind: str, data: dict) -> bytes:
@@ -517,7 +551,7 @@ def render_svg(kind: str, data: dict) -> bytes:
 
     set_up_matplotlib()
     fig = DRAW[kind](data)
-    _fit(fig)
+    _fit(fig, LAYOUT[kind](data) if kind in LAYOUT else None)
     width, height = fig.get_size_inches() * 72
     buffer = io.StringIO()
     renderer = _renderer()(width, height, buffer, metadata={"Date": None, "Creator": None})
