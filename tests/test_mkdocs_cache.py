@@ -101,6 +101,18 @@ def test_kept_conversions_give_the_bytes_of_a_build_without_them(tmp_path, confi
                for doc in search["docs"])
 
 
+def test_a_build_cuts_each_text_once(tmp_path, config, monkeypatch):
+    import jieba
+
+    texts: list[str] = []
+    cut = jieba.cut
+    monkeypatch.setattr(jieba, "cut", lambda text, *args: texts.append(text.decode()) or cut(
+        text, *args))
+    docs = write_docs(tmp_path / "work", "2025年11月30日")  # three pages, one table each
+    mkdocs_build_strict(docs, tmp_path / "site", config, kept=tmp_path / "work" / "kept.pickle")
+    assert "覆盖率" in texts and len(texts) == len(set(texts))
+
+
 def test_a_kept_page_whose_link_target_went_away_still_fails_the_strict_build(tmp_path, config):
     kept = tmp_path / "work" / "kept.pickle"
     docs = write_docs(tmp_path / "work", "2025年11月30日")
