@@ -5,6 +5,7 @@ data date alone changed is taken from there, and a link whose target went away s
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from pathlib import Path
 
@@ -101,6 +102,18 @@ def test_kept_conversions_give_the_bytes_of_a_build_without_them(tmp_path, confi
                for doc in search["docs"])
 
 
+def test_a_build_cuts_each_text_once(tmp_path, config, monkeypatch):
+    import jieba
+
+    texts: list[str] = []
+    cut = jieba.cut
+    monkeypatch.setattr(jieba, "cut", lambda text, *args: texts.append(text.decode()) or cut(
+        text, *args))
+    docs = write_docs(tmp_path / "work", "2025年11月30日")  # three pages, one table each
+    mkdocs_build_strict(docs, tmp_path / "site", config, kept=tmp_path / "work" / "kept.pickle")
+    assert "覆盖率" in texts and len(texts) == len(set(texts))
+
+
 def test_a_kept_page_whose_link_target_went_away_still_fails_the_strict_build(tmp_path, config):
     kept = tmp_path / "work" / "kept.pickle"
     docs = write_docs(tmp_path / "work", "2025年11月30日")
@@ -127,6 +140,27 @@ def test_the_kept_lexicon_cuts_every_text_as_jieba_does(tmp_path):
     assert len(texts) > 500
     for text in texts:
         assert lexicon.cut(text.encode()) == tuple(jieba.cut(text.encode())), text
+
+
+def test_the_dictionary_read_from_jiebas_cache_file_is_jiebas(tmp_path):
+    import jieba
+
+    own = jieba.Tokenizer()
+    own.tmp_dir = str(tmp_path)
+    own.initialize()  # builds the dictionary and writes the cache file
+    assert (tmp_path / "jieba.cache").is_file()
+    read = jieba.Tokenizer()
+    read.tmp_dir = str(tmp_path)
+    (tmp_path / "jieba.cache").write_bytes(  # a mark that only the file gives
+        marshal.dumps((own.FREQ | {"缓存文件标记": 1}, own.total)))
+    mkdocs_cache.load_dictionary(read)
+    assert read.initialized and read.total == own.total
+    assert read.FREQ == own.FREQ | {"缓存文件标记": 1}
+    broken = jieba.Tokenizer()
+    broken.tmp_dir = str(tmp_path)
+    (tmp_path / "jieba.cache").write_bytes(b"not marshal")
+    mkdocs_cache.load_dictionary(broken)  # jieba's own, which builds it again
+    assert broken.initialized and broken.FREQ == own.FREQ
 
 
 def test_kept_theme_html_is_not_taken_when_what_surrounds_the_page_changed(

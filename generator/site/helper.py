@@ -163,10 +163,12 @@ def _warm_up_mkdocs(config: Path, jieba_too: bool = True) -> None:
     import jieba
     from mkdocs.config import load_config
 
+    from generator.site import mkdocs_cache  # (imported by mkdocs_build, after jieba)
+
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the build reports problems
     jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not news
     if jieba_too:
-        jieba.initialize()
+        mkdocs_cache.load_dictionary()
     with tempfile.TemporaryDirectory() as empty:
         (Path(empty) / "docs").mkdir()
         load_config(str(config), docs_dir=str(Path(empty) / "docs"),
