@@ -155,7 +155,7 @@ def test_no_lookup_file_is_linked_through_a_folder_linked_out_of_the_replaced_si
 def test_name_pieces_are_each_names_two_character_pieces_found_once_a_name():
     """Paired as numbers in one array, the pieces are those of `_pieces` name by name: a piece
     twice in a name counts once, a one-character or empty name has none, and a character beyond
-    the basic plane is one character."""
+    the basic plane is one character; paired a block of names at a time, the same."""
     names = ["甲乙甲乙", "", "丙", "乙甲", "𠀀甲乙", "甲乙𠀀", "甲乙"]
     expected: dict[str, list[int]] = {}
     for n, name in enumerate(names):
@@ -165,3 +165,6 @@ def test_name_pieces_are_each_names_two_character_pieces_found_once_a_name():
     assert list(found) == sorted(expected)
     assert {piece: list(rows) for piece, rows in found.items()} == expected
     assert roster.name_pieces([]) == {} and roster.name_pieces(["", "甲"]) == {}
+    # paired a few names at a time, the numbers run on across the blocks
+    for block in (1, 2, 3):
+        assert roster.name_pieces(names, block) == found

@@ -33,6 +33,7 @@ FOLDER = "lookup/data"
 NAME_SHARD_LIMIT = 4000  # a piece of a name found in more units than this gets no shard
 CODE_SHARD_ROWS = 200_000  # up to this many units, codes are sharded by their last character
 CHUNK_ROWS = 50_000  # rows of the roster turned into Python objects at a time
+PAIRED_NAMES = 1 << 17  # names whose characters `name_pieces` pairs at once (about 100 MB)
 
 
 _made: list[tuple[Package, pd.DataFrame | None]] = []  # the last package's published roster
@@ -76,23 +77,34 @@ def _pieces(name: str) -> set[str]:
     return {name[i:i + 2] for i in range(len(name) - 1)}
 
 
-def name_pieces(names: list[str]) -> dict[str, array]:
+def name_pieces(names: list[str], block: int = PAIRED_NAMES) -> dict[str, array]:
     """Each two-character piece of the names (`_pieces`) → the numbers of the names holding
     it, ascending; pieces in code point order. The names' characters are paired as numbers in
-    one array, not as strings name by name (a province's roster holds 1.6 million pairs)."""
+    arrays, not as strings name by name (a province's roster holds 1.6 million pairs), `block`
+    names at a time: a national roster's 36 million pairs at once took 1.7 GB."""
+    found: dict[str, array] = defaultdict(partial(array, "I"))
+    for first in range(0, len(names), block):
+        for piece, rows in _block_pieces(names[first:first + block], first):
+            found[piece].frombytes(rows)
+    return dict(sorted(found.items()))
+
+
+def _block_pieces(names: list[str], first: int) -> Iterator[tuple[str, bytes]]:
+    """`name_pieces` of a block of names numbered from `first`: each piece and its names'
+    numbers as native unsigned ints, ascending."""
     lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
     points = np.frombuffer("".join(names).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     row = np.repeat(np.arange(len(names), dtype=np.int64), lengths)
     paired = row[:-1] == row[1:]  # a character and the next one of the same name
     pairs = (points[:-1][paired] << 21) | points[1:][paired]  # a code point is below 2**21
-    found = _distinct(pairs)
+    distinct = _distinct(pairs)
     # each (piece, name) once, by piece then name
-    held = _distinct(np.searchsorted(found, pairs) * len(names) + row[:-1][paired])
+    held = _distinct(np.searchsorted(distinct, pairs) * len(names) + row[:-1][paired])
     piece_of, row_of = np.divmod(held, len(names))
-    bounds = np.searchsorted(piece_of, np.arange(len(found) + 1))
-    return {chr(pair >> 21) + chr(pair & 0x1FFFFF): array("I", row_of[start:end].tolist())
-            for pair, start, end in zip(found.tolist(), bounds[:-1].tolist(),
-                                        bounds[1:].tolist(), strict=True)}
+    numbers = (row_of + first).astype(np.uintc)
+    bounds = np.searchsorted(piece_of, np.arange(len(distinct) + 1)).tolist()
+    for pair, start, end in zip(distinct.tolist(), bounds[:-1], bounds[1:], strict=True):
+        yield chr(pair >> 21) + chr(pair & 0x1FFFFF), numbers[start:end].tobytes()
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
